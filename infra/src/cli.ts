@@ -1,0 +1,160 @@
+/**
+ * The orchestrator behind `npm start`, `npm run reset` and `npm run migrate` (called by infra/bin/relais
+ * once Node 24, the dependencies and the build are in place).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@relais/platform';
+import { demoAccounts } from './identity';
+import { demoAccountsFile } from './demo-accounts-file';
+import { startInfrastructure, type Infrastructure } from './infrastructure';
+import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
+import { assertPortFree } from './net';
+import { databaseName, startPlatform } from './platform';
+import { serviceNames } from './service-processes';
+import { repoRoot, stateSubdir } from './state-dir';
+
+const say = (message: string) => process.stdout.write(`\x1b[1m[relais]\x1b[0m ${message}\n`);
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'start';
+  const config = readLocalConfig();
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate':
+      return migrateAll(config);
+    case 'reset':
+      return reset(config);
+    default:
+      throw new Error(`commande inconnue : ${command}`);
+  }
+}
+
+/** data/, logs/ and demo-accounts.json live here. */
+function stateFolder(config: LocalConfig, ...parts: string[]): string {
+  if (!config.RELAIS_STATE_DIR) return parts.length ? stateSubdir(...parts) : join(repoRoot, '.relais');
+  const dir = join(config.RELAIS_STATE_DIR, ...parts);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return dir;
+}
+
+function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPorts>): Promise<Infrastructure> {
+  return startInfrastructure({
+    dataDir: stateFolder(config, 'data'),
+    ports,
+    issuer: `http://127.0.0.1:${ports.gateway}/auth`,
+    external: {
+      ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+      ...(config.KAFKA_BROKERS ? { kafkaBrokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()) } : {}),
+      ...(config.OIDC_ISSUER ? { oidcIssuer: config.OIDC_ISSUER } : {}),
+    },
+    log: say,
+  });
+}
+
+async function start(config: LocalConfig): Promise<void> {
+  const started = Date.now();
+  const ports = localPorts(config.RELAIS_PORT);
+  await assertPortFree(ports.gateway, 'passerelle');
+  const infrastructure = await infrastructureFor(config, ports);
+  let stopping = false;
+  const stopEverything = async (platformStop?: () => Promise<void>) => {
+    if (stopping) return;
+    stopping = true;
+    say('arrêt en cours…');
+    await platformStop?.().catch(() => undefined);
+    await infrastructure.stop();
+    say('tout est arrêté.');
+  };
+  let platform;
+  try {
+    platform = await startPlatform({
+      infrastructure,
+      gatewayPort: ports.gateway,
+      servicePorts: ports.services,
+      logDir: stateFolder(config, 'logs'),
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      logLevel: config.LOG_LEVEL,
+      otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      homePage: () => homePage(ports.gateway),
+    });
+  } catch (error) {
+    await stopEverything();
+    throw error;
+  }
+  const running = platform;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void stopEverything(() => running.stop()).then(() => process.exit(0));
+    });
+  }
+
+  const accountsPath = join(stateFolder(config), 'demo-accounts.json');
+  if (infrastructure.tokenEndpoint) {
+    writeFileSync(accountsPath, JSON.stringify(demoAccountsFile(infrastructure, demoAccounts()), null, 2) + '\n');
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  say(`Relais est prêt en ${seconds} s sur ${running.url}`);
+  for (const name of serviceNames) {
+    say(`  ${name.padEnd(13)} ${running.url}/api/${name}/docs`);
+  }
+  say(`  identité      ${infrastructure.oidcIssuer}/.well-known/openid-configuration`);
+  if (infrastructure.tokenEndpoint) {
+    const { users } = demoAccounts();
+    say(`  comptes de démonstration : ${accountsPath}`);
+    for (const user of users.slice(0, 4)) say(`    ${user.username} / ${user.password} (${user.roles.join(', ')})`);
+  }
+  say(`  journaux : ${stateFolder(config, 'logs')}   —   Ctrl-C pour tout arrêter`);
+}
+
+async function migrateAll(config: LocalConfig): Promise<void> {
+  const ports = localPorts(config.RELAIS_PORT);
+  const infrastructure = await infrastructureFor(config, ports);
+  try {
+    for (const name of serviceNames) {
+      const url = await infrastructure.database(databaseName(name));
+      await runNode([join(repoRoot, `dist/services/${name}/src/main.js`), 'migrate'], {
+        DATABASE_URL: url,
+        KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+        OIDC_ISSUER: infrastructure.oidcIssuer,
+        PORT: '1',
+      });
+    }
+  } finally {
+    await infrastructure.stop();
+  }
+}
+
+async function reset(config: LocalConfig): Promise<void> {
+  await assertPortFree(config.RELAIS_PORT, 'passerelle (arrêtez npm start avant de réinitialiser)');
+  for (const folder of ['data', 'logs']) rmSync(stateFolder(config, folder), { recursive: true, force: true });
+  rmSync(join(stateFolder(config), 'demo-accounts.json'), { force: true });
+  say('données locales effacées (bases, Kafka, clés, journaux). Le prochain npm start repart de zéro.');
+}
+
+function runNode(args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { PATH: process.env['PATH'] ?? '', ...env } });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} : code ${code}`))));
+  });
+}
+
+function homePage(port: number): string {
+  const links = serviceNames
+    .map((name) => `<li><a href="/api/${name}/docs">${name}</a> — <a href="/api/${name}/openapi.json">OpenAPI</a></li>`)
+    .join('');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Relais</title></head>
+<body><h1>Relais</h1><p>Plateforme locale sur le port ${port}.</p><ul>${links}</ul>
+<p><a href="/auth/.well-known/openid-configuration">Fournisseur d'identité</a></p></body></html>`;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`\x1b[31m[relais] échec :\x1b[0m ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

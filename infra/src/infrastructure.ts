@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { demoAccounts, startIdentityProvider, type DemoAccounts } from './identity';
+import { ensureKafkaJars, startKafka } from './kafka';
+import { assertPortFree } from './net';
+import { databaseUrl, ensureDatabase, startPostgres } from './postgres';
+
+export interface InfrastructurePorts {
+  postgres: number;
+  kafka: number;
+  kafkaController: number;
+  identity: number;
+}
+
+export interface InfrastructureOptions {
+  /** Folder for the databases, Kafka logs and keys of this stack. */
+  dataDir: string;
+  ports: InfrastructurePorts;
+  /** Issuer URL the local identity provider announces (its path must be /auth). */
+  issuer?: string;
+  /** External servers: when set, nothing is started for them. */
+  external?: { databaseUrl?: string; kafkaBrokers?: string[]; oidcIssuer?: string };
+  /** Test settings: no fsync, smaller heaps. */
+  fast?: boolean;
+  accounts?: DemoAccounts;
+  log?: (message: string) => void;
+}
+
+export interface Infrastructure {
+  /** A URL with rights to create databases (the server's `postgres` database). */
+  adminDatabaseUrl: string;
+  kafkaBrokers: string[];
+  oidcIssuer: string;
+  /** Present when the local identity provider runs (absent with an external issuer). */
+  tokenEndpoint?: string;
+  /** Port of the local identity provider, for the gateway's /auth route. */
+  identityPort?: number;
+  /** Creates the database if needed and returns its URL. */
+  database(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL, Kafka and the identity provider, started as local processes unless the environment
+ * points at existing ones. Started in parallel; stopped in reverse order.
+ */
+export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
+  const log = options.log ?? (() => undefined);
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const settled = await Promise.allSettled([
+      (async () => {
+        if (options.external?.databaseUrl) return options.external.databaseUrl;
+        await assertPortFree(options.ports.postgres, 'PostgreSQL');
+        const started = Date.now();
+        const server = await startPostgres({ dataDir: join(options.dataDir, 'postgres'), port: options.ports.postgres, fast: options.fast });
+        stops.push(() => server.stop());
+        log(`PostgreSQL prêt sur 127.0.0.1:${server.port} (${Date.now() - started} ms)`);
+        return server.adminUrl;
+      })(),
+      (async () => {
+        if (options.external?.kafkaBrokers) return options.external.kafkaBrokers;
+        await assertPortFree(options.ports.kafka, 'Kafka');
+        await assertPortFree(options.ports.kafkaController, 'contrôleur Kafka');
+        const started = Date.now();
+        await ensureKafkaJars();
+        const broker = await startKafka({
+          dataDir: join(options.dataDir, 'kafka'),
+          port: options.ports.kafka,
+          controllerPort: options.ports.kafkaController,
+          heapMb: options.fast ? 384 : 512,
+        });
+        stops.push(() => broker.stop());
+        log(`Kafka prêt sur ${broker.brokers.join(',')} (${Date.now() - started} ms)`);
+        return broker.brokers;
+      })(),
+      (async () => {
+        if (options.external?.oidcIssuer) return { issuer: options.external.oidcIssuer, tokenEndpoint: undefined };
+        await assertPortFree(options.ports.identity, "fournisseur d'identité");
+        const provider = await startIdentityProvider({
+          issuer: options.issuer ?? `http://127.0.0.1:${options.ports.identity}/auth`,
+          port: options.ports.identity,
+          accounts: options.accounts ?? demoAccounts(),
+          keysFile: join(options.dataDir, 'identity-keys.json'),
+        });
+        stops.push(() => provider.stop());
+        log(`Fournisseur d'identité prêt : ${provider.issuer}`);
+        return { issuer: provider.issuer, tokenEndpoint: provider.tokenEndpoint };
+      })(),
+    ] as const);
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    const [adminDatabaseUrl, kafkaBrokers, identity] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+      string,
+      string[],
+      { issuer: string; tokenEndpoint: string | undefined },
+    ];
+    return {
+      adminDatabaseUrl,
+      kafkaBrokers,
+      oidcIssuer: identity.issuer,
+      ...(identity.tokenEndpoint ? { tokenEndpoint: identity.tokenEndpoint, identityPort: options.ports.identity } : {}),
+      database: async (name) => {
+        await ensureDatabase(adminDatabaseUrl, name);
+        return databaseUrl(adminDatabaseUrl, name);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export { ensureKafkaJars, startKafka } from './kafka-broker';
+export type { KafkaBroker, KafkaBrokerOptions } from './kafka-broker';

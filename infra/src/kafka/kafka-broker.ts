@@ -1,0 +1,378 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot, stateSubdir } from '../state-dir';
+
+export interface KafkaBrokerOptions {
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+  heapMb?: number;
+  logFile?: string;
+  /** How long to wait for the client port to open; the first start after formatting is the slowest. */
+  readyTimeoutMs?: number;
+}
+
+export interface KafkaBroker {
+  brokers: string[];
+  /** The JVM's pid, which is also its process group id. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const KAFKA_VERSION = '3.9.1';
+const HOST = '127.0.0.1';
+const COMPLETE_MARKER = '.complete';
+const DEFAULT_HEAP_MB = 512;
+const DEFAULT_READY_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 20_000;
+const LOG_TAIL_LINES = 40;
+const MVN_TIMEOUT_MS = 10 * 60_000;
+
+const pomFile = join(repoRoot, 'infra', 'kafka', 'pom.xml');
+const log4jFile = join(repoRoot, 'infra', 'kafka', 'log4j.properties');
+
+/**
+ * The broker's classpath, fetched from Maven Central once per state dir.
+ * Maven writes into a private folder that is renamed into place only after it succeeded, so an
+ * interrupted fetch (or two concurrent callers) can never leave a half-filled lib dir behind.
+ */
+export async function ensureKafkaJars(): Promise<string> {
+  await requireCommand('java', ['-version'], 'a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
+  const cacheDir = stateSubdir('cache');
+  const libDir = join(cacheDir, `kafka-${KAFKA_VERSION}`);
+  if (isComplete(libDir)) return libDir;
+
+  await requireCommand('mvn', ['-v'], 'Apache Maven 3.6+ (e.g. apt-get install maven)');
+  const partialDir = join(cacheDir, `kafka-${KAFKA_VERSION}.partial-${process.pid}`);
+  rmSync(partialDir, { recursive: true, force: true });
+  try {
+    await runCommand(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        pomFile,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${partialDir}`,
+      ],
+      MVN_TIMEOUT_MS,
+    );
+    if (!existsSync(join(partialDir, `kafka_2.13-${KAFKA_VERSION}.jar`))) {
+      throw new Error(`mvn finished but kafka_2.13-${KAFKA_VERSION}.jar is not in ${partialDir}`);
+    }
+    writeFileSync(join(partialDir, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
+    publishLibDir(partialDir, libDir);
+  } finally {
+    rmSync(partialDir, { recursive: true, force: true });
+  }
+  return libDir;
+}
+
+function isComplete(libDir: string): boolean {
+  return existsSync(join(libDir, COMPLETE_MARKER));
+}
+
+function publishLibDir(partialDir: string, libDir: string): void {
+  // Another process may have finished first; its copy is just as good and may already be in use.
+  if (isComplete(libDir)) return;
+  rmSync(libDir, { recursive: true, force: true });
+  renameSync(partialDir, libDir);
+}
+
+/** Starts a single-node KRaft broker+controller and resolves once clients can use it. */
+export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const { dataDir, port, controllerPort } = options;
+  const logFile = options.logFile ?? join(dataDir, 'kafka.log');
+  mkdirSync(dataDir, { recursive: true });
+  await assertPortFree(port, 'Kafka client', dataDir);
+  await assertPortFree(controllerPort, 'Kafka controller', dataDir);
+
+  const libDir = await ensureKafkaJars();
+  const propsFile = join(dataDir, 'server.properties');
+  writeFileSync(propsFile, serverProperties(options));
+  await formatStorageOnce(libDir, dataDir, propsFile);
+
+  const child = spawnBroker(libDir, propsFile, logFile, options.heapMb ?? DEFAULT_HEAP_MB);
+  const exited = exitPromise(child);
+  if (child.pid === undefined) throw new Error(`Kafka did not start: ${describeExit(await exited)}`);
+  const pidFile = join(dataDir, 'kafka.pid');
+  writeFileSync(pidFile, `${child.pid}\n`);
+  const stop = once(() => stopProcessGroup(child, exited).finally(() => rmSync(pidFile, { force: true })));
+
+  try {
+    await waitUntilReady(port, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  } catch (error) {
+    await stop();
+    throw new Error(`${errorMessage(error)}\n--- last ${LOG_TAIL_LINES} lines of ${logFile} ---\n${await logTail(logFile)}`);
+  }
+  return { brokers: [`${HOST}:${port}`], pid: pidOf(child), stop };
+}
+
+function serverProperties(options: KafkaBrokerOptions): string {
+  const { dataDir, port, controllerPort } = options;
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@${HOST}:${controllerPort}`,
+    listeners: `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': join(dataDir, 'logs'),
+    // A single node can only ever hold one replica.
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 3,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 3,
+    'group.initial.rebalance.delay.ms': 0,
+    'num.partitions': 3,
+    // Topics are declared by the services; a typo should fail instead of silently creating a topic.
+    'auto.create.topics.enable': false,
+    // The cleaner allocates this on the heap (128 MiB by default), too much for a small dev JVM.
+    'log.cleaner.dedupe.buffer.size': 8 * 1024 * 1024,
+    'log.cleaner.threads': 1,
+    // Dev data is small: small segments keep retention effective and preallocated indexes cheap.
+    'log.segment.bytes': 16 * 1024 * 1024,
+    'log.index.size.max.bytes': 1024 * 1024,
+    'log.retention.hours': 72,
+    'num.network.threads': 2,
+    'num.io.threads': 4,
+    'num.recovery.threads.per.data.dir': 1,
+    'background.threads': 2,
+  };
+  const lines = Object.entries(settings).map(([key, value]) => `${key}=${escapePropertyValue(String(value))}`);
+  return `# Written by infra/src/kafka/kafka-broker.ts on every start; edits are overwritten.\n${lines.join('\n')}\n`;
+}
+
+/** Java reads .properties as ISO-8859-1 with backslash escapes, so paths need escaping to survive. */
+function escapePropertyValue(value: string): string {
+  return value.replace(/[\\]|[^\x20-\x7e]/g, (char) =>
+    char === '\\' ? '\\\\' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Formats only a fresh data dir: formatting again would wipe nothing but would fail, and a new
+ * cluster id would make the existing logs unusable. The id is kept next to the data for that reason.
+ */
+async function formatStorageOnce(libDir: string, dataDir: string, propsFile: string): Promise<void> {
+  if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return;
+  await runCommand(
+    'java',
+    [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', classpath(libDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId(dataDir), '-c', propsFile],
+    60_000,
+  );
+}
+
+function clusterId(dataDir: string): string {
+  const file = join(dataDir, 'cluster-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = newKafkaUuid();
+  writeFileSync(file, `${id}\n`);
+  return id;
+}
+
+/** Kafka's Uuid text form: 16 random bytes, base64url without padding; Kafka rejects a leading '-'. */
+function newKafkaUuid(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function classpath(libDir: string): string {
+  // Java expands the wildcard itself; no shell is involved.
+  return `${libDir}/*`;
+}
+
+function spawnBroker(libDir: string, propsFile: string, logFile: string, heapMb: number): ChildProcess {
+  const logFd = openSync(logFile, 'a');
+  try {
+    writeFileSync(logFd, `\n=== ${new Date().toISOString()} starting Kafka ${KAFKA_VERSION} ===\n`);
+    const child = spawn(
+      'java',
+      [
+        `-Xms${heapMb}m`,
+        `-Xmx${heapMb}m`,
+        // One developer, one broker: the serial collector and the C1-only JIT trade peak throughput for memory and start time.
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+ExitOnOutOfMemoryError',
+        '-XX:-UsePerfData',
+        '-Djava.awt.headless=true',
+        `-Dlog4j.configuration=file:${log4jFile}`,
+        '-cp',
+        classpath(libDir),
+        'kafka.Kafka',
+        propsFile,
+      ],
+      // Own process group so stop() can signal it as a unit, and so it outlives a Ctrl-C of the caller's terminal.
+      { detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+    // The broker is meant to keep running on its own; only stop() should keep the caller waiting on it.
+    child.unref();
+    return child;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+function exitPromise(child: ChildProcess): Promise<Exit> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => resolve({ code: null, signal: null, error: commandError('java', error) }));
+  });
+}
+
+function pidOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('java did not start');
+  return child.pid;
+}
+
+async function waitUntilReady(port: number, exited: Promise<Exit>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: Exit | undefined;
+  void exited.then((value) => (exit = value));
+  while (Date.now() < deadline) {
+    if (exit) throw new Error(`Kafka exited before it was ready (${describeExit(exit)})`);
+    if (await portAnswers(port)) return;
+    await sleep(250);
+  }
+  throw new Error(`Kafka did not open ${HOST}:${port} within ${timeoutMs / 1000} s`);
+}
+
+function describeExit(exit: Exit): string {
+  if (exit.error) return exit.error.message;
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** The broker opens its client listener only once it is unfenced, so a connect means it is usable. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port });
+    socket.setTimeout(1000);
+    const done = (answered: boolean): void => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+async function assertPortFree(port: number, role: string, dataDir: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+    );
+    server.listen({ host: HOST, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+  if (free) return;
+  throw new Error(`Cannot start Kafka: ${role} port ${HOST}:${port} is already in use${stalePidHint(dataDir)}`);
+}
+
+function stalePidHint(dataDir: string): string {
+  const pidFile = join(dataDir, 'kafka.pid');
+  if (!existsSync(pidFile)) return '';
+  return ` (a broker started earlier on ${dataDir} may still be running as pid ${readFileSync(pidFile, 'utf8').trim()})`;
+}
+
+async function stopProcessGroup(child: ChildProcess, exited: Promise<Exit>): Promise<void> {
+  const pid = pidOf(child);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  signalGroup(pid, 'SIGTERM');
+  if (await exitsWithin(exited, STOP_GRACE_MS)) return;
+  signalGroup(pid, 'SIGKILL');
+  await exited;
+}
+
+async function exitsWithin(exited: Promise<Exit>, ms: number): Promise<boolean> {
+  // Cancel the grace timer once the JVM is gone; a pending timer would keep the caller's process alive.
+  const grace = new AbortController();
+  const timedOut = sleep(ms, false, { signal: grace.signal }).catch(() => false);
+  try {
+    return await Promise.race([exited.then(() => true), timedOut]);
+  } finally {
+    grace.abort();
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    // ESRCH: the group is already gone, which is what we want.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}
+
+async function logTail(logFile: string): Promise<string> {
+  const maxBytes = 64 * 1024;
+  try {
+    const handle = await open(logFile, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, maxBytes);
+      const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+      return buffer.toString('utf8').split('\n').slice(-LOG_TAIL_LINES - 1).join('\n');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return `(could not read the log: ${errorMessage(error)})`;
+  }
+}
+
+async function requireCommand(command: string, args: string[], hint: string): Promise<void> {
+  try {
+    await runCommand(command, args, 30_000);
+  } catch (error) {
+    throw new Error(`The local Kafka broker needs ${hint}: ${errorMessage(error)}`);
+  }
+}
+
+function runCommand(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd: repoRoot, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const output = `${stdout}${stderr}`.trim();
+      reject(new Error(`${commandError(command, error).message}${output ? `\n${output}` : ''}`));
+    });
+  });
+}
+
+/** execFile errors carry the exit code, or the errno when the command could not even be run. */
+function commandError(command: string, error: Error & { code?: unknown; signal?: unknown }): Error {
+  if (error.code === 'ENOENT') return new Error(`\`${command}\` was not found on PATH`);
+  if (typeof error.code === 'number') return new Error(`\`${command}\` exited with code ${error.code}`);
+  if (typeof error.signal === 'string') return new Error(`\`${command}\` was killed by ${error.signal}`);
+  return new Error(`\`${command}\` failed: ${error.message}`);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

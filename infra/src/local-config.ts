@@ -1,0 +1,41 @@
+import { env, loadConfig, type ConfigOf } from '@relais/platform';
+
+/** What the orchestrator reads from the environment: where to listen, and which servers are external. */
+export const localConfigSchema = {
+  RELAIS_PORT: env.port({ default: 8080 }),
+  DATABASE_URL: env.optionalString(),
+  KAFKA_BROKERS: env.optionalString(),
+  KAFKA_TOPIC_PREFIX: env.string({ default: '' }),
+  OIDC_ISSUER: env.optionalString(),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, { default: 'info' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+  /** Where data, logs and the demo accounts file go (default: .relais/ in the clone). */
+  RELAIS_STATE_DIR: env.optionalString(),
+};
+
+export type LocalConfig = ConfigOf<typeof localConfigSchema>;
+
+export function readLocalConfig(): LocalConfig {
+  const config = loadConfig(localConfigSchema);
+  if (config.DATABASE_URL) env.url({ protocols: ['postgres', 'postgresql'] })('DATABASE_URL', config.DATABASE_URL);
+  if (config.OIDC_ISSUER) env.url({ protocols: ['http', 'https'] })('OIDC_ISSUER', config.OIDC_ISSUER);
+  return config;
+}
+
+/** Fixed ports of the local platform, relative to the gateway's so two instances can coexist. */
+export function localPorts(gateway: number) {
+  return {
+    gateway,
+    services: {
+      directory: gateway + 1,
+      diagnostic: gateway + 2,
+      referral: gateway + 3,
+      notification: gateway + 4,
+      reporting: gateway + 5,
+    },
+    identity: gateway + 9,
+    postgres: gateway + 7432,
+    kafka: gateway + 11092,
+    kafkaController: gateway + 11093,
+  } as const;
+}

@@ -1,0 +1,2 @@
+export { databaseUrl, dropDatabase, ensureDatabase, startPostgres } from './postgres-server';
+export type { PostgresServer, PostgresServerOptions } from './postgres-server';

@@ -1,0 +1,137 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  clientCredentialsToken,
+  passwordLogin,
+  repoRoot,
+  serviceNames,
+  stateSubdir,
+  type DemoAccountsFile,
+} from '@relais/infra';
+import { portAnswers } from '../../src/net';
+
+/** A base port whose derived ports (services, identity, Postgres, Kafka) are all free. */
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const derived = [0, 1, 2, 3, 4, 5, 9, 7432, 11092, 11093].map((offset) => base + offset);
+    const answers = await Promise.all(derived.map((port) => portAnswers(port)));
+    if (answers.every((answer) => !answer)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+// `npm start` as a user runs it (the compiled orchestrator, its own PostgreSQL, Kafka and identity
+// provider in a state folder of its own), then Ctrl-C.
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+  let base: string;
+  let port: number;
+  let stateDir: string;
+  let accounts: DemoAccountsFile;
+
+  beforeAll(async () => {
+    port = await freeBasePort();
+    stateDir = stateSubdir('test', `e2e-start-${process.pid}`);
+    child = spawn(process.execPath, [join(repoRoot, 'dist/infra/src/cli.js'), 'start'], {
+      env: { PATH: process.env['PATH'] ?? '', RELAIS_PORT: String(port), RELAIS_STATE_DIR: stateDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (output.includes('Relais est prêt')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 100);
+      child.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`npm start exited with ${code}:\n${output}`));
+      });
+    });
+    base = `http://127.0.0.1:${port}`;
+    accounts = JSON.parse(readFileSync(join(stateDir, 'demo-accounts.json'), 'utf8')) as DemoAccountsFile;
+  }, 240_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('serves every service healthy and ready through the one origin', async () => {
+    for (const name of serviceNames) {
+      const live = await fetch(`${base}/api/${name}/health`);
+      expect(live.status).toBe(200);
+      const ready = await fetch(`${base}/api/${name}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
+      expect((await fetch(`${base}/api/${name}/openapi.json`)).status).toBe(200);
+      expect((await fetch(`${base}/api/${name}/docs`)).status).toBe(200);
+    }
+  });
+
+  it('writes the demo accounts, with the identity provider under /auth', async () => {
+    expect(accounts.issuer).toBe(`${base}/auth`);
+    expect(accounts.tokenEndpoint.startsWith(`${base}/auth/`)).toBe(true);
+    expect(accounts.users.some((u) => u.roles.includes('admin'))).toBe(true);
+    expect(accounts.clients.some((c) => c.roles.includes('admin'))).toBe(true);
+    const integrationNetworks = new Set(accounts.clients.filter((c) => c.roles.includes('integration')).flatMap((c) => c.networkIds));
+    expect(integrationNetworks.size).toBeGreaterThanOrEqual(2);
+    const discovery = (await (await fetch(`${base}/auth/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(accounts.issuer);
+  });
+
+  it('accepts a client-credentials token on every service and shows what it grants', async () => {
+    const client = accounts.clients.find((c) => c.roles.includes('integration'));
+    if (!client) throw new Error('no integration client');
+    const token = await clientCredentialsToken(accounts.tokenEndpoint, client.clientId, client.clientSecret);
+    for (const name of serviceNames) {
+      const response = await fetch(`${base}/api/${name}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ structureId: client.structureId, networkIds: client.networkIds, roles: client.roles });
+    }
+  });
+
+  it('lets a demo user log in through the real authorization-code flow', async () => {
+    const user = accounts.users.find((u) => u.roles.includes('agent'));
+    if (!user) throw new Error('no agent');
+    const { accessToken } = await passwordLogin(accounts.issuer, user.username, user.password);
+    const response = await fetch(`${base}/api/referral/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(await response.json()).toMatchObject({ structureId: user.structureId, roles: user.roles });
+  });
+
+  it('answers 401 problem+json without a token or with a forged one', async () => {
+    for (const name of serviceNames) {
+      for (const headers of [{}, { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }]) {
+        const response = await fetch(`${base}/api/${name}/v1/me`, { headers });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await response.json()).toMatchObject({ type: 'urn:relais:problem:unauthenticated', status: 401 });
+      }
+    }
+  });
+
+  it('answers an unknown service or route with a 404 problem', async () => {
+    expect((await fetch(`${base}/api/nowhere/v1/x`)).status).toBe(404);
+    const response = await fetch(`${base}/api/directory/v1/does-not-exist`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const ports = [0, 1, 2, 3, 4, 5, 9, 7432, 11092, 11093].map((offset) => port + offset);
+    expect(await Promise.all(ports.map((p) => portAnswers(p)))).toEqual(ports.map(() => false));
+    const leftovers = spawnSync('pgrep', ['-f', stateDir], { encoding: 'utf8' }).stdout.trim();
+    expect(leftovers).toBe('');
+  });
+});

@@ -1,0 +1,3 @@
+export { KafkaReadiness } from './kafka.readiness';
+export { MessagingModule } from './messaging.module';
+export type { MessagingOptions } from './messaging-options';

@@ -1,0 +1,2 @@
+export { startTracing, stopTracing, type TracingOptions } from './tracing';
+export { loggerOptions } from './logger';

@@ -1,0 +1,26 @@
+import { context, trace } from '@opentelemetry/api';
+import type { LoggerOptions } from 'pino';
+
+/**
+ * Structured JSON logs with the trace and span ids of the current request or message,
+ * so a log line leads to its trace. Authorization headers and cookies never reach the log.
+ */
+export function loggerOptions(serviceName: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service: serviceName },
+    messageKey: 'message',
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      censor: '[masqué]',
+    },
+    mixin() {
+      const span = trace.getSpan(context.active());
+      if (!span) return {};
+      const { traceId, spanId } = span.spanContext();
+      return { trace_id: traceId, span_id: spanId };
+    },
+  };
+}

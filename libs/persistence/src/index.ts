@@ -1,0 +1,6 @@
+export { dataSourceOptions, type ServiceDatabase } from './data-source-options';
+export { migrate } from './migrate';
+export { PersistenceModule } from './persistence.module';
+export { PostgresReadiness } from './postgres.readiness';
+export { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+export type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { Logger as NestLogger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ConfigError } from './config';
+import { ProblemFilter } from './problem.filter';
+import { relaisValidationPipe } from './validation';
+
+export interface ServiceDescription {
+  /** Short name, also the URL segment: /api/<name>/… */
+  name: string;
+  title: string;
+  description: string;
+  version?: string;
+}
+
+/** Applies the HTTP conventions every service shares (prefix, validation, problems, OpenAPI). */
+export function configureHttp(app: INestApplication, service: ServiceDescription): OpenAPIObject {
+  app.setGlobalPrefix(`api/${service.name}`);
+  app.useGlobalPipes(relaisValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(service.title)
+      .setDescription(service.description)
+      .setVersion(service.version ?? '1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addServer('/')
+      .build(),
+  );
+  SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
+    jsonDocumentUrl: `api/${service.name}/openapi.json`,
+    yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
+  });
+  return document;
+}
+
+export async function createServiceApp(module: Type | DynamicModule, service: ServiceDescription): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  configureHttp(app, service);
+  return app;
+}
+
+export interface ServiceEntry<C> {
+  module: (config: C) => Type | DynamicModule;
+  /** Applies (`up`) or reverts the last (`down`) migration, returning the names applied. */
+  migrate: (config: C, direction: 'up' | 'down') => Promise<string[]>;
+}
+
+/**
+ * A service's main: read the config (exit naming the bad variable), then either serve, or with the
+ * argument `migrate` / `migrate:revert` change the schema and exit.
+ * SIGTERM closes the HTTP server, then the modules (consumers, pools) in reverse order.
+ */
+export async function runService<C extends { PORT: number; HOST: string }>(
+  service: ServiceDescription,
+  readConfig: () => C,
+  entry: ServiceEntry<C>,
+  argv: string[] = process.argv.slice(2),
+): Promise<void> {
+  let config: C;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`[${service.name}] ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const command = argv[0];
+  try {
+    if (command === 'migrate' || command === 'migrate:revert') {
+      const applied = await entry.migrate(config, command === 'migrate' ? 'up' : 'down');
+      process.stdout.write(`[${service.name}] ${command} : ${applied.length ? applied.join(', ') : 'rien à appliquer'}\n`);
+      return;
+    }
+    const app = await createServiceApp(entry.module(config), service);
+    await app.listen(config.PORT, config.HOST);
+    new NestLogger(service.name).log(`listening on http://${config.HOST}:${config.PORT}/api/${service.name}`);
+  } catch (error) {
+    process.stderr.write(`[${service.name}] échec de ${command ?? 'démarrage'} : ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,51 @@
+import { ConfigError, env, loadConfig, serviceConfigSchema } from './config';
+
+const valid = {
+  PORT: '8081',
+  DATABASE_URL: 'postgres://relais:secret@127.0.0.1:5432/relais_directory',
+  KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+  OIDC_ISSUER: 'http://127.0.0.1:8080/auth',
+};
+
+describe('loadConfig', () => {
+  it('reads a valid environment into typed values with defaults', () => {
+    const config = loadConfig(serviceConfigSchema, valid);
+    expect(config.PORT).toBe(8081);
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9093']);
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.OIDC_AUDIENCE).toBe('relais-api');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names every missing or malformed variable at once', () => {
+    const attempt = () => loadConfig(serviceConfigSchema, { ...valid, PORT: 'eighty', DATABASE_URL: undefined, LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(3);
+      expect(problems.join('\n')).toMatch(/PORT="eighty"/);
+      expect(problems.join('\n')).toMatch(/DATABASE_URL est obligatoire/);
+      expect(problems.join('\n')).toMatch(/LOG_LEVEL="loud" doit valoir/);
+    }
+  });
+
+  it('refuses a URL of the wrong protocol and never prints its password', () => {
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, DATABASE_URL: 'mysql://u:hunter2@db/x' })).toThrow(/DATABASE_URL doit utiliser postgres/);
+    try {
+      loadConfig(serviceConfigSchema, { ...valid, DATABASE_URL: 'not a url with hunter2@' });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/DATABASE_URL=.* n'est pas une URL valide/);
+    }
+    expect(() => loadConfig({ U: env.url() }, { U: 'http://user:hunter2@x y' })).toThrow(/\*\*\*@/);
+  });
+
+  it('checks integer bounds and booleans', () => {
+    const schema = { N: env.int({ min: 1, max: 10 }), B: env.bool({ default: false }) };
+    expect(loadConfig(schema, { N: '3' })).toEqual({ N: 3, B: false });
+    expect(() => loadConfig(schema, { N: '11' })).toThrow(/supérieur à 10/);
+    expect(() => loadConfig(schema, { N: '2', B: 'perhaps' })).toThrow(/B="perhaps"/);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Configuration is read from the environment once, at boot, into a typed object.
+ * A missing or malformed variable stops the process with a message that names it:
+ * nothing else in the code base reads process.env.
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Reader<T> = (name: string, raw: string | undefined) => T;
+
+interface Options<T> {
+  default?: T;
+}
+
+function required<T>(name: string, raw: string | undefined, options: Options<T>, parse: (raw: string) => T): T {
+  if (raw === undefined || raw.trim() === '') {
+    if (options.default !== undefined) return options.default;
+    throw new Error(`${name} est obligatoire mais absente`);
+  }
+  return parse(raw.trim());
+}
+
+export const env = {
+  string:
+    (options: Options<string> = {}): Reader<string> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => v),
+
+  optionalString:
+    (): Reader<string | undefined> =>
+    (_name, raw) =>
+      raw === undefined || raw.trim() === '' ? undefined : raw.trim(),
+
+  port:
+    (options: Options<number> = {}): Reader<number> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}="${v}" n'est pas un port (1-65535)`);
+        return n;
+      }),
+
+  int:
+    (options: Options<number> & { min?: number; max?: number } = {}): Reader<number> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n)) throw new Error(`${name}="${v}" n'est pas un entier`);
+        if (options.min !== undefined && n < options.min) throw new Error(`${name}=${n} est inférieur à ${options.min}`);
+        if (options.max !== undefined && n > options.max) throw new Error(`${name}=${n} est supérieur à ${options.max}`);
+        return n;
+      }),
+
+  url:
+    (options: Options<string> & { protocols?: string[] } = {}): Reader<string> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        let url: URL;
+        try {
+          url = new URL(v);
+        } catch {
+          throw new Error(`${name}="${redact(v)}" n'est pas une URL valide`);
+        }
+        if (options.protocols && !options.protocols.includes(url.protocol.replace(/:$/, ''))) {
+          throw new Error(`${name} doit utiliser ${options.protocols.join(' ou ')} (reçu ${url.protocol})`);
+        }
+        return v;
+      }),
+
+  list:
+    (options: Options<string[]> = {}): Reader<string[]> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+        if (items.length === 0) throw new Error(`${name} est vide`);
+        return items;
+      }),
+
+  oneOf:
+    <const V extends string>(values: readonly V[], options: Options<V> = {}): Reader<V> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        if (!(values as readonly string[]).includes(v)) throw new Error(`${name}="${v}" doit valoir ${values.join(', ')}`);
+        return v as V;
+      }),
+
+  bool:
+    (options: Options<boolean> = {}): Reader<boolean> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        if (['true', '1', 'yes'].includes(v)) return true;
+        if (['false', '0', 'no'].includes(v)) return false;
+        throw new Error(`${name}="${v}" doit valoir true ou false`);
+      }),
+};
+
+/** Hides credentials of URLs in error messages. */
+function redact(value: string): string {
+  return value.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export type ConfigSchema = Record<string, Reader<unknown>>;
+export type ConfigOf<S extends ConfigSchema> = { readonly [K in keyof S]: ReturnType<S[K]> };
+
+/** Reads every variable of the schema, collecting all problems before failing. */
+export function loadConfig<S extends ConfigSchema>(
+  schema: S,
+  source: Record<string, string | undefined> = process.env,
+): ConfigOf<S> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(schema)) {
+    try {
+      values[name] = read(name, source[name]);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(values) as ConfigOf<S>;
+}
+
+/** The variables every Relais service reads. Each service adds its own to this schema. */
+export const serviceConfigSchema = {
+  PORT: env.port(),
+  HOST: env.string({ default: '127.0.0.1' }),
+  DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
+  KAFKA_BROKERS: env.list(),
+  KAFKA_TOPIC_PREFIX: env.string({ default: '' }),
+  OIDC_ISSUER: env.url({ protocols: ['http', 'https'] }),
+  OIDC_AUDIENCE: env.string({ default: 'relais-api' }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+};
+
+export type ServiceConfig = ConfigOf<typeof serviceConfigSchema>;

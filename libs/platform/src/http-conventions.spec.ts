@@ -1,0 +1,130 @@
+import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
+import type { INestApplication } from '@nestjs/common';
+import { configureHttp } from './bootstrap';
+import { DomainError } from './domain-error';
+
+class Person {
+  @IsString() reference!: string;
+}
+
+class CreateThing {
+  @IsString() name!: string;
+  @IsIn(['normal', 'urgent']) urgency!: string;
+  @ValidateNested() @Type(() => Person) person!: Person;
+}
+
+class ListQuery {
+  @Type(() => Number) @IsInt() @Min(1) @Max(100) limit = 20;
+}
+
+@Controller('v1/things')
+class ThingController {
+  @Post()
+  create(@Body() body: CreateThing): CreateThing {
+    return body;
+  }
+
+  @Get()
+  list(@Query() query: ListQuery): ListQuery {
+    return query;
+  }
+
+  @Get('conflict')
+  conflict(): never {
+    throw new DomainError('illegal-transition', 'Impossible de passer de « completed » à « accepted ».', {
+      currentStatus: 'completed',
+      allowedStatuses: [],
+    });
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new Error('secret internals: password=hunter2');
+  }
+}
+
+@Module({ controllers: [ThingController] })
+class ThingModule {}
+
+describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [ThingModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    configureHttp(app, { name: 'things', title: 'Things', description: 'test' });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/things`;
+  });
+
+  afterAll(() => app.close());
+
+  const post = (body: string) => fetch(`${base}/v1/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('accepts a valid body', async () => {
+    const response = await post(JSON.stringify({ name: 'a', urgency: 'urgent', person: { reference: 'p1' } }));
+    expect(response.status).toBe(201);
+  });
+
+  it('refuses unknown fields, naming each one with its path, as problem+json', async () => {
+    const response = await post(JSON.stringify({ name: 'a', urgency: 'soon', person: { reference: 'p1', nir: '1' }, colour: 'red' }));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { type: string; status: number; detail: string; errors: Array<{ field: string; message: string }> };
+    expect(problem.type).toBe('urn:relais:problem:validation-error');
+    expect(problem.status).toBe(400);
+    expect(problem.errors.map((e) => e.field).sort()).toEqual(['colour', 'person.nir', 'urgency']);
+    expect(problem.errors.find((e) => e.field === 'colour')?.message).toMatch(/n'est pas autorisé/);
+  });
+
+  it('turns malformed JSON into a 400 problem', async () => {
+    const response = await post('{"name": ');
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { type: string; instance: string };
+    expect(problem.type).toBe('urn:relais:problem:validation-error');
+    expect(problem.instance).toBe('/api/things/v1/things');
+  });
+
+  it('validates and converts query parameters', async () => {
+    expect(((await (await fetch(`${base}/v1/things?limit=5`)).json()) as { limit: number }).limit).toBe(5);
+    const response = await fetch(`${base}/v1/things?limit=500&sort=name`);
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors.map((e) => e.field).sort()).toEqual(['limit', 'sort']);
+  });
+
+  it('maps domain errors to their status with their extensions', async () => {
+    const response = await fetch(`${base}/v1/things/conflict`);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({
+      type: 'urn:relais:problem:illegal-transition',
+      currentStatus: 'completed',
+      allowedStatuses: [],
+    });
+  });
+
+  it('never leaks internals of an unexpected error', async () => {
+    const response = await fetch(`${base}/v1/things/crash`);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toMatch(/hunter2|secret internals|at .*\.ts/);
+    expect(JSON.parse(text)).toMatchObject({ type: 'urn:relais:problem:internal-error', status: 500 });
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const response = await fetch(`${base}/v1/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { type: string }).type).toBe('urn:relais:problem:not-found');
+  });
+
+  it('serves its OpenAPI document and Swagger UI under the service prefix', async () => {
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toContain('/api/things/v1/things');
+    expect((await fetch(`${base}/docs`)).status).toBe(200);
+  });
+});

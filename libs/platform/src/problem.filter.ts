@@ -1,0 +1,124 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import type { Request, Response } from 'express';
+import { DomainError, problemStatus, type ProblemCode } from './domain-error';
+
+/** RFC 9457 problem document as Relais serves it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  traceId?: string;
+  [extension: string]: unknown;
+}
+
+const titles: Record<ProblemCode, string> = {
+  'validation-error': 'Requête invalide',
+  'invalid-query': 'Paramètres de recherche invalides',
+  unauthenticated: 'Authentification requise',
+  forbidden: 'Accès refusé',
+  'not-found': 'Ressource introuvable',
+  'method-not-allowed': 'Méthode non autorisée',
+  conflict: 'Conflit',
+  'illegal-transition': 'Transition interdite',
+  'idempotency-key-reused': "Clé d'idempotence déjà utilisée",
+  unprocessable: 'Requête impossible à traiter',
+  'payload-too-large': 'Requête trop volumineuse',
+  'unsupported-media-type': 'Type de contenu non pris en charge',
+  'too-many-requests': 'Trop de requêtes',
+  'dependency-unavailable': 'Service momentanément indisponible',
+  'internal-error': 'Erreur interne',
+};
+
+const codeForStatus: Partial<Record<number, ProblemCode>> = {
+  400: 'validation-error',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable',
+  429: 'too-many-requests',
+  503: 'dependency-unavailable',
+};
+
+export function problemType(code: ProblemCode): string {
+  return `urn:relais:problem:${code}`;
+}
+
+/**
+ * The one place where errors become HTTP responses. Domain errors keep their code and detail;
+ * framework errors (unknown route, malformed JSON) are mapped by status; anything else is a 500
+ * whose detail says nothing of the internals — the stack goes to the log with the trace id.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, traceId: problem.traceId }, 'unhandled error');
+    }
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, request: Request): Problem {
+    const base = { instance: request.originalUrl ?? request.url, traceId: currentTraceId() };
+    if (exception instanceof DomainError) {
+      return {
+        type: problemType(exception.code),
+        title: titles[exception.code],
+        status: problemStatus[exception.code],
+        detail: exception.detail,
+        ...base,
+        ...exception.extensions,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = codeForStatus[status] ?? (status >= 500 ? 'internal-error' : 'unprocessable');
+      return {
+        type: problemType(code),
+        title: titles[code],
+        status,
+        detail: frameworkDetail(status, exception),
+        ...base,
+      };
+    }
+    return {
+      type: problemType('internal-error'),
+      title: titles['internal-error'],
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: 'Une erreur inattendue est survenue. Communiquez le traceId au support.',
+      ...base,
+    };
+  }
+}
+
+function frameworkDetail(status: number, exception: HttpException): string {
+  switch (status) {
+    case 400:
+      // body-parser's messages are safe and useful ("Unexpected token } in JSON at position 12").
+      return `Requête invalide : ${exception.message}`;
+    case 404:
+      return "Cette adresse ne correspond à aucune ressource de l'API.";
+    case 413:
+      return 'Le corps de la requête dépasse la taille autorisée.';
+    default:
+      return exception.message;
+  }
+}
+
+export function currentTraceId(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && context.traceId !== '00000000000000000000000000000000' ? context.traceId : undefined;
+}

@@ -1,0 +1,7 @@
+import type { ServiceDatabase } from '@relais/persistence';
+import { migrations } from '../migrations';
+
+/** The directory service's own database: its entities and the migrations that shape it. */
+export function database(url: string): ServiceDatabase {
+  return { url, entities: [], migrations, applicationName: 'relais-directory' };
+}

@@ -1,0 +1,10 @@
+import { migrate } from '@relais/persistence';
+import { runService } from '@relais/platform';
+import { AppModule, service } from './app.module';
+import { readConfig } from './config';
+import { database } from './database';
+
+void runService(service, () => readConfig(), {
+  module: (config) => AppModule.forRoot(config),
+  migrate: (config, direction) => migrate(database(config.DATABASE_URL), direction),
+});
