@@ -2,7 +2,7 @@ export { demoAccountsFile, type DemoAccountsFile } from './demo-accounts-file';
 export { startGateway, type Gateway } from './gateway';
 export { clientCredentialsToken, demoAccounts, passwordLogin, type DemoAccounts } from './identity';
 export { startInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure';
-export { freePort, waitUntil } from './net';
+export { freePort, portAnswers, waitUntil } from './net';
 export { databaseName, startPlatform, type Platform } from './platform';
 export { serviceNames, type ServiceName } from './service-processes';
 export { repoRoot, stateDir, stateSubdir } from './state-dir';

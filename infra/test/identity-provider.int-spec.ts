@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants as vmConstants, runInThisContext } from 'node:vm';
-import type { JWTPayload } from 'jose';
+import type * as JoseModule from 'jose';
 import {
   DEMO_STRUCTURES,
   DEMO_USER_PASSWORD,
@@ -18,7 +18,7 @@ import {
 } from '../src/identity';
 import { freePort } from '../src/net';
 
-type Jose = typeof import('jose');
+type Jose = typeof JoseModule;
 
 /**
  * jose is ESM-only, and jest (without --experimental-vm-modules) can neither require nor import ESM;
@@ -40,12 +40,16 @@ describe('development identity provider', () => {
   let provider: IdentityProvider | undefined;
   let jose: Jose;
 
-  const start = async (): Promise<IdentityProvider> => {
+  const start = async (): Promise<void> => {
     provider = await startIdentityProvider({ issuer, port, accounts, keysFile });
-    return provider;
   };
 
-  const verify = async (token: string, audience = RELAIS_API_AUDIENCE): Promise<JWTPayload> => {
+  const tokenEndpoint = (): string => {
+    if (!provider) throw new Error('identity provider not started');
+    return provider.tokenEndpoint;
+  };
+
+  const verify = async (token: string, audience = RELAIS_API_AUDIENCE): Promise<JoseModule.JWTPayload> => {
     // A fresh key set each time: after a restart it must be fetched again, as a restarted service would.
     const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
     const { payload } = await jose.jwtVerify(token, jose.createRemoteJWKSet(new URL(discovery.jwks_uri)), {
@@ -77,7 +81,7 @@ describe('development identity provider', () => {
     const discovery = (await response.json()) as Record<string, unknown>;
     expect(discovery).toMatchObject({
       issuer,
-      token_endpoint: provider?.tokenEndpoint,
+      token_endpoint: tokenEndpoint(),
       authorization_endpoint: `${issuer}/auth`,
       jwks_uri: `${issuer}/jwks`,
     });
@@ -91,7 +95,7 @@ describe('development identity provider', () => {
     const client = accounts.clients.find((candidate) => candidate.clientId === 'ccas-lorient-integration');
     if (!client) throw new Error('demo client ccas-lorient-integration missing');
 
-    const token = await clientCredentialsToken(provider?.tokenEndpoint ?? '', client.clientId, client.clientSecret);
+    const token = await clientCredentialsToken(tokenEndpoint(), client.clientId, client.clientSecret);
 
     expect(jose.decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
     const claims = await verify(token);
@@ -113,7 +117,7 @@ describe('development identity provider', () => {
     const client = accounts.clients.find((candidate) => candidate.roles.includes('coordinator'));
     if (!client) throw new Error('no demo coordinator client');
 
-    const response = await fetch(provider?.tokenEndpoint ?? '', {
+    const response = await fetch(tokenEndpoint(), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -133,7 +137,7 @@ describe('development identity provider', () => {
 
   it('refuses a wrong client secret', async () => {
     await expect(
-      clientCredentialsToken(provider?.tokenEndpoint ?? '', 'caf-vannes-integration', 'not-the-secret'),
+      clientCredentialsToken(tokenEndpoint(), 'caf-vannes-integration', 'not-the-secret'),
     ).rejects.toThrow(/invalid_client/);
   });
 
@@ -162,7 +166,7 @@ describe('development identity provider', () => {
 
     // The web client can renew its access token without a new login.
     expect(tokens.refreshToken).toEqual(expect.any(String));
-    const refreshed = await fetch(provider?.tokenEndpoint ?? '', {
+    const refreshed = await fetch(tokenEndpoint(), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -184,7 +188,7 @@ describe('development identity provider', () => {
   });
 
   it('keeps its signing keys across a restart, so earlier tokens still verify', async () => {
-    const token = await clientCredentialsToken(provider?.tokenEndpoint ?? '', 'relais-admin', 'relais-admin-dev-secret');
+    const token = await clientCredentialsToken(tokenEndpoint(), 'relais-admin', 'relais-admin-dev-secret');
     expect(statSync(keysFile).mode & 0o777).toBe(0o600);
 
     await provider?.stop();

@@ -119,12 +119,13 @@ async function consume(kafka: Kafka, groupId: string): Promise<Received[]> {
       const timer = setTimeout(() => reject(new Error(`only ${received.length} messages arrived`)), 60_000);
       consumer
         .run({
-          eachMessage: async ({ message, partition }) => {
+          eachMessage: ({ message, partition }) => {
             received.push({ value: message.value?.toString() ?? '', partition });
             if (received.length === MESSAGE_COUNT) {
               clearTimeout(timer);
               resolve();
             }
+            return Promise.resolve();
           },
         })
         .catch(reject);

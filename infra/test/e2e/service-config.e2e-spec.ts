@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, serviceNames } from '@relais/infra';
+import { repoRoot, serviceNames } from '../../src';
 
 // Runs the compiled services (npm test builds them first) as an operator would start them.
 describe('a service started with a bad configuration', () => {

@@ -53,7 +53,7 @@ describe('AuthGuard', () => {
     app = moduleRef.createNestApplication({ logger: false });
     configureHttp(app, { name: 'probe', title: 'probe', description: 'test' });
     await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/probe`;
+    base = `${await app.getUrl()}/api/probe`;
   });
 
   afterAll(() => app.close());

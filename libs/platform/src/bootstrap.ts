@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger as NestLogger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { asyncApiDocument } from '@relais/contracts';
+import type { Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config';
 import { ProblemFilter } from './problem.filter';
@@ -35,6 +37,11 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
+  });
+  // The event contract is served beside the HTTP one: every service publishes or consumes from the same catalog.
+  const events = asyncApiDocument();
+  app.getHttpAdapter().get(`/api/${service.name}/asyncapi.json`, (_request: unknown, response: Response) => {
+    response.json(events);
   });
   return document;
 }

@@ -58,7 +58,7 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     app = moduleRef.createNestApplication({ logger: false });
     configureHttp(app, { name: 'things', title: 'Things', description: 'test' });
     await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/things`;
+    base = `${await app.getUrl()}/api/things`;
   });
 
   afterAll(() => app.close());
@@ -126,5 +126,10 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toContain('/api/things/v1/things');
     expect((await fetch(`${base}/docs`)).status).toBe(200);
+  });
+
+  it('serves the AsyncAPI event catalog beside it', async () => {
+    const document = (await (await fetch(`${base}/asyncapi.json`)).json()) as { asyncapi: string };
+    expect(document.asyncapi).toBe('3.0.0');
   });
 });

@@ -72,10 +72,9 @@ export async function startTestService<C>(
   Object.assign(env, overrides);
   const app = await createServiceApp(moduleFor(readConfig(env)), service);
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
   return {
     app,
-    url: `http://127.0.0.1:${address.port}/api/${service.name}`,
+    url: `${await app.getUrl()}/api/${service.name}`,
     env,
     stop: async () => {
       await app.close();

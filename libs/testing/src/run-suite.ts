@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestInfrastructure } from '@relais/testing';
-import { repoRoot, stateSubdir } from './state-dir';
+import { repoRoot, stateSubdir } from '@relais/infra';
+import { startTestInfrastructure } from './test-infrastructure';
 
 const say = (message: string) => process.stdout.write(`\n\x1b[1m[relais test]\x1b[0m ${message}\n`);
 
@@ -17,7 +17,7 @@ interface Step {
 }
 
 function nx(...args: string[]): string[] {
-  return [join(repoRoot, 'node_modules/nx/bin/nx.js'), ...args, '--outputStyle=stream', '--skipNxCache'];
+  return [join(repoRoot, 'node_modules/nx/dist/bin/nx.js'), ...args, '--outputStyle=stream', '--skipNxCache'];
 }
 
 async function main(): Promise<number> {

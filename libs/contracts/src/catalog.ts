@@ -1,0 +1,58 @@
+import type { Static } from '@sinclair/typebox';
+import { diagnosticEvents } from './diagnostic.events';
+import { directoryEvents } from './directory.events';
+import type { EventDefinition } from './event-definition';
+import { notificationEvents } from './notification.events';
+import { referralEvents } from './referral.events';
+
+const definitions = [
+  ...Object.values(directoryEvents),
+  ...Object.values(diagnosticEvents),
+  ...Object.values(referralEvents),
+  ...Object.values(notificationEvents),
+];
+
+type Definition = (typeof definitions)[number];
+
+/** Every event of the platform by CloudEvents type. Publishing or handling is typed by this map. */
+export type EventCatalog = { [D in Definition as D['type']]: D };
+export type EventType = keyof EventCatalog;
+export type EventPayload<T extends EventType> = Static<EventCatalog[T]['schema']>;
+
+export const eventCatalog = Object.fromEntries(definitions.map((d) => [d.type, d])) as unknown as EventCatalog;
+
+export function eventDefinition<T extends EventType>(type: T): EventCatalog[T] {
+  return eventCatalog[type];
+}
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalog, type);
+}
+
+export interface TopicDefinition {
+  name: string;
+  /** Snapshot topics keep the last record per key forever; event topics keep a retention window. */
+  compacted: boolean;
+  partitions: number;
+  retentionMs: number;
+  publisher: EventDefinition['publisher'];
+  eventTypes: EventType[];
+}
+
+const SNAPSHOT_SUFFIX = '.snapshot.v';
+
+/** Topics derive from the catalog: snapshot topics are compacted, the others keep 30 days. */
+export const topicCatalog: TopicDefinition[] = Object.values(
+  definitions.reduce<Record<string, TopicDefinition>>((topics, definition) => {
+    const topic = (topics[definition.topic] ??= {
+      name: definition.topic,
+      compacted: definition.type.includes(SNAPSHOT_SUFFIX),
+      partitions: 6,
+      retentionMs: 30 * 24 * 3600 * 1000,
+      publisher: definition.publisher,
+      eventTypes: [],
+    });
+    topic.eventTypes.push(definition.type);
+    return topics;
+  }, {}),
+);

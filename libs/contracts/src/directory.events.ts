@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import { CommuneCode, literalUnion, ServiceRole, strictObject, Timestamp, Uuid } from './common';
+import { defineEvent } from './event-definition';
+
+export const modalities = ['sur-place', 'a-distance', 'a-domicile', 'itinerant'] as const;
+export const serviceStatuses = ['active', 'suspended', 'closed'] as const;
+
+/**
+ * Snapshots carry the whole record after each change (compacted topics keep the last per key), so a
+ * consumer rebuilds its read model from the topic alone. `version` grows with every change: a consumer
+ * ignores a snapshot older than the one it holds. `deleted: true` retires the record.
+ */
+const snapshotBase = {
+  version: Type.Integer({ minimum: 1 }),
+  deleted: Type.Boolean(),
+  updatedAt: Timestamp,
+  lastVerifiedAt: Type.Union([Timestamp, Type.Null()], { description: 'Dernière vérification des informations' }),
+};
+
+export const StructureSnapshot = strictObject(
+  {
+    structureId: Uuid,
+    ...snapshotBase,
+    name: Type.String({ minLength: 1 }),
+    typology: Type.String({ description: 'CAF, CPAM, MSA, FT, CCAS, MAIRIE, CS, MEDIATHEQUE, FRANCE-SERVICES, ASSO, EPN, CNFS…' }),
+    siret: Type.Union([Type.String({ pattern: '^\\d{14}$' }), Type.Null()]),
+    parentStructureId: Type.Union([Uuid, Type.Null()]),
+    labels: Type.Array(Type.String(), { description: 'france-services, aidants-connect, conseiller-numerique…' }),
+    networkIds: Type.Array(Uuid),
+    communeCode: Type.Union([CommuneCode, Type.Null()]),
+    department: Type.String(),
+  },
+  'Une structure du réseau (CAF, CCAS, médiathèque, association…) telle que l’annuaire la connaît',
+);
+
+export const ServiceSnapshot = strictObject(
+  {
+    serviceId: Uuid,
+    structureId: Uuid,
+    ...snapshotBase,
+    name: Type.String({ minLength: 1 }),
+    roles: Type.Array(ServiceRole, { minItems: 1 }),
+    thematiques: Type.Array(Type.String()),
+    publics: Type.Array(Type.String()),
+    languages: Type.Array(Type.String()),
+    modalities: Type.Array(literalUnion(modalities)),
+    acceptsRelaisReferrals: Type.Boolean(),
+    status: literalUnion(serviceStatuses),
+    suspendedUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    networkIds: Type.Array(Uuid),
+    lieux: Type.Array(
+      strictObject({
+        lieuId: Uuid,
+        communeCode: CommuneCode,
+        latitude: Type.Union([Type.Number({ minimum: -90, maximum: 90 }), Type.Null()]),
+        longitude: Type.Union([Type.Number({ minimum: -180, maximum: 180 }), Type.Null()]),
+        openingHours: Type.Union([Type.String(), Type.Null()], { description: 'Syntaxe OpenStreetMap opening_hours' }),
+      }),
+    ),
+    capacity: strictObject({
+      openSlotsPerWeek: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      waitingDays: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      updatedAt: Type.Union([Timestamp, Type.Null()]),
+    }),
+  },
+  'Un service (une offre) d’une structure, avec ses rôles, ses lieux, ses horaires et sa capacité',
+);
+
+export const NetworkSnapshot = strictObject(
+  {
+    networkId: Uuid,
+    ...snapshotBase,
+    name: Type.String({ minLength: 1 }),
+    department: Type.String(),
+    communeCodes: Type.Array(CommuneCode),
+    sla: strictObject({
+      acknowledgeBusinessDays: Type.Integer({ minimum: 1 }),
+      firstContactBusinessDays: Type.Integer({ minimum: 1 }),
+      expireAfterDays: Type.Integer({ minimum: 1 }),
+    }),
+  },
+  'Un réseau local (ses communes, ses délais de prise en charge)',
+);
+
+export const directoryEvents = {
+  structureSnapshot: defineEvent({
+    type: 'fr.relais.directory.structure.snapshot.v1',
+    topic: 'relais.directory.structure.v1',
+    schema: StructureSnapshot,
+    key: (payload) => payload.structureId,
+    publisher: 'directory',
+    consumers: ['diagnostic', 'referral', 'notification', 'reporting'],
+    summary: 'Une structure a été créée, modifiée, vérifiée ou retirée de l’annuaire : voici son état complet.',
+  }),
+  serviceSnapshot: defineEvent({
+    type: 'fr.relais.directory.service.snapshot.v1',
+    topic: 'relais.directory.service.v1',
+    schema: ServiceSnapshot,
+    key: (payload) => payload.serviceId,
+    publisher: 'directory',
+    consumers: ['diagnostic', 'referral', 'notification', 'reporting'],
+    summary: 'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet.',
+  }),
+  networkSnapshot: defineEvent({
+    type: 'fr.relais.directory.network.snapshot.v1',
+    topic: 'relais.directory.network.v1',
+    schema: NetworkSnapshot,
+    key: (payload) => payload.networkId,
+    publisher: 'directory',
+    consumers: ['diagnostic', 'referral', 'reporting'],
+    summary: 'Un réseau local a changé (communes couvertes, délais) : voici son état complet.',
+  }),
+};

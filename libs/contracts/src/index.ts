@@ -1,0 +1,9 @@
+export * from './catalog';
+export * from './common';
+export * from './diagnostic.events';
+export * from './directory.events';
+export * from './event-definition';
+export * from './notification.events';
+export * from './referral.events';
+export { asyncApiDocument } from './asyncapi';
+export { assertValidPayload, InvalidPayloadError, payloadProblems } from './payload-validator';
