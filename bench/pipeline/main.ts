@@ -1,0 +1,185 @@
+/**
+ * `npm run bench:pipeline`: the event backbone under load, against the raw limits of the same broker and
+ * database measured in the same run. Publish through the outbox (business row + event in one
+ * transaction), relay to Kafka, consume with the inbox and a projection write.
+ *
+ * Target (DESIGN.md): ratio ≥ 0.5 of min(L_pg, L_kafka); p99 ≤ 100 ms at 100 events/s.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { freePort, startInfrastructure, stateSubdir, type Infrastructure } from '@relais/infra';
+import { EventPublisher, HandlesEvent, MessagingModule, MessagingTables1732350000000, type EventContext } from '@relais/messaging';
+import { migrate, PersistenceModule, Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import type { EventPayload } from '@relais/contracts';
+import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
+import { BenchTables1732350000001 } from './bench-tables.migration';
+import { measureKafkaLimit, measurePostgresLimit } from './raw-limits';
+
+const EVENT = 'fr.relais.notification.delivery.outcome.v1';
+type Outcome = EventPayload<typeof EVENT>;
+const migrations = [MessagingTables1732350000000, BenchTables1732350000001];
+let phase = 'warm-up';
+
+@Injectable()
+class BenchFlow {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  /** What a service does on a request: its own row and the event announcing it, in one transaction. */
+  @Transactional()
+  async publishOne(): Promise<void> {
+    const payload: Outcome = {
+      deliveryId: randomUUID(),
+      channel: 'webhook',
+      cause: 'bench',
+      referralId: null,
+      recipientStructureId: null,
+      status: 'sent',
+      attempt: 1,
+      reason: null,
+      at: new Date().toISOString(),
+    };
+    await this.txHost.tx.query('INSERT INTO bench_business (id, payload) VALUES ($1, $2)', [payload.deliveryId, JSON.stringify({ filler: 'x'.repeat(700) })]);
+    await this.publisher.publish(EVENT, payload);
+  }
+
+  /** The trivial projection: one row per event, with the latency from the business commit's start. */
+  @HandlesEvent(EVENT)
+  async onOutcome(payload: Outcome, _context: EventContext<typeof EVENT>): Promise<void> {
+    await this.txHost.tx.query('INSERT INTO bench_projection (id, phase, latency_ms) VALUES ($1, $2, $3)', [
+      payload.deliveryId,
+      phase,
+      Date.now() - Date.parse(payload.at),
+    ]);
+  }
+}
+
+async function pipeline(infrastructure: Infrastructure, databaseUrl: string): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      PersistenceModule.forRoot({ url: databaseUrl, entities: [], migrations, poolSize: 16 }),
+      MessagingModule.forRoot({ service: 'notification', brokers: infrastructure.kafkaBrokers, topicPrefix: `bench-${Date.now()}.`, consumer: { concurrency: 6 } }),
+    ],
+    providers: [BenchFlow],
+  })
+  class BenchModule {}
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  await app.init();
+  return app;
+}
+
+async function projected(app: INestApplicationContext, name: string): Promise<number[]> {
+  const rows = await app.get(TransactionHost<TransactionalAdapterTypeOrm>).tx.query<Array<{ latency_ms: number }>>(
+    'SELECT latency_ms FROM bench_projection WHERE phase = $1',
+    [name],
+  );
+  return rows.map((row) => row.latency_ms);
+}
+
+async function waitForCount(app: INestApplicationContext, name: string, expected: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await projected(app, name)).length < expected) {
+    if (Date.now() > deadline) throw new Error(`phase ${name}: only ${(await projected(app, name)).length}/${expected} events consumed`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function fixedRate(app: INestApplicationContext, rate: number, seconds: number): Promise<LatencySummary> {
+  phase = `rate-${rate}`;
+  const flow = app.get(BenchFlow);
+  await atFixedRate(rate, seconds * 1000, () => flow.publishOne());
+  await waitForCount(app, phase, rate * seconds);
+  return summarize(await projected(app, phase));
+}
+
+/** As many events as 8 concurrent publishers can commit, then until the consumer has caught up. */
+async function sustained(app: INestApplicationContext, seconds: number): Promise<{ eventsPerSecond: number; published: number }> {
+  phase = 'sustained';
+  const flow = app.get(BenchFlow);
+  let published = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (performance.now() < deadline) {
+        await flow.publishOne();
+        published++;
+      }
+    }),
+  );
+  await waitForCount(app, phase, published);
+  return { eventsPerSecond: published / ((performance.now() - started) / 1000), published };
+}
+
+async function main(): Promise<void> {
+  const dataDir = stateSubdir('bench', `pipeline-${process.pid}`);
+  const [postgres, kafka, kafkaController, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  process.stdout.write('starting PostgreSQL and Kafka (durable settings: fsync on)…\n');
+  const infrastructure = await startInfrastructure({ dataDir, ports: { postgres, kafka, kafkaController, identity }, fast: false });
+  try {
+    const rawUrl = await infrastructure.database('bench_raw');
+    await migrate({ url: rawUrl, entities: [], migrations });
+    process.stdout.write('measuring L_pg (8 clients, business + outbox row per transaction)…\n');
+    const limitPg = await measurePostgresLimit(rawUrl);
+    process.stdout.write('measuring L_kafka (1 KB JSON, batches of 500, 3 partitions)…\n');
+    const limitKafka = await measureKafkaLimit(infrastructure.kafkaBrokers);
+
+    const app = await pipeline(infrastructure, await infrastructure.database('bench_pipeline'));
+    try {
+      phase = 'warm-up';
+      const flow = app.get(BenchFlow);
+      for (let i = 0; i < 200; i++) await flow.publishOne();
+      await waitForCount(app, 'warm-up', 200);
+      process.stdout.write('sustained maximum (20 s)…\n');
+      const max = await sustained(app, 20);
+      process.stdout.write('fixed rate 100 events/s (20 s)…\n');
+      const at100 = await fixedRate(app, 100, 20);
+      process.stdout.write('fixed rate 500 events/s (20 s)…\n');
+      const at500 = await fixedRate(app, 500, 20);
+
+      const limit = Math.min(limitPg, limitKafka);
+      const ratio = max.eventsPerSecond / limit;
+      printTable('Raw limits (same run)', [
+        { limit: 'L_pg', 'per second': round(limitPg, 0), what: 'business + outbox transactions, 8 clients' },
+        { limit: 'L_kafka', 'per second': round(limitKafka, 0), what: 'produce→consume 1 KB JSON, 3 partitions' },
+      ]);
+      printTable('Pipeline (outbox → relay → Kafka → inbox + projection)', [
+        { measure: 'sustained events/s', value: round(max.eventsPerSecond, 0), target: '≥ 500', 'ratio to target': round(max.eventsPerSecond / 500, 2) },
+        { measure: 'ratio to min(L_pg, L_kafka)', value: round(ratio, 2), target: '≥ 0.5', 'ratio to target': round(ratio / 0.5, 2) },
+        { measure: 'p50 ms @100/s', value: at100.p50, target: '', 'ratio to target': '' },
+        { measure: 'p95 ms @100/s', value: at100.p95, target: '', 'ratio to target': '' },
+        { measure: 'p99 ms @100/s', value: at100.p99, target: '≤ 100', 'ratio to target': round(at100.p99 / 100, 2) },
+        { measure: 'p50 ms @500/s', value: at500.p50, target: '', 'ratio to target': '' },
+        { measure: 'p95 ms @500/s', value: at500.p95, target: '', 'ratio to target': '' },
+        { measure: 'p99 ms @500/s', value: at500.p99, target: '', 'ratio to target': '' },
+      ]);
+      const result = {
+        benchmark: 'pipeline',
+        limits: { postgresTxPerSecond: round(limitPg, 0), kafkaMessagesPerSecond: round(limitKafka, 0) },
+        sustained: { eventsPerSecond: round(max.eventsPerSecond, 0), published: max.published, ratioToRawLimit: round(ratio, 3) },
+        latencyMs: { at100: at100, at500: at500 },
+        targets: { ratioToRawLimit: 0.5, p99At100Ms: 100, sustainedEventsPerSecond: 500 },
+        met: { ratio: ratio >= 0.5, p99At100: at100.p99 <= 100, sustained: max.eventsPerSecond >= 500 },
+      };
+      process.stdout.write(`\n${JSON.stringify(result)}\n`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await infrastructure.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:pipeline failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
