@@ -4,6 +4,33 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/**
+ * A service depends on shared libs only, never on another service. Tests of shared libs may also use the
+ * test infrastructure (libs/testing, infra/); their production code may not.
+ */
+function moduleBoundaries(sharedMayUseTestInfrastructure) {
+  const shared = sharedMayUseTestInfrastructure ? ['scope:shared', 'scope:testing', 'scope:infra'] : ['scope:shared'];
+  const sharedTypes = sharedMayUseTestInfrastructure ? ['type:lib', 'type:test-lib'] : ['type:lib'];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: shared },
+      { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
+      { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
+      { sourceTag: 'scope:directory', onlyDependOnLibsWithTags: ['scope:shared', 'scope:directory'] },
+      { sourceTag: 'scope:diagnostic', onlyDependOnLibsWithTags: ['scope:shared', 'scope:diagnostic'] },
+      { sourceTag: 'scope:referral', onlyDependOnLibsWithTags: ['scope:shared', 'scope:referral'] },
+      { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
+      { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:shared', 'scope:reporting'] },
+      { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
+      { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: sharedTypes },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:test-lib'] },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.relais/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -15,24 +42,7 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
-            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
-            { sourceTag: 'scope:directory', onlyDependOnLibsWithTags: ['scope:shared', 'scope:directory'] },
-            { sourceTag: 'scope:diagnostic', onlyDependOnLibsWithTags: ['scope:shared', 'scope:diagnostic'] },
-            { sourceTag: 'scope:referral', onlyDependOnLibsWithTags: ['scope:shared', 'scope:referral'] },
-            { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
-            { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:shared', 'scope:reporting'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:test-lib'] },
-          ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(false)],
         },
       ],
       '@typescript-eslint/no-floating-promises': 'error',
@@ -45,6 +55,18 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
     },
+  },
+  {
+    // kafkajs stays behind libs/messaging (the only client, replaceable); services never see it.
+    files: ['services/**/*.ts', 'libs/!(messaging)/**/*.ts'],
+    ignores: ['**/test/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Publish and consume through @relais/messaging.' }] }],
+    },
+  },
+  {
+    files: ['libs/*/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(true)] },
   },
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts', 'libs/testing/**/*.ts'],

@@ -55,6 +55,7 @@ function spawnService(spec: ServiceSpec): ChildProcess {
     process.execPath,
     [
       '--enable-source-maps',
+      '--disable-warning=TimeoutNegativeWarning', // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751), harmless
       '--require',
       join(repoRoot, 'dist/libs/observability/src/register.js'),
       join(repoRoot, `dist/services/${spec.name}/src/main.js`),

@@ -1,3 +1,10 @@
+export type { EventContext, EventHandler } from './handles-event.decorator';
+export { HandlesEvent } from './handles-event.decorator';
+export { EventPublisher, PublishOutsideTransactionError, type PublishOptions } from './event-publisher';
+export { PermanentEventError } from './permanent-event-error';
+export { DeadLetters, type DeadLetter, type ListDeadLettersOptions, type RedriveResult, type RedriveSelection } from './dead-letters';
+export { deadLettersUsage, DeadLettersUsageError, parseDeadLettersCommand, runDeadLettersCommand } from './dead-letters.command';
 export { KafkaReadiness } from './kafka.readiness';
 export { MessagingModule } from './messaging.module';
 export type { MessagingOptions } from './messaging-options';
+export { MessagingTables1732350000000 } from './messaging-tables.migration';

@@ -1,18 +1,24 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { kafkaLogCreator } from './kafka-log';
+import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
+import { TopicNames } from './topic-names';
 
 /** The service's one kafkajs client; nothing outside libs/messaging sees kafkajs. */
 @Injectable()
 export class KafkaConnection implements OnApplicationShutdown {
   readonly kafka: Kafka;
-  private admin: Admin | undefined;
+  readonly topics: TopicNames;
+  private admin: Promise<Admin> | undefined;
 
-  constructor(@Inject(MESSAGING_OPTIONS) readonly options: MessagingOptions) {
+  constructor(@Inject(RESOLVED_MESSAGING_OPTIONS) readonly options: ResolvedMessagingOptions) {
+    this.topics = new TopicNames(options.topicPrefix, options.service);
     this.kafka = new Kafka({
-      clientId: `relais-${options.service}`,
+      // The prefix is part of the id so that two prefixes on one cluster share no client quota or log line.
+      clientId: `${options.topicPrefix}relais-${options.service}`,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator,
       connectionTimeout: 3000,
       retry: { retries: 5, initialRetryTime: 200 },
     });
@@ -20,16 +26,53 @@ export class KafkaConnection implements OnApplicationShutdown {
 
   /** A connected admin client, reused for topic provisioning and readiness probes. */
   async connectedAdmin(): Promise<Admin> {
-    if (!this.admin) {
+    this.admin ??= (async () => {
       const admin = this.kafka.admin();
       await admin.connect();
-      this.admin = admin;
+      return admin;
+    })();
+    try {
+      return await this.admin;
+    } catch (error) {
+      this.admin = undefined;
+      throw error;
     }
-    return this.admin;
+  }
+
+  /**
+   * An idempotent producer: the broker drops a batch it already wrote when kafkajs resends it, and
+   * kafkajs requires one request in flight per connection for that (it also keeps order per partition).
+   * Retries are bounded so a send fails while the broker is away instead of blocking shutdown forever.
+   */
+  createProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // The relay retries a failed batch itself (with a new producer), so kafkajs need not insist for long.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+  }
+
+  createConsumer(groupId: string): Consumer {
+    return this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // A member that died without leaving (a crash, a broker restart) holds its partitions until its
+      // session expires: short, since handlers heartbeat while they work.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 60_000,
+      heartbeatInterval: 3_000,
+      // A paused retry partition is fetched again only after the current long poll returns: keep it short.
+      maxWaitTimeInMs: 1_000,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: () => Promise.resolve(true) },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.admin?.disconnect();
+    const admin = this.admin;
     this.admin = undefined;
+    await admin?.then((connected) => connected.disconnect()).catch(() => undefined);
   }
 }

@@ -1,16 +1,65 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DeadLetters } from './dead-letters';
+import { DirectProducer } from './direct-producer';
+import { EventConsumer } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { HandlerRegistry } from './handler-registry';
 import { KafkaConnection } from './kafka-connection';
 import { KafkaReadiness } from './kafka.readiness';
-import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
+import { MessageProcessor } from './message-processor';
+import { MessagingLifecycle } from './messaging-lifecycle';
+import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
+import { OutboxRelay } from './outbox-relay';
+import { TopicProvisioner } from './topic-provisioner';
 
+function optionProviders(options: MessagingOptions): Provider[] {
+  return [
+    { provide: MESSAGING_OPTIONS, useValue: options },
+    { provide: RESOLVED_MESSAGING_OPTIONS, useValue: resolveMessagingOptions(options) },
+  ];
+}
+
+/**
+ * The service's Kafka port. Needs PersistenceModule (the outbox, inbox and redrive tables live in the
+ * service database, written through its ambient transactions).
+ */
 @Module({})
 export class MessagingModule {
+  /** Publishing (outbox + relay) and consuming (@HandlesEvent methods), started at application bootstrap. */
   static forRoot(options: MessagingOptions): DynamicModule {
     return {
       module: MessagingModule,
       global: true,
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, KafkaConnection, KafkaReadiness],
-      exports: [KafkaConnection, KafkaReadiness],
+      imports: [DiscoveryModule],
+      providers: [
+        ...optionProviders(options),
+        KafkaConnection,
+        KafkaReadiness,
+        TopicProvisioner,
+        EventPublisher,
+        OutboxRelay,
+        HandlerRegistry,
+        DirectProducer,
+        MessageProcessor,
+        EventConsumer,
+        DeadLetters,
+        MessagingLifecycle,
+      ],
+      exports: [KafkaConnection, KafkaReadiness, EventPublisher, DeadLetters],
+    };
+  }
+
+  /**
+   * For one-off commands (`dead-letters list|redrive`): the same connections without the consumer
+   * and the relay, so running a command never joins the service's group nor takes the relay lock.
+   */
+  static forCommands(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [...optionProviders(options), KafkaConnection, KafkaReadiness, DirectProducer, DeadLetters],
+      exports: [KafkaConnection, KafkaReadiness, DeadLetters],
     };
   }
 }

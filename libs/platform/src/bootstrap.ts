@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger as NestLogger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Logger as NestLogger, type DynamicModule, type INestApplication, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { asyncApiDocument } from '@relais/contracts';
@@ -57,11 +57,31 @@ export interface ServiceEntry<C> {
   module: (config: C) => Type | DynamicModule;
   /** Applies (`up`) or reverts the last (`down`) migration, returning the names applied. */
   migrate: (config: C, direction: 'up' | 'down') => Promise<string[]>;
+  /**
+   * The service's own commands (`main.js <name> [args…]`, e.g. a seed or an import), run instead of
+   * serving. Each usually works inside `withApplicationContext`; a rejection exits with code 1.
+   */
+  commands?: Record<string, (config: C, args: string[]) => Promise<void>>;
+}
+
+/**
+ * Runs `work` with the module's providers but no HTTP server (a command line, a one-off job), then
+ * closes the context (pools, Kafka clients) whatever happened.
+ */
+export async function withApplicationContext<T>(module: Type | DynamicModule, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+  try {
+    await app.init();
+    return await work(app);
+  } finally {
+    await app.close();
+  }
 }
 
 /**
  * A service's main: read the config (exit naming the bad variable), then either serve, or with the
- * argument `migrate` / `migrate:revert` change the schema and exit.
+ * argument `migrate` / `migrate:revert` change the schema and exit, or run one of the service's own
+ * `commands` and exit.
  * SIGTERM closes the HTTP server, then the modules (consumers, pools) in reverse order.
  */
 export async function runService<C extends { PORT: number; HOST: string }>(
@@ -85,6 +105,11 @@ export async function runService<C extends { PORT: number; HOST: string }>(
     if (command === 'migrate' || command === 'migrate:revert') {
       const applied = await entry.migrate(config, command === 'migrate' ? 'up' : 'down');
       process.stdout.write(`[${service.name}] ${command} : ${applied.length ? applied.join(', ') : 'rien à appliquer'}\n`);
+      return;
+    }
+    const own = command !== undefined && entry.commands && Object.hasOwn(entry.commands, command) ? entry.commands[command] : undefined;
+    if (own) {
+      await own(config, argv.slice(1));
       return;
     }
     const app = await createServiceApp(entry.module(config), service);

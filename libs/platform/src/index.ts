@@ -1,4 +1,4 @@
-export { configureHttp, createServiceApp, runService, type ServiceDescription, type ServiceEntry } from './bootstrap';
+export { configureHttp, createServiceApp, runService, withApplicationContext, type ServiceDescription, type ServiceEntry } from './bootstrap';
 export { ConfigError, env, loadConfig, serviceConfigSchema, type ConfigOf, type ConfigSchema, type ServiceConfig } from './config';
 export { DomainError, NotFoundError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
 export { HealthModule, type ReadinessCheck, type ReadinessReport } from './health';

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { loggerOptions } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthModule, type ReadinessCheck } from './health';
@@ -18,9 +18,16 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot({
+          // Express 5 path syntax: the library's default '*' draws a deprecation warning at every start.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             ...loggerOptions(options.service, options.logLevel),
             autoLogging: { ignore: (req) => /\/health(\/ready)?$/.test(req.url ?? '') },
+            // Method, path and status only: headers and bodies may carry personal data.
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
             customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
           },
         }),

@@ -44,7 +44,7 @@ export async function serviceTestEnvironment(label: string): Promise<{ env: Reco
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(label),
       OIDC_ISSUER: infrastructure.oidcIssuer,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
     },
     drop: database.drop,
   };

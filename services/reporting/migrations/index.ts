@@ -1,2 +1,5 @@
+import { MessagingTables1732350000000 } from '@relais/messaging';
+import { ActivityDaily1732360000000 } from './1732360000000-activity-daily';
+
 /** Every migration of this service, in the order they apply. Never edit one that has shipped: add another. */
-export const migrations: Function[] = [];
+export const migrations: Function[] = [MessagingTables1732350000000, ActivityDaily1732360000000];

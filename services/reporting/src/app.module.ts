@@ -3,6 +3,7 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { ActivityModule } from './activity/activity.module';
 import type { ReportingConfig } from './config';
 import { database } from './database';
 
@@ -26,6 +27,7 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+        ActivityModule,
       ],
     };
   }

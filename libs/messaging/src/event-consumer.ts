@@ -1,0 +1,147 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { notBeforeOf } from './failure-routing';
+import { HandlerRegistry } from './handler-registry';
+import { KafkaConnection } from './kafka-connection';
+import { MessageProcessor } from './message-processor';
+import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
+
+/** Heartbeats while a handler runs, well inside the session timeout. */
+const HANDLER_HEARTBEAT_MS = 3_000;
+const RESTART_DELAY_MS = 5_000;
+
+/**
+ * The service's one kafkajs consumer, in group `<prefix>relais-<service>`, on the catalog topics of
+ * its handlers and its own retry topics. Partitions are processed concurrently, each in order;
+ * an offset is resolved only after its record's transaction committed (or after the record was
+ * routed to a retry or dead-letter topic), and committed after each batch. A retry that is not yet
+ * due pauses its partition until then, so the catalog topics keep flowing.
+ */
+@Injectable()
+export class EventConsumer {
+  private readonly logger = new Logger(EventConsumer.name);
+  private consumer: Consumer | undefined;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly registry: HandlerRegistry,
+    private readonly processor: MessageProcessor,
+    @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+  ) {}
+
+  /** The Kafka topics subscribed to: catalog topics of the handled types and their retry topics. */
+  subscribedTopics(): string[] {
+    const names = this.connection.topics;
+    return this.registry.consumedTopics().flatMap((topic) => [names.main(topic), names.retry(topic)]);
+  }
+
+  /** Joins the group and starts consuming; resolves once the group is joined. Nothing to do without handlers. */
+  async start(): Promise<void> {
+    const topics = this.subscribedTopics();
+    if (topics.length === 0 || this.consumer) return;
+    this.stopping = false;
+    const consumer = this.connection.createConsumer(this.connection.topics.groupId());
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts by itself after retriable errors only; the others would stop consumption silently.
+      if (!payload.restart && !this.stopping) this.scheduleRestart(payload.error);
+    });
+    try {
+      await consumer.connect();
+      // A new group reads what the topics still hold: snapshots rebuild read models, the inbox absorbs repeats.
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: this.options.consumer.concurrency,
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+    } catch (error) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Lets the batches in flight finish, commits their offsets and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const isRetryTopic = this.connection.topics.catalogTopicOf(batch.topic)?.kind === 'retry';
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      if (isRetryTopic) {
+        const wait = (notBeforeOf(message.headers) ?? 0) - Date.now();
+        if (wait > 0) {
+          // Unresolved, the record is fetched again once the partition resumes.
+          this.resumeLater(payload.pause(), wait);
+          break;
+        }
+      }
+      await this.whileHeartbeating(payload, () =>
+        this.processor.process({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        }),
+      );
+      payload.resolveOffset(message.offset);
+      await payload.heartbeat();
+    }
+  }
+
+  private async whileHeartbeating<T>(payload: EachBatchPayload, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      // A rebalance reported here is reported again by the heartbeat after the record, where kafkajs handles it.
+      void payload.heartbeat().catch(() => undefined);
+    }, HANDLER_HEARTBEAT_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private resumeLater(resume: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      if (!this.stopping) resume();
+    }, delayMs);
+    this.resumeTimers.add(timer);
+  }
+
+  private scheduleRestart(error: Error): void {
+    this.logger.error(`consumer stopped on a non-retriable error, restarting in ${RESTART_DELAY_MS} ms: ${error.message}`);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      void this.restart();
+    }, RESTART_DELAY_MS);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    const crashed = this.consumer;
+    this.consumer = undefined;
+    await crashed?.disconnect().catch(() => undefined);
+    try {
+      await this.start();
+    } catch (error) {
+      this.scheduleRestart(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Message, Producer } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { cloudEventHeaders, sourceOf } from './cloudevents';
+import { KafkaConnection } from './kafka-connection';
+import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
+import type { OutboxRow } from './messaging-tables';
+import { pgClientConfig, RelayLeadership } from './relay-leadership';
+import { contextFromTraceparent, traceparentOf } from './trace-context';
+import { pause, Wakeup } from './wakeup';
+
+const MAX_BACKOFF_MS = 10_000;
+const HOUSEKEEPING_CHUNK = 5_000;
+
+/**
+ * Sends the outbox to Kafka. One replica per service database relays (the holder of an advisory
+ * lock); the others try again now and then, so one takes over when the leader dies. The leader wakes
+ * on NOTIFY, polls as a safety net, and per batch: claims the oldest unsent rows, sends them with the
+ * idempotent producer, and marks them sent in the same transaction. A crash between send and mark
+ * sends them again: consumers deduplicate by event id.
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly tracer = trace.getTracer('@relais/messaging');
+  private readonly wakeup = new Wakeup();
+  private readonly leadership: RelayLeadership;
+  private stopController = new AbortController();
+  private running: Promise<void> | undefined;
+  private producer: Producer | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: KafkaConnection,
+    @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+  ) {
+    this.leadership = new RelayLeadership(pgClientConfig(dataSource, `relais-${options.service}-outbox-relay`), () => this.wakeup.signal());
+  }
+
+  get isLeader(): boolean {
+    return this.leadership.isLeader;
+  }
+
+  /** Starts competing for leadership in the background; returns at once. */
+  start(): void {
+    if (this.running) return;
+    this.stopController = new AbortController();
+    this.running = this.run();
+  }
+
+  /** Finishes the batch in flight, then releases the lock, the LISTEN connection and the producer. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    this.wakeup.signal();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let leading = false;
+      try {
+        leading = await this.leadership.tryLead();
+      } catch (error) {
+        this.logger.warn(`cannot compete for the relay lock: ${message(error)}`);
+        await this.leadership.release();
+      }
+      if (!leading) {
+        await pause(this.options.relay.leaderRetryMs, this.stopController.signal);
+        continue;
+      }
+      await this.lead();
+    }
+    await this.leadership.release();
+    await this.closeProducer();
+  }
+
+  private async lead(): Promise<void> {
+    let failures = 0;
+    let nextHousekeeping = 0;
+    while (!this.stopping && this.leadership.isLeader) {
+      if (Date.now() >= nextHousekeeping) {
+        nextHousekeeping = Date.now() + this.options.relay.housekeepingIntervalMs;
+        await this.housekeeping().catch((error: unknown) => this.logger.warn(`outbox housekeeping failed: ${message(error)}`));
+      }
+      try {
+        const sent = await this.relayBatch();
+        failures = 0;
+        // A full batch means more may be waiting: go on at once.
+        if (sent < this.options.relay.batchSize) await this.wakeup.wait(this.options.relay.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 6));
+        this.logger.warn(`outbox batch not sent (attempt ${failures}), next try in ${delay} ms: ${message(error)}`);
+        // A producer that failed may hold a sequence the broker no longer accepts; a new one starts clean.
+        await this.closeProducer();
+        await pause(delay, this.stopController.signal);
+      }
+    }
+  }
+
+  /** Claims, sends and marks one batch in one transaction; returns how many rows were sent. */
+  async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<OutboxRow[]>(
+        `SELECT id, event_id, type, topic, key, payload, traceparent, event_time
+           FROM messaging_outbox
+          WHERE sent_at IS NULL
+          ORDER BY id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [this.options.relay.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.send(rows);
+      await markSent(manager, rows);
+      return rows.length;
+    });
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const producer = await this.connectedProducer();
+    const spans: Span[] = [];
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const topic = this.connection.topics.main(row.topic);
+      // The stored context of the publication becomes the parent of the send span.
+      const parent = contextFromTraceparent(row.traceparent);
+      const span = this.tracer.startSpan(
+        `send ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': row.event_id, 'messaging.kafka.message.key': row.key },
+        },
+        parent,
+      );
+      spans.push(span);
+      const traceparent = traceparentOf(trace.setSpan(parent, span)) ?? row.traceparent ?? undefined;
+      const message: Message = {
+        key: row.key,
+        value: JSON.stringify(row.payload),
+        headers: cloudEventHeaders({
+          id: row.event_id,
+          source: sourceOf(this.options.service),
+          type: row.type,
+          time: row.event_time,
+          subject: row.key,
+          ...(traceparent ? { traceparent } : {}),
+        }),
+      };
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(message);
+      byTopic.set(topic, messages);
+    }
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: message(error) });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
+  }
+
+  /** Sent rows are kept a day to investigate, then deleted; inbox rows once no redelivery can reach them. */
+  private async housekeeping(): Promise<void> {
+    const outboxBefore = new Date(Date.now() - this.options.relay.outboxRetentionMs);
+    const inboxBefore = new Date(Date.now() - this.options.relay.inboxRetentionMs);
+    // In chunks, so a large backlog never becomes one long transaction.
+    for (;;) {
+      const [, deleted] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT ${HOUSEKEEPING_CHUNK})`,
+        [outboxBefore],
+      );
+      if (deleted < HOUSEKEEPING_CHUNK || this.stopping) break;
+    }
+    for (;;) {
+      const [, deleted] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM messaging_inbox WHERE ctid IN (SELECT ctid FROM messaging_inbox WHERE received_at < $1 LIMIT ${HOUSEKEEPING_CHUNK})`,
+        [inboxBefore],
+      );
+      if (deleted < HOUSEKEEPING_CHUNK || this.stopping) break;
+    }
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.connection.createProducer();
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async closeProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+async function markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+  await manager.query(`UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

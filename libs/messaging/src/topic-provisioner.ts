@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { topicCatalog, type TopicDefinition } from '@relais/contracts';
+import type { ITopicConfig } from 'kafkajs';
+import { KafkaConnection } from './kafka-connection';
+
+const RETRY_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Few dead letters, read by people: one partition keeps listing simple. */
+const DEAD_LETTER_PARTITIONS = 1;
+
+/**
+ * Creates the topics a service needs before it publishes or subscribes (the broker refuses to create
+ * them on first use): the catalog topics it publishes to and consumes from, and for each consumed
+ * topic its own retry topic and the shared dead-letter topic. Existing topics are left as they are:
+ * changing partitions or policies of a live topic is an operation, not a side effect of a deploy.
+ */
+@Injectable()
+export class TopicProvisioner {
+  private readonly logger = new Logger(TopicProvisioner.name);
+
+  constructor(private readonly connection: KafkaConnection) {}
+
+  /** The topics this service needs, given the catalog topics its handlers consume. */
+  plan(consumedTopics: Iterable<string>): ITopicConfig[] {
+    const names = this.connection.topics;
+    const service = this.connection.options.service;
+    const consumed = new Set(consumedTopics);
+    const wanted = new Map<string, ITopicConfig>();
+    for (const topic of topicCatalog) {
+      if (topic.publisher === service || consumed.has(topic.name)) {
+        wanted.set(names.main(topic.name), mainTopic(names.main(topic.name), topic));
+      }
+      if (consumed.has(topic.name)) {
+        wanted.set(names.retry(topic.name), {
+          topic: names.retry(topic.name),
+          numPartitions: topic.partitions,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'retention.ms', value: String(RETRY_RETENTION_MS) },
+          ],
+        });
+        wanted.set(names.deadLetter(topic.name), {
+          topic: names.deadLetter(topic.name),
+          numPartitions: DEAD_LETTER_PARTITIONS,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'retention.ms', value: String(topic.retentionMs) },
+          ],
+        });
+      }
+    }
+    for (const name of consumed) {
+      if (!topicCatalog.some((topic) => topic.name === name)) throw new Error(`topic ${name} is not in the event catalog`);
+    }
+    return [...wanted.values()];
+  }
+
+  async provision(consumedTopics: Iterable<string>): Promise<void> {
+    const wanted = this.plan(consumedTopics);
+    const admin = await this.connection.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((topic) => !existing.has(topic.topic));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // Another replica or service may have created some of them at the same moment: only a topic
+      // still absent afterwards is a failure.
+      const now = new Set(await admin.listTopics());
+      const absent = missing.filter((topic) => !now.has(topic.topic)).map((topic) => topic.topic);
+      if (absent.length > 0) throw new Error(`could not create topics ${absent.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.logger.log(`created topics ${missing.map((topic) => topic.topic).join(', ')}`);
+  }
+}
+
+function mainTopic(name: string, topic: TopicDefinition): ITopicConfig {
+  return {
+    topic: name,
+    numPartitions: topic.partitions,
+    configEntries: topic.compacted
+      ? [{ name: 'cleanup.policy', value: 'compact' }]
+      : [
+          { name: 'cleanup.policy', value: 'delete' },
+          { name: 'retention.ms', value: String(topic.retentionMs) },
+        ],
+  };
+}
