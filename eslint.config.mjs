@@ -5,27 +5,27 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 /**
- * A service depends on shared libs only, never on another service. Tests of shared libs may also use the
- * test infrastructure (libs/testing, infra/); their production code may not.
+ * A service depends on shared libs only, never on another service. Tests (and only tests) may also use
+ * the test infrastructure: libs/testing, and for shared libs' own tests infra/.
  */
-function moduleBoundaries(sharedMayUseTestInfrastructure) {
-  const shared = sharedMayUseTestInfrastructure ? ['scope:shared', 'scope:testing', 'scope:infra'] : ['scope:shared'];
-  const sharedTypes = sharedMayUseTestInfrastructure ? ['type:lib', 'type:test-lib'] : ['type:lib'];
+function moduleBoundaries(inTests) {
+  const testing = inTests ? ['scope:testing'] : [];
+  const scopes = (...own) => [...own, ...testing];
   return {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: shared },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: inTests ? scopes('scope:shared', 'scope:infra') : ['scope:shared'] },
       { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
       { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
-      { sourceTag: 'scope:directory', onlyDependOnLibsWithTags: ['scope:shared', 'scope:directory'] },
-      { sourceTag: 'scope:diagnostic', onlyDependOnLibsWithTags: ['scope:shared', 'scope:diagnostic'] },
-      { sourceTag: 'scope:referral', onlyDependOnLibsWithTags: ['scope:shared', 'scope:referral'] },
-      { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
-      { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:shared', 'scope:reporting'] },
+      { sourceTag: 'scope:directory', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:directory') },
+      { sourceTag: 'scope:diagnostic', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:diagnostic') },
+      { sourceTag: 'scope:referral', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:referral') },
+      { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:notification') },
+      { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:reporting') },
       { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
-      { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
-      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: sharedTypes },
+      { sourceTag: 'scope:web', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:web') },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: inTests ? ['type:lib', 'type:test-lib'] : ['type:lib'] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:test-lib'] },
     ],
   };
@@ -38,20 +38,20 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // Nest's injection reads constructor parameter types at run time: with these two set,
+      // consistent-type-imports never turns an injected class's import into `import type`.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, emitDecoratorMetadata: true, experimentalDecorators: true },
     },
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': ['error', moduleBoundaries(false)],
-        },
-      ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Nest's DI reads constructor parameter types at run time: an `import type` there breaks injection.
+      // Nest modules are classes with decorators only.
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
     },
@@ -65,7 +65,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/*/test/**/*.ts'],
+    files: ['**/test/**/*.ts', '**/*.spec.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(true)] },
   },
   {

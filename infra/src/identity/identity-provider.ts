@@ -50,7 +50,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const webRedirectUris = [...(options.webRedirectUris ?? DEFAULT_WEB_REDIRECT_URIS)];
   const directory = indexAccounts(accounts);
   const jwks = await loadOrCreateSigningKeys(options.keysFile);
-  const { Provider, errors } = await loadOidcProvider();
+  const { module: { Provider, errors }, fromMainContext } = await loadOidcProvider();
 
   // The provider lives under the issuer's path (`/auth`), both here and behind the gateway.
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
@@ -62,7 +62,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     roles: [...account.roles],
   });
 
-  const toMainRealm = mainRealmBridge();
+  const toMainRealm = fromMainContext ? mainRealmBridge() : <T>(value: T): T => value;
   const provider = new Provider(issuer, toMainRealm({
     adapter: memoryAdapterFactory(),
     jwks,
@@ -642,12 +642,12 @@ interface OidcProviderModule {
 }
 
 /** oidc-provider is ESM-only and ships no types: loaded by import(), then checked against what we use. */
-async function loadOidcProvider(): Promise<OidcProviderModule> {
-  const loaded = await importEsm('oidc-provider');
+async function loadOidcProvider(): Promise<{ module: OidcProviderModule; fromMainContext: boolean }> {
+  const { loaded, fromMainContext } = await importEsm('oidc-provider');
   if (!isRecord(loaded) || typeof loaded['Provider'] !== 'function' || !isRecord(loaded['errors'])) {
     throw new Error('oidc-provider did not load as expected (is version 9 installed?)');
   }
-  return loaded as unknown as OidcProviderModule;
+  return { module: loaded as unknown as OidcProviderModule, fromMainContext };
 }
 
 /**
@@ -656,22 +656,22 @@ async function loadOidcProvider(): Promise<OidcProviderModule> {
  * createRequire too), so a function compiled in the main context imports through Node's own loader.
  * Jest without a native require(esm) path needs this.
  */
-async function importEsm(specifier: string): Promise<unknown> {
+async function importEsm(specifier: string): Promise<{ loaded: unknown; fromMainContext: boolean }> {
   try {
-    return (await import(specifier)) as unknown;
+    return { loaded: (await import(specifier)) as unknown, fromMainContext: false };
   } catch (error) {
     const code = isRecord(error) && typeof error['code'] === 'string' ? error['code'] : '';
     if (!code.startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')) throw error;
     const nodeImport = runInThisContext('(url) => import(url)', {
       importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     }) as (url: string) => Promise<unknown>;
-    return nodeImport(pathToFileURL(require.resolve(specifier)).href);
+    return { loaded: await nodeImport(pathToFileURL(require.resolve(specifier)).href), fromMainContext: true };
   }
 }
 
 /**
- * Under jest our code runs in a vm realm, while oidc-provider (imported through Node's loader) lives in
- * the main one and recognises configuration and callback results by `constructor === Object` of its
+ * When our code runs in a jest vm realm and oidc-provider had to be imported through Node's main-context
+ * loader, it lives in the main realm and recognises configuration and callback results by `constructor === Object` of its
  * realm. This copies plain objects and arrays into the main realm, and wraps functions so that what
  * they return (or resolve to) is copied too. Outside jest both realms are one and nothing is copied.
  */

@@ -8,3 +8,4 @@ export { KafkaReadiness } from './kafka.readiness';
 export { MessagingModule } from './messaging.module';
 export type { MessagingOptions } from './messaging-options';
 export { MessagingTables1732350000000 } from './messaging-tables.migration';
+export { startStandInPublisher, type StandInOptions, type StandInPublisher } from './stand-in-publisher';

@@ -59,7 +59,14 @@ export class TopicProvisioner {
     const admin = await this.connection.connectedAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic.topic));
-    if (missing.length === 0) return;
+    if (missing.length > 0) await this.create(missing);
+    // Another service may have created some of them a moment ago: their partitions can still lack a
+    // leader, and a consumer subscribing then fails the start ("does not host this topic-partition").
+    await this.waitForLeaders(wanted.map((topic) => topic.topic));
+  }
+
+  private async create(missing: ITopicConfig[]): Promise<void> {
+    const admin = await this.connection.connectedAdmin();
     try {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (error) {
@@ -70,6 +77,20 @@ export class TopicProvisioner {
       if (absent.length > 0) throw new Error(`could not create topics ${absent.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.logger.log(`created topics ${missing.map((topic) => topic.topic).join(', ')}`);
+  }
+
+  private async waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const admin = await this.connection.connectedAdmin();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lacking = await admin
+        .fetchTopicMetadata({ topics })
+        .then(({ topics: found }) => found.filter((topic) => topic.partitions.length === 0 || topic.partitions.some((p) => p.leader < 0)).map((t) => t.name))
+        .catch((error: unknown) => [error instanceof Error ? error.message : String(error)]);
+      if (lacking.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`topics without a partition leader after ${timeoutMs} ms: ${lacking.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 

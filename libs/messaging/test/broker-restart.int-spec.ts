@@ -1,12 +1,8 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
-import { freePort, stateSubdir } from '@relais/infra';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
+import { freePort, startKafka, stateSubdir, type KafkaBroker, type KafkaBrokerOptions } from '@relais/infra';
 import { createTestDatabase, eventually, uniqueTopicPrefix } from '@relais/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
-import { startKafka, type KafkaBroker, type KafkaBrokerOptions } from '../../../infra/src/kafka';
 import { serviceSnapshot } from './support/fixtures';
 import type { ServiceSnapshot } from './support/service-projection';
 import { count, projections, publishSnapshots, startTestApp } from './support/test-app';

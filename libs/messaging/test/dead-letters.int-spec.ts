@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import { DeadLetters, runDeadLettersCommand, type DeadLetter } from '../src';
 import { serviceSnapshot } from './support/fixtures';

@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import type { Admin } from 'kafkajs';
 import { serviceSnapshot } from './support/fixtures';

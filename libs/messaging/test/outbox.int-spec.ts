@@ -4,7 +4,6 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InvalidPayloadError } from '@relais/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- integration tests of this shared lib run on the test infrastructure; its production code never imports it
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';

@@ -82,3 +82,9 @@ export async function startTestService<C>(
     },
   };
 }
+
+/** Where a stand-in publisher (see @relais/messaging) needs to write: its own database, this run's broker. */
+export async function standInTarget(label: string): Promise<{ databaseUrl: string; brokers: string[]; drop(): Promise<void> }> {
+  const database = await createTestDatabase(`standin_${label}`);
+  return { databaseUrl: database.url, brokers: testInfrastructure().kafkaBrokers, drop: database.drop };
+}

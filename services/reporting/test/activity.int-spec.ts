@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { clientToken, DEMO_NETWORKS, eventually, startTestPublisher, startTestService, type TestPublisher, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
+import { clientToken, DEMO_NETWORKS, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
 
 // HTTP → outbox → Kafka → consumer with inbox → projection → HTTP, on the real infrastructure.
 describe('reporting: activity per day, type and network', () => {
   let reporting: TestService;
-  let referral: TestPublisher;
+  let referral: StandInPublisher;
+  let standIn: Awaited<ReturnType<typeof standInTarget>>;
   const { vannes, ploermel } = DEMO_NETWORKS;
 
   beforeAll(async () => {
     reporting = await startTestService(service, readConfig, (config) => AppModule.forRoot(config));
-    referral = await startTestPublisher('referral', reporting.env['KAFKA_TOPIC_PREFIX'] ?? '');
+    standIn = await standInTarget('referral');
+    referral = await startStandInPublisher({ service: 'referral', ...standIn, topicPrefix: reporting.env['KAFKA_TOPIC_PREFIX'] ?? '' });
   });
 
   afterAll(async () => {
     await referral?.stop();
+    await standIn?.drop();
     await reporting?.stop();
   });
 
