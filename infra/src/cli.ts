@@ -11,7 +11,7 @@ import { demoAccountsFile } from './demo-accounts-file';
 import { startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
-import { databaseName, startPlatform } from './platform';
+import { databaseName, serviceEnvironment, startPlatform } from './platform';
 import { serviceNames } from './service-processes';
 import { repoRoot, stateSubdir } from './state-dir';
 
@@ -75,6 +75,7 @@ async function start(config: LocalConfig): Promise<void> {
       gatewayPort: ports.gateway,
       servicePorts: ports.services,
       logDir: stateFolder(config, 'logs'),
+      secretsDir: stateFolder(config, 'data', 'secrets'),
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       logLevel: config.LOG_LEVEL,
       otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -116,9 +117,7 @@ async function migrateAll(config: LocalConfig): Promise<void> {
     for (const name of serviceNames) {
       const url = await infrastructure.database(databaseName(name));
       await runNode([join(repoRoot, `dist/services/${name}/src/main.js`), 'migrate'], {
-        DATABASE_URL: url,
-        KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-        OIDC_ISSUER: infrastructure.oidcIssuer,
+        ...serviceEnvironment(name, url, { infrastructure, secretsDir: stateFolder(config, 'data', 'secrets') }),
         PORT: '1',
       });
     }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
+import { localSecret } from './local-secrets';
 import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
 
 export interface PlatformOptions {
@@ -10,6 +11,8 @@ export interface PlatformOptions {
   /** service → port */
   servicePorts: Record<ServiceName, number>;
   logDir: string;
+  /** Where the platform's own secrets are kept (made on first start). */
+  secretsDir: string;
   topicPrefix?: string;
   logLevel?: string;
   otlpEndpoint?: string;
@@ -24,6 +27,26 @@ export interface Platform {
 
 /** Every service's database name: one database per service, no shared tables. */
 export const databaseName = (service: ServiceName): string => `relais_${service}`;
+
+/** What one service process reads: its database, the broker, the issuer, and its own secrets. */
+export function serviceEnvironment(
+  name: ServiceName,
+  databaseUrl: string,
+  options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'>,
+): Record<string, string> {
+  const own: Partial<Record<ServiceName, Record<string, string>>> = {
+    referral: { REFERRAL_MASTER_KEY: localSecret(options.secretsDir, 'referral-master-key') },
+  };
+  return {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: options.infrastructure.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+    OIDC_ISSUER: options.infrastructure.oidcIssuer,
+    LOG_LEVEL: options.logLevel ?? 'info',
+    ...(options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {}),
+    ...own[name],
+  };
+}
 
 /** The five services behind one gateway, on top of running infrastructure. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -42,14 +65,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         name,
         port: options.servicePorts[name],
         logFile: join(options.logDir, `${name}.log`),
-        env: {
-          DATABASE_URL: databases[index] ?? '',
-          KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-          KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
-          OIDC_ISSUER: infrastructure.oidcIssuer,
-          LOG_LEVEL: options.logLevel ?? 'info',
-          ...(options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {}),
-        },
+        env: serviceEnvironment(name, databases[index] ?? '', options),
       })),
     );
   } catch (error) {

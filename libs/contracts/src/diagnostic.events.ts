@@ -11,6 +11,10 @@ export const AssessmentCompleted = strictObject(
     personRef: PersonRef,
     questionnaireVersion: Type.String(),
     level: literalUnion(autonomyLevels),
+    /** The same level on the three-step autonomy field conseillers numériques record (La Coop de la médiation numérique). */
+    coopAutonomy: literalUnion(['entierement-accompagne', 'partiellement-autonome', 'autonome'] as const),
+    /** Version of the scoring and recommendation rules the result came from. */
+    rulesVersion: Type.String(),
     barriers: Type.Array(literalUnion(barriers)),
     urgentProcedures: Type.Array(strictObject({ procedure: Type.String(), deadline: Type.Union([Type.String({ format: 'date' }), Type.Null()]) })),
     recommendedRoles: Type.Array(ServiceRole),

@@ -4,6 +4,8 @@ import { defineEvent } from './event-definition';
 
 export const modalities = ['sur-place', 'a-distance', 'a-domicile', 'itinerant'] as const;
 export const serviceStatuses = ['active', 'suspended', 'closed'] as const;
+export const serviceFees = ['gratuit', 'gratuit-sous-conditions', 'payant', 'adhesion', 'pass-numerique'] as const;
+export const referralMethodKinds = ['relais', 'email', 'telephone', 'lien'] as const;
 
 /**
  * Snapshots carry the whole record after each change (compacted topics keep the last per key), so a
@@ -29,6 +31,8 @@ export const StructureSnapshot = strictObject(
     networkIds: Type.Array(Uuid),
     communeCode: Type.Union([CommuneCode, Type.Null()]),
     department: Type.String(),
+    rna: Type.Optional(Type.Union([Type.String({ pattern: '^W[0-9A-Z]{9}$' }), Type.Null()])),
+    lastVerifiedBy: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Compte (sub) ou import ayant confirmé les informations, jamais un nom' })),
   },
   'Une structure du réseau (CAF, CCAS, médiathèque, association…) telle que l’annuaire la connaît',
 );
@@ -62,6 +66,11 @@ export const ServiceSnapshot = strictObject(
       waitingDays: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
       updatedAt: Type.Union([Timestamp, Type.Null()]),
     }),
+    fees: Type.Optional(Type.Array(literalUnion(serviceFees), { description: 'Frais à charge (data·inclusion `frais`)' })),
+    referralMethods: Type.Optional(
+      Type.Array(literalUnion(referralMethodKinds), { description: 'Comment orienter : par Relais, courriel, téléphone ou lien' }),
+    ),
+    accessibilityFeatures: Type.Optional(Type.Array(Type.String(), { description: 'Prises en charge spécifiques (surdité, handicap moteur…)' })),
   },
   'Un service (une offre) d’une structure, avec ses rôles, ses lieux, ses horaires et sa capacité',
 );
@@ -80,6 +89,25 @@ export const NetworkSnapshot = strictObject(
     }),
   },
   'Un réseau local (ses communes, ses délais de prise en charge)',
+);
+
+export const VerificationDue = strictObject(
+  {
+    structureId: Uuid,
+    department: Type.String(),
+    networkIds: Type.Array(Uuid),
+    maxAgeDays: Type.Integer({ minimum: 1, description: 'Âge au-delà duquel une fiche est à revérifier' }),
+    staleRecords: Type.Array(
+      strictObject({
+        kind: literalUnion(['structure', 'service', 'lieu'] as const),
+        id: Uuid,
+        lastVerifiedAt: Type.Union([Timestamp, Type.Null()]),
+      }),
+      { minItems: 1 },
+    ),
+    at: Timestamp,
+  },
+  'Les fiches d’une structure n’ont pas été vérifiées depuis trop longtemps : ses référents doivent les confirmer',
 );
 
 export const directoryEvents = {
@@ -109,5 +137,14 @@ export const directoryEvents = {
     publisher: 'directory',
     consumers: ['diagnostic', 'referral', 'reporting'],
     summary: 'Un réseau local a changé (communes couvertes, délais) : voici son état complet.',
+  }),
+  verificationDue: defineEvent({
+    type: 'fr.relais.directory.structure.verification-due.v1',
+    topic: 'relais.directory.verification.v1',
+    schema: VerificationDue,
+    key: (payload) => payload.structureId,
+    publisher: 'directory',
+    consumers: ['notification', 'reporting'],
+    summary: 'Des informations d’une structure (fiche, services, lieux) n’ont pas été confirmées depuis trop longtemps : ses référents sont invités à les vérifier.',
   }),
 };

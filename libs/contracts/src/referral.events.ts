@@ -50,7 +50,10 @@ export const ReferralRequested = strictObject(
 );
 
 export const ReferralOutcome = strictObject({
-  summary: Type.Union([Type.String(), Type.Null()], { description: 'Ce qui a été fait (texte libre, effacé avec la personne)' }),
+  summary: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Toujours null sur le fil : le texte libre du résultat peut parler de la personne, il reste chiffré dans le service orientation (lisible par les deux structures) et disparaît avec elle',
+  }),
   autonomyGained: Type.Union([literalUnion(['aucun', 'partiel', 'complet'] as const), Type.Null()]),
   nextStep: Type.Union([Type.String(), Type.Null()], { description: 'Étape suivante proposée (un rôle ou un thème)' }),
 });

@@ -3,8 +3,26 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { AuditController } from './audit/audit.controller';
+import { AuditLog } from './audit/audit-log';
 import type { ReferralConfig } from './config';
+import { ConsentController } from './consent/consent.controller';
+import { ConsentService } from './consent/consent.service';
 import { database } from './database';
+import { DirectoryReadModel } from './directory-read-model/directory-read-model';
+import { Idempotency } from './idempotency/idempotency';
+import { JourneysController } from './journeys/journeys.controller';
+import { JourneysService } from './journeys/journeys.service';
+import { ErasureService } from './persons/erasure.service';
+import { FieldCipher } from './persons/field-cipher';
+import { PersonVault } from './persons/person-vault';
+import { PersonsController } from './persons/persons.controller';
+import { ReferralController } from './referrals/referral.controller';
+import { ReferralService } from './referrals/referral.service';
+import { Clock, SystemClock } from './shared/clock';
+import { REFERRAL_CONFIG } from './shared/tokens';
+import { SlaPolicy } from './sla/sla-policy';
+import { SlaSweeper } from './sla/sla-sweeper';
 
 export const service: ServiceDescription = {
   name: 'referral',
@@ -12,9 +30,14 @@ export const service: ServiceDescription = {
   description: "Orientations entre structures, leur cycle de vie, les parcours, le consentement, les délais et l'audit des accès aux données personnelles.",
 };
 
+export interface ReferralModuleOptions {
+  /** The clock deadlines are measured by; tests pass a ManualClock to move time. */
+  clock?: Clock;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: ReferralConfig): DynamicModule {
+  static forRoot(config: ReferralConfig, options: ReferralModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,6 +49,22 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+      ],
+      controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController],
+      providers: [
+        { provide: REFERRAL_CONFIG, useValue: config },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEY) },
+        AuditLog,
+        PersonVault,
+        DirectoryReadModel,
+        SlaPolicy,
+        Idempotency,
+        ReferralService,
+        ConsentService,
+        ErasureService,
+        JourneysService,
+        SlaSweeper,
       ],
     };
   }

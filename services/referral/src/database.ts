@@ -1,7 +1,15 @@
 import type { ServiceDatabase } from '@relais/persistence';
 import { migrations } from '../migrations';
+import { ReferralTransitionEntity } from './referrals/referral-transition.entity';
+import { ReferralEntity } from './referrals/referral.entity';
+import { ReferralTimerEntity } from './sla/referral-timer.entity';
 
 /** The referral service's own database: its entities and the migrations that shape it. */
 export function database(url: string): ServiceDatabase {
-  return { url, entities: [], migrations, applicationName: 'relais-referral' };
+  return {
+    url,
+    entities: [ReferralEntity, ReferralTransitionEntity, ReferralTimerEntity],
+    migrations,
+    applicationName: 'relais-referral',
+  };
 }

@@ -1,0 +1,410 @@
+/**
+ * `npm run bench:handoff`: the handoff between two structures, through the real referral service (its
+ * compiled main, as a child process), the real identity provider, PostgreSQL (durable settings) and Kafka.
+ *
+ * 1. Visibility: at a fixed 100 referrals/s for 2 minutes, the time from the 201 of a creation to the
+ *    referral appearing in the receiving structure's inbox (`GET /v1/referrals?box=received`, polled by
+ *    each receiver), p50/p95/p99. Target (DESIGN.md): p99 ≤ 250 ms.
+ * 2. Capacity: the sustained maximum of full cycles per second (create, acknowledge, accept, first
+ *    contact, complete: five transactions with their events), closed loop at rising concurrency.
+ * 3. Raw limit of the same run: single-row business + outbox transactions per second on the same
+ *    PostgreSQL (L_pg), so the cycle rate reads as a share of what the database alone does.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
+import {
+  clientCredentialsToken,
+  demoAccounts,
+  freePort,
+  passwordLogin,
+  startInfrastructure,
+  stateSubdir,
+  waitUntil,
+  type Infrastructure,
+} from '@relais/infra';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { measurePostgresLimit } from '../pipeline/raw-limits';
+import { measureNotifyingLimit } from './notify-limit';
+import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
+
+/** `--duration=30 --cycle-step=5` shorten a run (to try a change); the defaults are the issue's. */
+const argument = (name: string, fallback: number): number => {
+  const raw = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+};
+const RATE_PER_SECOND = argument('rate', 100);
+const DURATION_S = argument('duration', 120);
+const LIMIT_P99_MS = 250;
+const POLL_PAUSE_MS = 10;
+const CYCLE_CONCURRENCY = [4, 8, 16, 32];
+const CYCLE_STEP_S = argument('cycle-step', 15);
+const POLL_GRACE_MS = 15_000;
+const MAX_PAGES = 20;
+const TOPIC_PREFIX = `bench-handoff-${Date.now()}.`;
+
+/** The demo département's structures; each offers one service in this bench, its id derived from the structure's. */
+const serviceOf = (structureId: string) => structureId.replace('-b000-', '-a100-');
+
+interface Party {
+  structureId: string;
+  networkIds: string[];
+  token: string;
+}
+
+function startService(infrastructure: Infrastructure, databaseUrl: string, port: number): ChildProcess {
+  // Beside this file in the same build (dist/ by `npm run bench:handoff`), so a private build measures itself.
+  // `--profile=<dir>` writes the service's CPU profile there (node --cpu-prof), to see where its time goes.
+  const profile = process.argv.find((arg) => arg.startsWith('--profile='))?.split('=')[1];
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  return spawn(process.execPath, ['--enable-source-maps', ...flags, join(__dirname, '../../services/referral/src/main.js')], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
+      OIDC_ISSUER: infrastructure.oidcIssuer,
+      LOG_LEVEL: 'warn',
+      REFERRAL_MASTER_KEY: randomBytes(32).toString('base64'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function publish(producer: Producer, events: Array<[EventType, unknown]>): Promise<void> {
+  for (const [type, payload] of events) {
+    const definition = eventDefinition(type);
+    const key = (definition.key as (p: unknown) => string)(payload);
+    await producer.send({
+      topic: `${TOPIC_PREFIX}${definition.topic}`,
+      acks: -1,
+      messages: [
+        {
+          key,
+          value: JSON.stringify(payload),
+          headers: {
+            ce_id: randomUUID(),
+            ce_source: `/relais/${definition.publisher}`,
+            ce_type: type,
+            ce_specversion: '1.0',
+            ce_time: new Date().toISOString(),
+            ce_subject: key,
+            'content-type': 'application/json',
+          },
+        },
+      ],
+    });
+  }
+}
+
+/** The directory as its snapshots describe it: the seven réseaux locaux, the demo structures, a service each. */
+function directory(): Array<[EventType, unknown]> {
+  const now = new Date().toISOString();
+  const structures = new Map<string, string[]>();
+  for (const account of [...demoAccounts().users, ...demoAccounts().clients]) {
+    if (account.structureId) structures.set(account.structureId, account.networkIds);
+  }
+  const networks = new Set([...structures.values()].flat());
+  const events: Array<[EventType, unknown]> = [];
+  for (const networkId of networks) {
+    const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
+      networkId,
+      version: 1,
+      deleted: false,
+      updatedAt: now,
+      lastVerifiedAt: null,
+      name: `Réseau ${networkId.slice(-1)}`,
+      department: '56',
+      communeCodes: [],
+      sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30 },
+    };
+    events.push(['fr.relais.directory.network.snapshot.v1', network]);
+  }
+  for (const [structureId, networkIds] of structures) {
+    const service: EventPayload<'fr.relais.directory.service.snapshot.v1'> = {
+      serviceId: serviceOf(structureId),
+      structureId,
+      version: 1,
+      deleted: false,
+      updatedAt: now,
+      lastVerifiedAt: null,
+      name: 'Accompagnement aux démarches en ligne',
+      roles: ['accompagnement'],
+      thematiques: ['numerique--demarches-administratives'],
+      publics: [],
+      languages: ['fr'],
+      modalities: ['sur-place'],
+      acceptsRelaisReferrals: true,
+      status: 'active',
+      suspendedUntil: null,
+      networkIds,
+      lieux: [],
+      capacity: { openSlotsPerWeek: null, waitingDays: null, updatedAt: null },
+    };
+    events.push(['fr.relais.directory.service.snapshot.v1', service]);
+  }
+  return events;
+}
+
+function referralBody(receivingServiceId: string, index: number): string {
+  return JSON.stringify({
+    receivingServiceId,
+    person: {
+      reference: `bench-${randomUUID().slice(0, 18)}`,
+      firstName: 'Prénom',
+      lastName: `Nom ${index}`,
+      phone: '+33600000000',
+      email: `personne${index}@example.org`,
+      contactPreference: 'phone',
+    },
+    reason: 'Accompagnement aux démarches en ligne (banc d’essai)',
+    needs: ['numerique--demarches-administratives'],
+    urgency: index % 10 === 0 ? 'urgent' : 'normal',
+    consent: { scope: ['contact', 'reason'], method: 'oral', obtainedAt: new Date(Date.now() - 60_000).toISOString() },
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = stateSubdir('bench', `handoff-${process.pid}`);
+  const [postgres, kafka, kafkaController, identity, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  process.stdout.write('starting PostgreSQL, Kafka and the identity provider (durable settings: fsync on)…\n');
+  const infrastructure = await startInfrastructure({ dataDir, ports: { postgres, kafka, kafkaController, identity }, fast: false });
+  let child: ChildProcess | undefined;
+  const producer = new Kafka({ clientId: 'bench-handoff', brokers: infrastructure.kafkaBrokers, logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  try {
+    const databaseUrl = await infrastructure.database('bench_referral');
+    child = startService(infrastructure, databaseUrl, http);
+    const base = `http://127.0.0.1:${http}/api/referral`;
+    const exited = new Promise<never>((_resolve, reject) => child?.once('exit', (code) => reject(new Error(`the referral service exited (${String(code)})`))));
+    exited.catch(() => undefined);
+    await Promise.race([waitUntil('referral ready', async () => (await fetch(`${base}/health/ready`)).status === 200), exited]);
+
+    process.stdout.write('feeding the directory read model through Kafka…\n');
+    await producer.connect();
+    const events = directory();
+    await publish(producer, events);
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const services = events.filter(([type]) => type === 'fr.relais.directory.service.snapshot.v1').length;
+    await waitUntil('directory read model', async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM directory_services')).rows[0]?.n) >= services, {
+      timeoutMs: 60_000,
+    });
+
+    // Senders: the agencies' integrations (client credentials). Receivers: an agent of each other structure.
+    const accounts = demoAccounts();
+    const senders: Party[] = [];
+    for (const client of accounts.clients.filter((c) => c.roles.includes('integration') && c.structureId)) {
+      senders.push({ structureId: client.structureId ?? '', networkIds: client.networkIds, token: await clientCredentialsToken(infrastructure.tokenEndpoint ?? '', client.clientId, client.clientSecret) });
+    }
+    const receivers: Party[] = [];
+    const seen = new Set<string>();
+    for (const user of accounts.users.filter((u) => u.roles.includes('agent') && u.structureId)) {
+      if (seen.has(user.structureId ?? '') || senders.some((s) => s.structureId === user.structureId)) continue;
+      seen.add(user.structureId ?? '');
+      receivers.push({ structureId: user.structureId ?? '', networkIds: user.networkIds, token: (await passwordLogin(infrastructure.oidcIssuer, user.username, user.password)).accessToken });
+    }
+    process.stdout.write(`${senders.length} sending integrations, ${receivers.length} receiving structures\n`);
+
+    let created = 0;
+    const create = async (sender: Party, receiver: Party, index: number): Promise<{ id: string; at: number; createdAt: string }> => {
+      const response = await fetch(`${base}/v1/referrals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sender.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: referralBody(serviceOf(receiver.structureId), index),
+      });
+      const at = performance.now();
+      const body = (await response.json()) as { id?: string; createdAt?: string };
+      if (response.status !== 201 || !body.id || !body.createdAt) throw new Error(`create answered ${response.status}`);
+      created += 1;
+      return { id: body.id, at, createdAt: body.createdAt };
+    };
+    const move = async (receiver: Party, id: string, status: string, extra: Record<string, unknown> = {}): Promise<void> => {
+      const response = await fetch(`${base}/v1/referrals/${id}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${receiver.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status, ...extra }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${status} answered ${response.status}`);
+    };
+
+    process.stdout.write('warm-up (200 creations)…\n');
+    for (let i = 0; i < 200; i++) await create(senders[i % senders.length], receivers[i % receivers.length], i);
+
+    // 1. Visibility in the inbox at a fixed rate. Each receiver polls its inbox, newest first, paging down
+    // until the page reaches the oldest referral it still waits for: a slow poll delays, never loses, a sighting.
+    const pending = receivers.map(() => new Map<string, { at: number; createdAt: string }>());
+    const latencies: number[] = [];
+    let polls = 0;
+    let pollErrors = 0;
+    let stopAt: number | null = null;
+    const pollers = receivers.map(async (receiver, r) => {
+      const waiting = pending[r] as Map<string, { at: number; createdAt: string }>;
+      while (stopAt === null || (waiting.size > 0 && performance.now() - stopAt < POLL_GRACE_MS)) {
+        let cursor: string | null = null;
+        for (let pageNumber = 0; pageNumber < MAX_PAGES; pageNumber++) {
+          let page: { items: Array<{ id: string; createdAt: string }>; nextCursor: string | null };
+          try {
+            const response = await fetch(`${base}/v1/referrals?box=received&limit=50${cursor ? `&cursor=${cursor}` : ''}`, {
+              headers: { authorization: `Bearer ${receiver.token}` },
+            });
+            page = (await response.json()) as typeof page;
+          } catch {
+            pollErrors += 1;
+            break;
+          }
+          const now = performance.now();
+          polls += 1;
+          for (const item of page.items) {
+            const sent = waiting.get(item.id);
+            if (sent) {
+              latencies.push(now - sent.at);
+              waiting.delete(item.id);
+            }
+          }
+          const oldestShown = page.items[page.items.length - 1]?.createdAt;
+          const oldestWaiting = [...waiting.values()].reduce<string | null>((min, w) => (min === null || w.createdAt < min ? w.createdAt : min), null);
+          if (!page.nextCursor || !oldestShown || oldestWaiting === null || oldestWaiting >= oldestShown) break;
+          cursor = page.nextCursor;
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_PAUSE_MS));
+      }
+    });
+    const createLatencies: number[] = [];
+    let createErrors = 0;
+    process.stdout.write(`visibility: ${RATE_PER_SECOND} referrals/s for ${DURATION_S} s, ${receivers.length} inboxes polled…\n`);
+    const phaseStarted = performance.now();
+    const before = created;
+    await atFixedRate(RATE_PER_SECOND, DURATION_S * 1000, async (index) => {
+      const r = index % receivers.length;
+      const sent = performance.now();
+      try {
+        const { id, at, createdAt } = await create(senders[index % senders.length], receivers[r], index);
+        createLatencies.push(at - sent);
+        pending[r]?.set(id, { at, createdAt });
+      } catch {
+        createErrors += 1;
+      }
+    });
+    const achievedRate = (created - before) / ((performance.now() - phaseStarted) / 1000);
+    stopAt = performance.now();
+    await Promise.all(pollers);
+    const missed = pending.reduce((sum, waiting) => sum + waiting.size, 0);
+    const visibility = summarize(latencies);
+    const createSummary = summarize(createLatencies);
+
+    // 2. Full cycles, closed loop, rising concurrency: the best sustained rate.
+    const cycleRates: Array<{ concurrency: number; cyclesPerSecond: number; errors: number }> = [];
+    for (const concurrency of CYCLE_CONCURRENCY) {
+      process.stdout.write(`cycles: ${concurrency} concurrent loops for ${CYCLE_STEP_S} s…\n`);
+      let cycles = 0;
+      let errors = 0;
+      const deadline = performance.now() + CYCLE_STEP_S * 1000;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, worker) => {
+          let i = worker;
+          while (performance.now() < deadline) {
+            const sender = senders[i % senders.length];
+            const receiver = receivers[i % receivers.length];
+            i += concurrency;
+            try {
+              const { id } = await create(sender, receiver, i);
+              await move(receiver, id, 'received');
+              await move(receiver, id, 'accepted');
+              await move(receiver, id, 'in-progress');
+              await move(receiver, id, 'completed', { outcome: { autonomyGained: 'partiel', nextStep: 'formation' } });
+              cycles += 1;
+            } catch {
+              errors += 1;
+            }
+          }
+        }),
+      );
+      cycleRates.push({ concurrency, cyclesPerSecond: cycles / ((performance.now() - started) / 1000), errors });
+    }
+    const best = cycleRates.reduce((a, b) => (b.cyclesPerSecond > a.cyclesPerSecond ? b : a));
+
+    // 3. The database's own limit, same run (the service is stopped first so it measures PostgreSQL alone).
+    const outbox = await db.query<{ unsent: string }>('SELECT count(*) AS unsent FROM messaging_outbox WHERE sent_at IS NULL');
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child?.once('exit', resolve));
+    await db.query('CREATE TABLE IF NOT EXISTS bench_business (id uuid PRIMARY KEY, payload text NOT NULL)');
+    await db.end();
+    process.stdout.write('raw limit: PostgreSQL business + outbox transactions for 10 s…\n');
+    const pgLimit = await measurePostgresLimit(databaseUrl, { clients: 8, durationMs: 10_000 });
+    process.stdout.write('raw limit: the same with the outbox wake-up (pg_notify) for 10 s…\n');
+    const notifyLimit = await measureNotifyingLimit(databaseUrl, { clients: 8, durationMs: 10_000 });
+
+    const row = (what: string, s: LatencySummary) => ({ measure: what, count: s.count, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
+    printTable(`Handoff at ${RATE_PER_SECOND} referrals/s for ${DURATION_S} s (achieved ${round(achievedRate, 1)}/s, ${polls} inbox polls, ${missed} never seen, ${createErrors} failed creations, ${pollErrors} failed polls)`, [
+      row('POST /v1/referrals → 201', createSummary),
+      row('201 → visible in the receiver’s inbox', visibility),
+    ]);
+    printTable(
+      'Full cycles (create, received, accepted, in-progress, completed), closed loop',
+      cycleRates.map((c) => ({ concurrency: c.concurrency, 'cycles/s': round(c.cyclesPerSecond, 1), 'transactions/s': round(c.cyclesPerSecond * 5, 1), errors: c.errors })),
+    );
+    const ratioP99 = visibility.p99 / LIMIT_P99_MS;
+    const ratioRate = achievedRate / RATE_PER_SECOND;
+    const ratioPg = (best.cyclesPerSecond * 5) / pgLimit;
+    const ratioNotify = (best.cyclesPerSecond * 5) / notifyLimit;
+    printTable('Against the limits', [
+      { measure: 'inbox visibility p99', value: `${visibility.p99} ms`, limit: `≤ ${LIMIT_P99_MS} ms`, ratio: round(ratioP99, 3), verdict: ratioP99 <= 1 ? 'within' : 'OVER' },
+      { measure: 'creation rate held', value: `${round(achievedRate, 1)}/s`, limit: `${RATE_PER_SECOND}/s`, ratio: round(ratioRate, 3), verdict: ratioRate >= 0.98 ? 'held' : 'FELL BEHIND' },
+      { measure: 'max cycles/s (×5 transactions)', value: `${round(best.cyclesPerSecond, 1)}/s`, limit: `L_pg ${round(pgLimit, 0)} tx/s`, ratio: round(ratioPg, 3), verdict: '-' },
+      { measure: 'same, against L_pg with NOTIFY', value: `${round(best.cyclesPerSecond * 5, 1)} tx/s`, limit: `${round(notifyLimit, 0)} tx/s`, ratio: round(ratioNotify, 3), verdict: '-' },
+    ]);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'handoff',
+        ratePerSecond: RATE_PER_SECOND,
+        durationS: DURATION_S,
+        achievedRatePerSecond: round(achievedRate, 2),
+        create: createSummary,
+        visibility,
+        missed,
+        createErrors,
+        pollErrors,
+        polls,
+        limitP99Ms: LIMIT_P99_MS,
+        ratioP99ToLimit: round(ratioP99, 3),
+        withinLimit: ratioP99 <= 1 && missed === 0 && createErrors === 0,
+        cycles: cycleRates.map((c) => ({ ...c, cyclesPerSecond: round(c.cyclesPerSecond, 2) })),
+        maxCyclesPerSecond: round(best.cyclesPerSecond, 2),
+        postgresLimitTxPerSecond: round(pgLimit, 1),
+        ratioCycleTransactionsToPostgresLimit: round(ratioPg, 3),
+        postgresNotifyingLimitTxPerSecond: round(notifyLimit, 1),
+        ratioCycleTransactionsToNotifyingLimit: round(ratioNotify, 3),
+        outboxUnsentAtEnd: Number(outbox.rows[0]?.unsent ?? 0),
+      })}\n`,
+    );
+  } finally {
+    await Promise.race([producer.disconnect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    // A child killed by a signal has a null exitCode: its signalCode says it is gone.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    await infrastructure.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:handoff failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@relais/auth';
+import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { DomainError } from '@relais/platform';
+import type { ReferralConfig } from '../config';
+import { Clock } from '../shared/clock';
+import { REFERRAL_CONFIG } from '../shared/tokens';
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** A stable fingerprint of a request body: the same JSON with keys in another order is the same request. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export type Claim<R> = { kind: 'new'; complete(referralId: string, status: number, body: R): Promise<void> } | { kind: 'replay'; status: number; body: R };
+
+/**
+ * `Idempotency-Key` for creations: the key is claimed in the creation's own transaction, so either the
+ * referral and the remembered response commit together or neither does. A concurrent request with the
+ * same key waits on the claim's row lock, then replays the committed response. Keys are per caller.
+ */
+@Injectable()
+export class Idempotency {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly clock: Clock,
+    @Inject(REFERRAL_CONFIG) private readonly config: ReferralConfig,
+  ) {}
+
+  static owner(principal: Principal): string {
+    return principal.clientId ? `client:${principal.clientId}` : `user:${principal.subject}`;
+  }
+
+  async claim<R>(principal: Principal, key: string, body: unknown): Promise<Claim<R>> {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw new DomainError('validation-error', "L'en-tête Idempotency-Key doit compter 1 à 255 caractères ASCII visibles.", {
+        errors: [{ field: 'header.idempotency-key', message: '1 à 255 caractères ASCII visibles' }],
+      });
+    }
+    const owner = Idempotency.owner(principal);
+    const hash = requestHash(body);
+    const now = this.clock.now();
+    const expiredBefore = new Date(now.getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
+    // One statement claims a new key, or takes back one past its time to live; a live key returns nothing.
+    const inserted: Array<{ key: string }> = await this.txHost.tx.query(
+      `INSERT INTO idempotency_keys (owner, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (owner, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at,
+         referral_id = NULL, response_status = NULL, response_body = NULL
+       WHERE idempotency_keys.created_at < $5
+       RETURNING key`,
+      [owner, key, hash, now, expiredBefore],
+    );
+    if (inserted.length === 1) {
+      return {
+        kind: 'new',
+        complete: async (referralId, status, responseBody) => {
+          await this.txHost.tx.query(
+            `UPDATE idempotency_keys SET referral_id = $3, response_status = $4, response_body = $5::jsonb WHERE owner = $1 AND key = $2`,
+            [owner, key, referralId, status, JSON.stringify(responseBody)],
+          );
+        },
+      };
+    }
+    const rows: Array<{ request_hash: string; response_status: number | null; response_body: R | null }> = await this.txHost.tx.query(
+      `SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE owner = $1 AND key = $2`,
+      [owner, key],
+    );
+    const existing = rows[0];
+    if (!existing || existing.response_status === null || existing.response_body === null) {
+      throw new DomainError('conflict', 'Une requête avec la même clé d’idempotence est en cours ; réessayez dans un instant.');
+    }
+    if (existing.request_hash !== hash) {
+      throw new DomainError(
+        'idempotency-key-reused',
+        "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé pour une nouvelle orientation.",
+      );
+    }
+    return { kind: 'replay', status: existing.response_status, body: existing.response_body };
+  }
+
+  /** Forgets keys past their time to live (the SLA sweeper calls this). */
+  async purge(): Promise<void> {
+    const before = new Date(this.clock.now().getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
+    await this.txHost.tx.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [before]);
+  }
+}

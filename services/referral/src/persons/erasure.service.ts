@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { hasRole, type Principal } from '@relais/auth';
+import { EventPublisher } from '@relais/messaging';
+import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { NotFoundError } from '@relais/platform';
+import { In } from 'typeorm';
+import { AuditLog } from '../audit/audit-log';
+import { partiesOf } from '../referrals/referral-access';
+import { eventParties } from '../referrals/referral-events';
+import { ReferralTransitionEntity } from '../referrals/referral-transition.entity';
+import { ReferralEntity } from '../referrals/referral.entity';
+import { Clock } from '../shared/clock';
+import { PersonVault } from './person-vault';
+
+export interface ErasureResult {
+  personReference: string;
+  referralsErased: number;
+  erasedAt: string;
+}
+
+/**
+ * The right to erasure. The person's key is deleted (crypto-shredding: every sealed field, in the
+ * database and in any backup, becomes unreadable), the sealed columns are cleared, remembered request
+ * fingerprints are forgotten. Referral rows, statuses and dates stay, pseudonymous, so counts hold.
+ */
+@Injectable()
+export class ErasureService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly vault: PersonVault,
+    private readonly publisher: EventPublisher,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  @Transactional()
+  async erase(principal: Principal, personRef: string): Promise<ErasureResult> {
+    const repository = this.txHost.tx.getRepository(ReferralEntity);
+    const referrals = await repository.find({ where: { personRef }, lock: { mode: 'pessimistic_write' }, order: { createdAt: 'ASC' } });
+    // An administrator of the département, or a structure that sent or received one of the person's referrals.
+    const allowed =
+      hasRole(principal, 'admin') ||
+      referrals.some((referral) => partiesOf(principal, referral).some((party) => party === 'sender' || party === 'receiver'));
+    if (!allowed) throw new NotFoundError('Personne');
+    const now = this.clock.now();
+    const keyDeleted = await this.vault.destroy(personRef);
+    if (referrals.length === 0 && !keyDeleted) throw new NotFoundError('Personne');
+
+    const ids = referrals.map((referral) => referral.id);
+    if (ids.length > 0) {
+      await this.txHost.tx.query(
+        `UPDATE referrals SET person_sealed = NULL, reason_sealed = NULL, outcome_summary_sealed = NULL,
+                              person_erased_at = COALESCE(person_erased_at, $2)
+         WHERE person_ref = $1`,
+        [personRef, now],
+      );
+      await this.txHost.tx.getRepository(ReferralTransitionEntity).update({ referralId: In(ids) }, { commentSealed: null });
+      await this.txHost.tx.query(`DELETE FROM idempotency_keys WHERE referral_id = ANY($1::uuid[])`, [ids]);
+    }
+    await this.txHost.tx.query(`INSERT INTO person_erasures (person_ref, referral_count, actor_subject, erased_at) VALUES ($1, $2, $3, $4)`, [
+      personRef,
+      referrals.length,
+      principal.subject,
+      now,
+    ]);
+    for (const referral of referrals) {
+      await this.publisher.publish('fr.relais.referral.referral.person-erased.v1', { ...eventParties(referral), at: now.toISOString() }, { time: now });
+    }
+    await this.audit.record(principal, 'erase', { personRef }, ['person', 'reason', 'history.comment', 'outcome.summary']);
+    return { personReference: personRef, referralsErased: referrals.length, erasedAt: now.toISOString() };
+  }
+}
