@@ -3,8 +3,19 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { ReferralConsentHandlers } from './access/referral-consent.handlers';
+import { AssessmentController } from './assessments/assessment.controller';
+import { AssessmentService } from './assessments/assessment.service';
+import { Clock } from './clock';
+import { CommuneDirectory } from './communes/commune-directory';
+import { frenchCommunes } from './communes/french-communes';
 import type { DiagnosticConfig } from './config';
 import { database } from './database';
+import { DirectoryReadModel } from './directory/directory-read-model';
+import { QuestionnaireCatalog } from './questionnaires/questionnaire-catalog';
+import { QuestionnaireController } from './questionnaires/questionnaire.controller';
+import { QuestionnaireService } from './questionnaires/questionnaire.service';
+import { RuleCatalog } from './rules/rule-catalog';
 
 export const service: ServiceDescription = {
   name: 'diagnostic',
@@ -26,6 +37,18 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+      ],
+      controllers: [QuestionnaireController, AssessmentController],
+      providers: [
+        Clock,
+        // Questionnaires and rules are data checked once at start: a malformed version stops the service.
+        { provide: QuestionnaireCatalog, useFactory: () => new QuestionnaireCatalog() },
+        { provide: RuleCatalog, useFactory: (questionnaires: QuestionnaireCatalog) => new RuleCatalog(questionnaires), inject: [QuestionnaireCatalog] },
+        { provide: CommuneDirectory, useFactory: () => new CommuneDirectory(frenchCommunes()) },
+        QuestionnaireService,
+        DirectoryReadModel,
+        AssessmentService,
+        ReferralConsentHandlers,
       ],
     };
   }

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
+import { DomainError } from '@relais/platform';
+import type { Response } from 'express';
+import { AssessmentService } from './assessment.service';
+import { AssessmentView, PersonHistoryView } from './assessment.view';
+import { CreateAssessmentDto } from './dto/create-assessment.dto';
+
+const problem = { description: 'application/problem+json' };
+
+@ApiTags('diagnostics')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Jeton absent ou invalide (problem+json)' })
+@Controller('v1')
+export class AssessmentController {
+  constructor(private readonly assessments: AssessmentService) {}
+
+  @Post('assessments')
+  @Roles('agent', 'integration')
+  @ApiOperation({
+    summary: 'Faire un diagnostic : niveau d’autonomie, freins, démarches urgentes, rôles recommandés et services proposés',
+    description: 'Le consentement de la personne est exigé avant tout enregistrement. Toute réponse manquante ou invalide est listée dans la réponse 400.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé renvoie le même diagnostic' })
+  @ApiCreatedResponse({ type: AssessmentView })
+  @ApiOkResponse({ type: AssessmentView, description: 'Rejeu d’une requête déjà traitée (même Idempotency-Key)' })
+  @ApiBadRequestResponse({ description: 'Réponses incomplètes ou invalides, consentement absent : chaque problème est listé dans `errors` (problem+json)' })
+  @ApiForbiddenResponse({ description: 'Rôle agent ou integration requis, rattaché à une structure (problem+json)' })
+  @ApiUnprocessableEntityResponse({ description: 'Idempotency-Key déjà utilisée pour une autre requête (problem+json)' })
+  @ApiConflictResponse({ description: 'Une requête avec la même Idempotency-Key est en cours (problem+json)' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateAssessmentDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AssessmentView> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw new DomainError('validation-error', 'L’en-tête Idempotency-Key doit faire 1 à 200 caractères visibles.', {
+        errors: [{ field: 'header.idempotency-key', message: '1 à 200 caractères ASCII visibles' }],
+      });
+    }
+    const { view, replayed, timings } = await this.assessments.create(principal, body, idempotencyKey);
+    response.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
+    // Where the time went, for operators and the benchmark (W3C Server-Timing).
+    response.setHeader('Server-Timing', Object.entries(timings).map(([phase, ms]) => `${phase};dur=${ms.toFixed(1)}`).join(', '));
+    response.setHeader('Location', `/api/diagnostic/v1/assessments/${view.assessmentId}`);
+    return view;
+  }
+
+  @Get('assessments/:assessmentId')
+  @ApiOperation({
+    summary: 'Lire un diagnostic',
+    description:
+      'Lisible par la structure qui l’a fait, par les structures vers lesquelles la personne a été orientée avec son accord de partage, ' +
+      'et, sans référence de personne ni réponses, par les coordinateurs de son réseau local. Sinon 404.',
+  })
+  @ApiParam({ name: 'assessmentId', format: 'uuid' })
+  @ApiOkResponse({ type: AssessmentView })
+  @ApiNotFoundResponse(problem)
+  get(@CurrentPrincipal() principal: Principal, @Param('assessmentId', new ParseUUIDPipe()) assessmentId: string): Promise<AssessmentView> {
+    return this.assessments.get(principal, assessmentId);
+  }
+
+  @Get('persons/:personRef/assessments')
+  @ApiOperation({ summary: 'L’historique des diagnostics d’une personne et sa progression d’un diagnostic à l’autre' })
+  @ApiParam({ name: 'personRef', description: 'Référence pseudonyme de la personne' })
+  @ApiOkResponse({ type: PersonHistoryView })
+  @ApiNotFoundResponse(problem)
+  history(@CurrentPrincipal() principal: Principal, @Param('personRef') personRef: string): Promise<PersonHistoryView> {
+    return this.assessments.history(principal, personRef);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Commune } from './commune-directory';
+
+/**
+ * A small sample of Morbihan communes, with the positions `frenchCommunes()` computes from the open-data
+ * packages (checked by french-communes.spec.ts): unit tests and scenarios use it so they need no data load.
+ */
+export const morbihanSample: readonly Commune[] = [
+  { code: '56007', name: 'Auray', departement: '56', latitude: 47.66692, longitude: -2.98421, approximate: false },
+  { code: '56019', name: 'Billio', departement: '56', latitude: 47.88782, longitude: -2.77141, approximate: true },
+  { code: '56032', name: 'Campénéac', departement: '56', latitude: 47.95808, longitude: -2.29479, approximate: false },
+  { code: '56034', name: 'Carnac', departement: '56', latitude: 47.58433, longitude: -3.07872, approximate: false },
+  { code: '56036', name: 'Caudan', departement: '56', latitude: 47.80995, longitude: -3.34255, approximate: false },
+  { code: '56053', name: 'Elven', departement: '56', latitude: 47.73155, longitude: -2.59055, approximate: false },
+  { code: '56061', name: 'La Gacilly', departement: '56', latitude: 47.76532, longitude: -2.13208, approximate: false },
+  { code: '56066', name: 'Gourin', departement: '56', latitude: 48.1395, longitude: -3.6077, approximate: false },
+  { code: '56073', name: 'Guémené-sur-Scorff', departement: '56', latitude: 48.06791, longitude: -3.20456, approximate: false },
+  { code: '56075', name: 'Guer', departement: '56', latitude: 47.90404, longitude: -2.12031, approximate: false },
+  { code: '56080', name: 'Guilliers', departement: '56', latitude: 48.04271, longitude: -2.40505, approximate: false },
+  { code: '56083', name: 'Hennebont', departement: '56', latitude: 47.80479, longitude: -3.27812, approximate: false },
+  { code: '56091', name: 'Josselin', departement: '56', latitude: 47.9561, longitude: -2.54804, approximate: false },
+  { code: '56098', name: 'Lanester', departement: '56', latitude: 47.76316, longitude: -3.3393, approximate: false },
+  { code: '56102', name: 'Forges de Lanouée', departement: '56', latitude: 48.00218, longitude: -2.58224, approximate: false },
+  { code: '56117', name: 'Locminé', departement: '56', latitude: 47.887, longitude: -2.83575, approximate: false },
+  { code: '56121', name: 'Lorient', departement: '56', latitude: 47.74817, longitude: -3.37177, approximate: false },
+  { code: '56124', name: 'Malestroit', departement: '56', latitude: 47.80967, longitude: -2.38422, approximate: false },
+  { code: '56127', name: 'Mauron', departement: '56', latitude: 48.08181, longitude: -2.28606, approximate: false },
+  { code: '56129', name: 'Ménéac', departement: '56', latitude: 48.13967, longitude: -2.46132, approximate: false },
+  { code: '56143', name: 'Muzillac', departement: '56', latitude: 47.55317, longitude: -2.48209, approximate: false },
+  { code: '56147', name: 'Nivillac', departement: '56', latitude: 47.53455, longitude: -2.28326, approximate: false },
+  { code: '56162', name: 'Ploemeur', departement: '56', latitude: 47.73512, longitude: -3.42952, approximate: false },
+  { code: '56165', name: 'Ploërmel', departement: '56', latitude: 47.93167, longitude: -2.39746, approximate: false },
+  { code: '56170', name: 'Plouray', departement: '56', latitude: 48.14591, longitude: -3.38805, approximate: false },
+  { code: '56177', name: 'Pluvigner', departement: '56', latitude: 47.77524, longitude: -3.01049, approximate: false },
+  { code: '56178', name: 'Pontivy', departement: '56', latitude: 48.06835, longitude: -2.96645, approximate: false },
+  { code: '56184', name: 'Questembert', departement: '56', latitude: 47.661, longitude: -2.45323, approximate: false },
+  { code: '56186', name: 'Quiberon', departement: '56', latitude: 47.48368, longitude: -3.11986, approximate: false },
+  { code: '56198', name: 'Rohan', departement: '56', latitude: 48.06885, longitude: -2.75307, approximate: false },
+  { code: '56206', name: 'Saint-Avé', departement: '56', latitude: 47.6865, longitude: -2.7349, approximate: false },
+  { code: '56212', name: 'Saint-Dolay', departement: '56', latitude: 47.54482, longitude: -2.15487, approximate: false },
+  { code: '56240', name: 'Sarzeau', departement: '56', latitude: 47.52746, longitude: -2.76996, approximate: false },
+  { code: '56243', name: 'Séné', departement: '56', latitude: 47.619, longitude: -2.737, approximate: false },
+  { code: '56249', name: 'Taupont', departement: '56', latitude: 47.95868, longitude: -2.43924, approximate: false },
+  { code: '56257', name: 'La Trinité-Porhoët', departement: '56', latitude: 48.09742, longitude: -2.54707, approximate: false },
+  { code: '56260', name: 'Vannes', departement: '56', latitude: 47.65688, longitude: -2.76205, approximate: false },
+];
