@@ -61,11 +61,12 @@ export async function measureKafkaLimit(brokers: string[], { messages = 60_000, 
     const allConsumed = new Promise<void>((resolve) => (resolveAll = resolve));
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         consumed += batch.messages.length;
         const last = batch.messages[batch.messages.length - 1];
-        if (last) resolveOffset(last.offset);
-        await heartbeat();
+        if (last) payload.resolveOffset(last.offset);
+        await payload.heartbeat();
         if (consumed >= messages) resolveAll();
       },
     });
