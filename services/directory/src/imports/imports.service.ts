@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { DomainError, fieldErrors } from '@relais/platform';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { CreateLieuInput } from '../lieux/lieu.dto';
+import { Lieu } from '../lieux/lieu.entity';
+import { LieuxService } from '../lieux/lieux.service';
+import { Network } from '../networks/network.entity';
+import { CreateServiceInput } from '../offers/offer.dto';
+import { OffersService } from '../offers/offers.service';
+import { CreateStructureInput } from '../structures/structure.dto';
+import { Structure } from '../structures/structure.entity';
+import { StructuresService } from '../structures/structures.service';
+import { planDataInclusion } from './formats/data-inclusion';
+import { planLieuxMediationNumerique } from './formats/lieux-mediation-numerique';
+import { MalformedFileError, type ImportFormat, type ImportReport, type PlannedRow, type RowOutcome, type RowReport } from './import-plan';
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /** For the LMN standard, which comes as CSV or JSON. */
+  encoding?: 'csv' | 'json';
+  /** Network for structures whose commune no réseau local covers (else they are rejected). */
+  networkId?: string;
+  /** Check and report without writing anything. */
+  dryRun?: boolean;
+  /** Who imports (token subject or `cli`), recorded as `last verified by` with the source. */
+  by: string;
+}
+
+/** Thrown inside a row's transaction to undo it (a rejected row, or any row of a dry run). */
+class RowRollback extends Error {
+  constructor(readonly outcome: RowOutcome, readonly reasons: string[] = []) {
+    super(outcome);
+  }
+}
+
+/**
+ * Imports a source file row by row. Each row (a structure with its lieu and services, or one service)
+ * is written in its own transaction through the same services as the API: a row that breaks any rule
+ * is rolled back whole and reported with its reasons, the others go through. Records are matched by
+ * (source, source id), so importing the same file again changes nothing and publishes nothing.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly structures: StructuresService,
+    private readonly lieux: LieuxService,
+    private readonly offers: OffersService,
+  ) {}
+
+  plan(content: string, options: Pick<ImportOptions, 'format' | 'encoding'>): PlannedRow[] {
+    try {
+      switch (options.format) {
+        case 'data-inclusion':
+          return planDataInclusion(content);
+        case 'lieux-mediation-numerique':
+          return planLieuxMediationNumerique(content, options.encoding ?? (content.trimStart().startsWith('[') ? 'json' : 'csv'));
+      }
+    } catch (error) {
+      if (error instanceof MalformedFileError) {
+        throw new DomainError('unprocessable', `Fichier refusé en entier : ${error.message}. Aucune ligne n'a été importée.`, {
+          errors: [{ field: 'file', message: error.message }],
+        });
+      }
+      throw error;
+    }
+  }
+
+  async import(content: string, options: ImportOptions, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+    const rows = this.plan(content, options);
+    const networks = await this.txHost.tx.getRepository(Network).find({ where: { deleted: false } });
+    if (options.networkId && !networks.some((n) => n.id === options.networkId)) {
+      throw new DomainError('validation-error', `Réseau local ${options.networkId} inconnu.`, { errors: [{ field: 'network', message: 'réseau local inconnu' }] });
+    }
+    const reports: RowReport[] = [];
+    for (const [index, row] of rows.entries()) {
+      reports.push(await this.importRow(row, options, networks));
+      onProgress?.(index + 1, rows.length);
+    }
+    const summary = { total: reports.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
+    for (const report of reports) summary[report.outcome] += 1;
+    return { format: options.format, source: options.format, dryRun: options.dryRun ?? false, summary, rows: reports };
+  }
+
+  private async importRow(row: PlannedRow, options: ImportOptions, networks: Network[]): Promise<RowReport> {
+    const report = (outcome: RowOutcome, reasons?: string[]): RowReport => ({
+      row: row.row,
+      kind: row.kind,
+      sourceId: row.sourceId,
+      label: row.label,
+      outcome,
+      ...(reasons?.length ? { reasons } : {}),
+    });
+    if (row.problems.length > 0) return report('rejected', row.problems);
+    try {
+      const outcome = await this.txHost.withTransaction(async () => {
+        const result = row.kind === 'structure' ? await this.writeStructureRow(row, options, networks) : await this.writeServiceRow(row, options);
+        if (options.dryRun) throw new RowRollback(result);
+        return result;
+      });
+      return report(outcome);
+    } catch (error) {
+      if (error instanceof RowRollback) return report(error.outcome, error.reasons);
+      if (error instanceof DomainError) {
+        const errors = (error.extensions['errors'] as Array<{ field: string; message: string }> | undefined) ?? [];
+        return report('rejected', errors.length ? errors.map((e) => `${e.field} : ${e.message}`) : [error.detail]);
+      }
+      throw error;
+    }
+  }
+
+  private async writeStructureRow(row: PlannedRow, options: ImportOptions, networks: Network[]): Promise<RowOutcome> {
+    const source = { source: options.format, sourceId: row.sourceId };
+    const by = `import:${options.format}:${options.by}`;
+    const communeCode = row.structure?.communeCode ?? undefined;
+    const existing = await this.txHost.tx.getRepository(Structure).findOne({ where: { source: options.format, sourceId: row.sourceId } });
+    const covering = communeCode ? networks.filter((n) => n.communeCodes.includes(communeCode)).map((n) => n.id) : [];
+    const networkIds = row.structure?.networkIds?.length ? row.structure.networkIds : covering.length ? covering : options.networkId ? [options.networkId] : (existing?.networkIds ?? []);
+    if (networkIds.length === 0) {
+      throw new RowRollback('rejected', [`commune ${communeCode ?? '?'} couverte par aucun réseau local de ce département (indiquez un réseau pour l'import)`]);
+    }
+    const structureInput = await this.validated(CreateStructureInput, { ...row.structure, networkIds }, 'structure');
+    const structure = await this.structures.upsert(structureInput, by, source, row.verifiedAt);
+    let changed = structure.changed === true;
+    let lieuId: string | undefined;
+    if (row.lieu) {
+      const lieuInput = await this.validated(CreateLieuInput, { ...row.lieu, structureId: structure.id }, 'lieu');
+      const lieu = await this.lieux.upsert(lieuInput, by, source, row.verifiedAt);
+      changed ||= lieu.changed === true;
+      lieuId = lieu.id;
+    }
+    for (const service of row.services) {
+      const input = await this.validated(
+        CreateServiceInput,
+        { ...service.input, structureId: structure.id, lieuIds: service.atStructureLieu && lieuId ? [lieuId] : [] },
+        'service',
+      );
+      const saved = await this.offers.upsert(input, by, { source: options.format, sourceId: service.sourceId }, row.verifiedAt);
+      changed ||= saved.changed === true;
+    }
+    return existing ? (changed ? 'updated' : 'unchanged') : 'created';
+  }
+
+  private async writeServiceRow(row: PlannedRow, options: ImportOptions): Promise<RowOutcome> {
+    const by = `import:${options.format}:${options.by}`;
+    const structure = await this.txHost.tx.getRepository(Structure).findOne({ where: { source: options.format, sourceId: row.structureSourceId ?? '', deleted: false } });
+    if (!structure) throw new RowRollback('rejected', [`structure ${row.structureSourceId ?? '?'} non importée (rejetée ou absente)`]);
+    const lieu = await this.txHost.tx.getRepository(Lieu).findOne({ where: { source: options.format, sourceId: row.structureSourceId ?? '', deleted: false } });
+    let outcome: RowOutcome = 'unchanged';
+    for (const service of row.services) {
+      const existed = await this.offers.existsBySource(options.format, service.sourceId);
+      const input = await this.validated(CreateServiceInput, { ...service.input, structureId: structure.id, lieuIds: service.atStructureLieu && lieu ? [lieu.id] : [] }, 'service');
+      const saved = await this.offers.upsert(input, by, { source: options.format, sourceId: service.sourceId }, row.verifiedAt);
+      outcome = !existed ? 'created' : saved.changed ? 'updated' : outcome;
+    }
+    return outcome;
+  }
+
+  /** The same DTO rules as the API, every problem listed with the record it belongs to. */
+  private async validated<T extends object>(type: new () => T, plain: object, what: string): Promise<T> {
+    const instance = plainToInstance(type, plain);
+    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) throw new RowRollback('rejected', fieldErrors(errors, what).map((e) => `${e.field} : ${e.message}`));
+    return instance;
+  }
+}

@@ -1,0 +1,46 @@
+import { Column } from 'typeorm';
+
+/** Who changed or confirmed a record: a token subject, `import:<source>`, `seed` or `system`. */
+export type Verifier = string;
+
+/**
+ * Columns every directory record carries: its snapshot version (grows with each change, so consumers
+ * drop stale snapshots), soft deletion (a retired record is published once more with `deleted: true`),
+ * and freshness — when and by whom the information was last confirmed.
+ */
+export abstract class DirectoryRecord {
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
+  @Column({ type: 'boolean', default: false })
+  deleted!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+
+  @Column({ name: 'last_verified_at', type: 'timestamptz', nullable: true })
+  lastVerifiedAt!: Date | null;
+
+  @Column({ name: 'last_verified_by', type: 'text', nullable: true })
+  lastVerifiedBy!: string | null;
+}
+
+/** Marks a record changed (and so confirmed) by `by` at `at`. */
+export function touch(record: DirectoryRecord, by: Verifier, at: Date = new Date()): void {
+  record.version = (record.version ?? 0) + 1;
+  record.updatedAt = at;
+  record.lastVerifiedAt = at;
+  record.lastVerifiedBy = by;
+}
+
+/** JSON with object keys sorted, to compare records whatever order jsonb gave their keys back in. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item) && !(item instanceof Date)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : item,
+  );
+}
