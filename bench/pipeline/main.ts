@@ -14,6 +14,7 @@ import { freePort, startInfrastructure, stateSubdir, type Infrastructure } from 
 import { EventPublisher, HandlesEvent, MessagingModule, MessagingTables1732350000000, type EventContext } from '@relais/messaging';
 import { migrate, PersistenceModule, Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { EventPayload } from '@relais/contracts';
+import { DataSource, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 import { BenchTables1732350000001 } from './bench-tables.migration';
 import { measureKafkaLimit, measurePostgresLimit } from './raw-limits';
@@ -22,6 +23,56 @@ const EVENT = 'fr.relais.notification.delivery.outcome.v1';
 type Outcome = EventPayload<typeof EVENT>;
 const migrations = [MessagingTables1732350000000, BenchTables1732350000001];
 let phase = 'warm-up';
+
+/**
+ * Latency is measured from the commit of the business transaction to the commit of the consumer's
+ * transaction that applied the event (its effect visible), both seen by this process, on its
+ * monotonic clock. Neither the publisher's own transaction nor a wait for a pool connection counts:
+ * that is the publisher's latency, not the pipeline's.
+ */
+interface Publication {
+  phase: string;
+  committedAt?: number;
+  appliedAt?: number;
+}
+const publications = new Map<string, Publication>();
+const PUBLISHED = Symbol('bench.published');
+const APPLIED = Symbol('bench.applied');
+
+function marks(runner: QueryRunner | undefined, key: symbol): string[] {
+  if (!runner) throw new Error('the bench needs a TypeORM transaction to time commits');
+  const data = runner.data as Record<symbol, string[] | undefined>;
+  return (data[key] ??= []);
+}
+
+/** Notes when the outer COMMIT of transactions that published or applied bench events returned. */
+class CommitClock implements EntitySubscriberInterface {
+  afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    if (queryRunner.isTransactionActive) return; // a savepoint released, not the commit
+    const now = performance.now();
+    for (const id of take(queryRunner, PUBLISHED)) {
+      const publication = publications.get(id);
+      if (publication) publication.committedAt = now;
+    }
+    for (const id of take(queryRunner, APPLIED)) {
+      const publication = publications.get(id);
+      if (publication) publication.appliedAt = now;
+    }
+  }
+
+  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
+    if (queryRunner.isTransactionActive) return;
+    take(queryRunner, PUBLISHED);
+    take(queryRunner, APPLIED);
+  }
+}
+
+function take(runner: QueryRunner, key: symbol): string[] {
+  const data = runner.data as Record<symbol, string[] | undefined> | undefined;
+  const ids = data?.[key] ?? [];
+  if (data) delete data[key];
+  return ids;
+}
 
 @Injectable()
 class BenchFlow {
@@ -44,18 +95,22 @@ class BenchFlow {
       reason: null,
       at: new Date().toISOString(),
     };
+    publications.set(payload.deliveryId, { phase });
     await this.txHost.tx.query('INSERT INTO bench_business (id, payload) VALUES ($1, $2)', [payload.deliveryId, JSON.stringify({ filler: 'x'.repeat(700) })]);
     await this.publisher.publish(EVENT, payload);
+    marks(this.txHost.tx.queryRunner, PUBLISHED).push(payload.deliveryId);
   }
 
-  /** The trivial projection: one row per event, with the latency from the business commit's start. */
+  /** The trivial projection: one row per event (latency_ms: from the business commit to this handler's start). */
   @HandlesEvent(EVENT)
   async onOutcome(payload: Outcome, _context: EventContext<typeof EVENT>): Promise<void> {
+    const publication = publications.get(payload.deliveryId);
     await this.txHost.tx.query('INSERT INTO bench_projection (id, phase, latency_ms) VALUES ($1, $2, $3)', [
       payload.deliveryId,
-      phase,
-      Date.now() - Date.parse(payload.at),
+      publication?.phase ?? phase,
+      publication?.committedAt === undefined ? -1 : performance.now() - publication.committedAt,
     ]);
+    marks(this.txHost.tx.queryRunner, APPLIED).push(payload.deliveryId);
   }
 }
 
@@ -70,23 +125,33 @@ async function pipeline(infrastructure: Infrastructure, databaseUrl: string): Pr
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
   await app.init();
+  app.get(DataSource).subscribers.push(new CommitClock());
   return app;
 }
 
-async function projected(app: INestApplicationContext, name: string): Promise<number[]> {
-  const rows = await app.get(TransactionHost<TransactionalAdapterTypeOrm>).tx.query<Array<{ latency_ms: number }>>(
-    'SELECT latency_ms FROM bench_projection WHERE phase = $1',
-    [name],
-  );
-  return rows.map((row) => row.latency_ms);
+/** Events of the phase applied (a count: fetching every row while the consumer drains would slow it down). */
+async function projected(app: INestApplicationContext, name: string): Promise<number> {
+  const rows = await app.get(TransactionHost<TransactionalAdapterTypeOrm>).tx.query<Array<{ n: string }>>('SELECT count(*) AS n FROM bench_projection WHERE phase = $1', [name]);
+  return Number(rows[0]?.n ?? 0);
 }
 
 async function waitForCount(app: INestApplicationContext, name: string, expected: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await projected(app, name)).length < expected) {
-    if (Date.now() > deadline) throw new Error(`phase ${name}: only ${(await projected(app, name)).length}/${expected} events consumed`);
+  while ((await projected(app, name)) < expected) {
+    if (Date.now() > deadline) throw new Error(`phase ${name}: only ${await projected(app, name)}/${expected} events consumed`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Commit-to-commit latencies of a phase, once this process has seen every consumer commit return. */
+async function latencies(name: string): Promise<number[]> {
+  const mine = [...publications.values()].filter((publication) => publication.phase === name);
+  const deadline = Date.now() + 10_000;
+  while (mine.some((publication) => publication.appliedAt === undefined || publication.committedAt === undefined)) {
+    if (Date.now() > deadline) throw new Error(`phase ${name}: commits not timed`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return mine.map((publication) => (publication.appliedAt ?? Number.NaN) - (publication.committedAt ?? Number.NaN));
 }
 
 async function fixedRate(app: INestApplicationContext, rate: number, seconds: number): Promise<LatencySummary> {
@@ -94,7 +159,7 @@ async function fixedRate(app: INestApplicationContext, rate: number, seconds: nu
   const flow = app.get(BenchFlow);
   await atFixedRate(rate, seconds * 1000, () => flow.publishOne());
   await waitForCount(app, phase, rate * seconds);
-  return summarize(await projected(app, phase));
+  return summarize(await latencies(phase));
 }
 
 /** As many events as 8 concurrent publishers can commit, then until the consumer has caught up. */

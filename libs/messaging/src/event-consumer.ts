@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { notBeforeOf } from './failure-routing';
 import { HandlerRegistry } from './handler-registry';
 import { KafkaConnection } from './kafka-connection';
@@ -12,10 +12,11 @@ const RESTART_DELAY_MS = 5_000;
 
 /**
  * The service's one kafkajs consumer, in group `<prefix>relais-<service>`, on the catalog topics of
- * its handlers and its own retry topics. Partitions are processed concurrently, each in order;
- * an offset is resolved only after its record's transaction committed (or after the record was
- * routed to a retry or dead-letter topic), and committed after each batch. A retry that is not yet
- * due pauses its partition until then, so the catalog topics keep flowing.
+ * its handlers and its own retry topics. Partitions are processed concurrently, each in order, a run
+ * of records per transaction (MessageProcessor.processBatch); an offset is resolved only after its
+ * record's transaction committed (or after the record was routed to a retry or dead-letter topic),
+ * and committed after each batch. A retry that is not yet due pauses its partition until then, so
+ * the catalog topics keep flowing.
  */
 @Injectable()
 export class EventConsumer {
@@ -80,27 +81,35 @@ export class EventConsumer {
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const isRetryTopic = this.connection.topics.catalogTopicOf(batch.topic)?.kind === 'retry';
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) break;
-      if (isRetryTopic) {
-        const wait = (notBeforeOf(message.headers) ?? 0) - Date.now();
-        if (wait > 0) {
-          // Unresolved, the record is fetched again once the partition resumes.
-          this.resumeLater(payload.pause(), wait);
-          break;
-        }
+    const notYetDue = (message: KafkaMessage): number => (isRetryTopic ? (notBeforeOf(message.headers) ?? 0) - Date.now() : 0);
+    const { messages } = batch;
+    let next = 0;
+    while (next < messages.length) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      // The next run: records due now, in order, up to the transaction size.
+      const run: KafkaMessage[] = [];
+      for (let i = next; i < messages.length && run.length < this.options.consumer.batchSize; i++) {
+        const message = messages[i];
+        if (!message || notYetDue(message) > 0) break;
+        run.push(message);
+      }
+      if (run.length === 0) {
+        // Not due yet: unresolved, the record is fetched again once the partition resumes.
+        const first = messages[next];
+        if (first) this.resumeLater(payload.pause(), notYetDue(first));
+        return;
       }
       await this.whileHeartbeating(payload, () =>
-        this.processor.process({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-        }),
+        this.processor.processBatch(
+          run.map((message) => ({ topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers })),
+          // Resolved as each record settles (its transaction committed, or it went to a retry or dead-letter topic).
+          (index) => {
+            const settled = run[index];
+            if (settled) payload.resolveOffset(settled.offset);
+          },
+        ),
       );
-      payload.resolveOffset(message.offset);
+      next += run.length;
       await payload.heartbeat();
     }
   }

@@ -6,6 +6,7 @@ import { context } from '@opentelemetry/api';
 import { assertValidPayload, eventDefinition, isEventType, type EventPayload, type EventType } from '@relais/contracts';
 import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
 import { OUTBOX_CHANNEL } from './messaging-tables';
+import { OutboxSignal } from './outbox-signal';
 import { traceparentOf } from './trace-context';
 
 export interface PublishOptions {
@@ -37,6 +38,7 @@ export class EventPublisher {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    private readonly signal: OutboxSignal,
   ) {}
 
   /** Writes the event in the active transaction and returns its CloudEvents id. */
@@ -61,8 +63,10 @@ export class EventPublisher {
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
       [id, type, definition.topic, key, JSON.stringify(payload), traceparentOf(context.active()) ?? null, time.toISOString()],
     );
-    // Delivered at commit (and dropped on rollback); repeated notifications of one transaction fold into one.
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    // The relay is woken after the commit (never by a NOTIFY inside this transaction, which would make
+    // every publishing transaction commit alone); without a query runner to observe, NOTIFY it is:
+    // delivered at commit, dropped on rollback, folded into one per transaction.
+    if (!this.signal.afterCommitOf(manager)) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return id;
   }
 }

@@ -29,7 +29,9 @@ export const HANDLES_EVENT = Symbol('relais:handles-event');
  * Declares a method as the service's handler of an event type. Its payload is typed by the catalog:
  * a method whose parameter is another event's payload does not compile. The handler runs in the
  * transaction that records the event in the inbox, so its writes through TransactionHost commit
- * together with that record, or not at all.
+ * together with that record, or not at all. That transaction is shared with the other records of the
+ * partition's run: when one of them fails, the run is rolled back and the handlers before it run again;
+ * effects outside the transaction (a message sent, a call made) do not belong in a handler.
  */
 export function HandlesEvent<T extends EventType>(type: T) {
   return <M extends EventHandler<T>>(_target: object, _method: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {

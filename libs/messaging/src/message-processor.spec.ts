@@ -41,32 +41,48 @@ function record(overrides: Partial<IncomingRecord> & { type?: string; id?: strin
   };
 }
 
-/** The processor with an in-memory inbox, a recording producer and one handler whose behaviour a test sets. */
+/**
+ * The processor with an in-memory inbox, a recording producer and one handler whose behaviour a test
+ * sets (per event id if it likes). The handler's effects are transactional like the inbox: kept on
+ * commit, dropped on rollback, so "applied" is what a real database would hold.
+ */
 function setup() {
   const inbox = new Set<string>();
+  const applied: string[] = [];
   let databaseUp = true;
-  const committed: string[] = [];
+  let failCommit: (() => Error | undefined) | undefined;
+  const transactions: string[] = [];
   const txHost = {
     tx: {
       query: (sql: string, params: unknown[]) => {
         if (sql === 'SELECT 1') return databaseUp ? Promise.resolve([{}]) : Promise.reject(new Error('ECONNREFUSED'));
-        const key = `${String(params[0])}/${String(params[1])}`;
-        if (inbox.has(key)) return Promise.resolve([]);
-        inbox.add(key);
-        return Promise.resolve([{ event_id: params[1] }]);
+        const [consumer, ids] = params as [string, string[], string[]];
+        const inserted: Array<{ event_id: string }> = [];
+        for (const id of ids) {
+          const key = `${consumer}/${id}`;
+          if (inbox.has(key)) continue;
+          inbox.add(key);
+          inserted.push({ event_id: id });
+        }
+        return Promise.resolve(inserted);
       },
     },
-    // All or nothing, like the real transaction: the inbox row goes if the handler throws.
+    // All or nothing, like the real transaction: the inbox rows and the effects go if anything throws.
     withoutTransaction: <T>(work: () => Promise<T>): Promise<T> => work(),
     withTransaction: async <T>(work: () => Promise<T>): Promise<T> => {
-      const before = new Set(inbox);
+      const inboxBefore = new Set(inbox);
+      const appliedBefore = applied.length;
       try {
         const result = await work();
-        committed.push('commit');
+        const commitError = failCommit?.();
+        if (commitError) throw commitError;
+        transactions.push('commit');
         return result;
       } catch (error) {
         inbox.clear();
-        for (const key of before) inbox.add(key);
+        for (const key of inboxBefore) inbox.add(key);
+        applied.length = appliedBefore;
+        transactions.push('rollback');
         throw error;
       }
     },
@@ -75,14 +91,15 @@ function setup() {
   const producer = { send: (topic: string, message: Message) => Promise.resolve(void sent.push({ topic, message })) } as unknown as DirectProducer;
   const connection = { topics: new TopicNames('p.', 'referral') } as unknown as KafkaConnection;
   const registry = new HandlerRegistry({ getProviders: () => [] } as unknown as DiscoveryService, new MetadataScanner());
-  const calls: Array<{ payload: unknown; attempt: number }> = [];
-  let behaviour: () => Promise<void> = () => Promise.resolve();
+  const calls: Array<{ payload: unknown; attempt: number; id: string }> = [];
+  let behaviour: (id: string) => Promise<void> = () => Promise.resolve();
   registry.register({
     type: TYPE,
     name: 'NetworkProjector.onNetwork',
     invoke: async (payload, context) => {
-      calls.push({ payload, attempt: context.attempt });
-      await behaviour();
+      calls.push({ payload, attempt: context.attempt, id: context.id });
+      await behaviour(context.id);
+      applied.push(context.id);
     },
   });
   const processor = new MessageProcessor(txHost, registry, producer, connection, resolveMessagingOptions({ service: 'referral', brokers: ['b:9092'], consumer: { retryDelaysMs: [100, 200] } }));
@@ -91,8 +108,16 @@ function setup() {
     sent,
     calls,
     inbox,
+    applied,
+    transactions,
     fail: (error: Error) => {
       behaviour = () => Promise.reject(error);
+    },
+    failFor: (failures: Record<string, Error>) => {
+      behaviour = (id) => (failures[id] ? Promise.reject(failures[id]) : Promise.resolve());
+    },
+    failCommit: (decide: () => Error | undefined) => {
+      failCommit = decide;
     },
     databaseDown: () => {
       databaseUp = false;
@@ -111,7 +136,7 @@ describe('MessageProcessor', () => {
     const { processor, calls, inbox } = setup();
     expect(await processor.process(record())).toBe('handled');
     expect(await processor.process(record({ offset: '42' }))).toBe('duplicate');
-    expect(calls).toEqual([{ payload: network, attempt: 1 }]);
+    expect(calls).toEqual([{ payload: network, attempt: 1, id: 'e-1' }]);
     expect([...inbox]).toEqual(['referral/e-1']);
   });
 
@@ -160,5 +185,96 @@ describe('MessageProcessor', () => {
     expect(sent.every((s) => s.topic === 'p.relais.directory.network.v1.dlt')).toBe(true);
     expect(header(sent[1]?.message, 'relais_error')).toMatch(/\/sla/);
     expect(calls).toHaveLength(1);
+  });
+
+  describe('a batch of records', () => {
+    const batch = (ids: string[]) => ids.map((id, i) => record({ id, offset: String(100 + i) }));
+
+    it('applies a run of records in one transaction, each once, and settles them in order', async () => {
+      const { processor, applied, transactions, inbox } = setup();
+      const settled: Array<[number, string]> = [];
+      const outcomes = await processor.processBatch(batch(['e-1', 'e-2', 'e-3', 'e-4']), (index, outcome) => settled.push([index, outcome]));
+      expect(outcomes).toEqual(['handled', 'handled', 'handled', 'handled']);
+      expect(settled).toEqual([
+        [0, 'handled'],
+        [1, 'handled'],
+        [2, 'handled'],
+        [3, 'handled'],
+      ]);
+      expect(transactions).toEqual(['commit']);
+      expect(applied).toEqual(['e-1', 'e-2', 'e-3', 'e-4']);
+      expect(inbox.size).toBe(4);
+    });
+
+    it('counts an event present twice in a run (a relay that sent it again) and one seen before as duplicates', async () => {
+      const { processor, calls, applied } = setup();
+      await processor.process(record({ id: 'e-0' }));
+      expect(await processor.processBatch(batch(['e-1', 'e-0', 'e-2', 'e-1']))).toEqual(['handled', 'duplicate', 'handled', 'duplicate']);
+      expect(calls.map((call) => call.id)).toEqual(['e-0', 'e-1', 'e-2']);
+      expect(applied).toEqual(['e-0', 'e-1', 'e-2']);
+    });
+
+    it('isolates a handler failing in the middle: the others are applied once, the failing one goes to retry, nothing twice', async () => {
+      const { processor, sent, calls, applied, inbox, transactions, failFor } = setup();
+      failFor({ 'e-3': new Error('connection reset') });
+      const settled: number[] = [];
+      const outcomes = await processor.processBatch(batch(['e-1', 'e-2', 'e-3', 'e-4', 'e-5']), (index) => settled.push(index));
+      expect(outcomes).toEqual(['handled', 'handled', 'retried', 'handled', 'handled']);
+      expect(settled).toEqual([0, 1, 2, 3, 4]);
+      // The run was rolled back at e-3; e-1 and e-2 were applied again in a transaction of their own, e-4 and e-5 in the next.
+      expect(transactions).toEqual(['rollback', 'commit', 'commit']);
+      expect(applied).toEqual(['e-1', 'e-2', 'e-4', 'e-5']);
+      expect([...inbox].sort()).toEqual(['referral/e-1', 'referral/e-2', 'referral/e-4', 'referral/e-5']);
+      // The failing handler ran once for this delivery; its retry carries that error and the record's own offset.
+      expect(calls.filter((call) => call.id === 'e-3')).toHaveLength(1);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.topic).toBe('p.relais.directory.network.v1.retry.referral');
+      expect(header(sent[0]?.message, 'relais_attempt')).toBe('2');
+      expect(header(sent[0]?.message, 'relais_original_offset')).toBe('102');
+      expect(header(sent[0]?.message, 'relais_error')).toBe('Error: connection reset');
+
+      // Redelivered as a whole (a crash before the offsets were committed): nothing is applied twice.
+      expect(await processor.processBatch(batch(['e-1', 'e-2', 'e-4', 'e-5']))).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+      expect(applied).toEqual(['e-1', 'e-2', 'e-4', 'e-5']);
+    });
+
+    it('dead-letters a permanent failure in the middle and applies the rest', async () => {
+      const { processor, sent, applied, failFor } = setup();
+      failFor({ 'e-1': new PermanentEventError('network of another département') });
+      expect(await processor.processBatch(batch(['e-1', 'e-2']))).toEqual(['dead-lettered', 'handled']);
+      expect(applied).toEqual(['e-2']);
+      expect(header(sent[0]?.message, 'relais_dead_letter_reason')).toBe('permanent-error');
+    });
+
+    it('keeps records that settle without a transaction in their place', async () => {
+      const { processor, sent, applied, transactions } = setup();
+      const records = [record({ id: 'e-1', offset: '1' }), record({ id: 'e-x', offset: '2', value: Buffer.from('{not json') }), record({ id: 'e-2', offset: '3' }), record({ id: 'e-3', offset: '4' })];
+      const order: string[] = [];
+      const outcomes = await processor.processBatch(records, (index, outcome) => order.push(`${index}:${outcome}:${applied.join(',')}`));
+      expect(outcomes).toEqual(['handled', 'dead-lettered', 'handled', 'handled']);
+      // The dead letter was sent after the run before it committed, and before the run after it.
+      expect(order).toEqual(['0:handled:e-1', '1:dead-lettered:e-1', '2:handled:e-1,e-2,e-3', '3:handled:e-1,e-2,e-3']);
+      expect(transactions).toEqual(['commit', 'commit']);
+      expect(sent.map((s) => header(s.message, 'relais_original_offset'))).toEqual(['2']);
+    });
+
+    it('applies each record alone when the commit of the run fails, so only the culprit is retried', async () => {
+      const { processor, sent, applied, failCommit } = setup();
+      // A deferred constraint, say, that only e-2's effects break: visible at commit, not at the handler.
+      failCommit(() => (applied.includes('e-2') ? new Error('deferred constraint violated') : undefined));
+      expect(await processor.processBatch(batch(['e-1', 'e-2', 'e-3']))).toEqual(['handled', 'retried', 'handled']);
+      expect(applied).toEqual(['e-1', 'e-3']);
+      expect(sent.map((s) => header(s.message, 'relais_original_offset'))).toEqual(['101']);
+    });
+
+    it('stops without settling the rest when the database does not answer', async () => {
+      const { processor, sent, failFor, databaseDown } = setup();
+      failFor({ 'e-2': new Error('Connection terminated unexpectedly') });
+      databaseDown();
+      const settled: number[] = [];
+      await expect(processor.processBatch(batch(['e-1', 'e-2', 'e-3']), (index) => settled.push(index))).rejects.toThrow(/database unavailable while handling .* e-2/);
+      expect(settled).toEqual([]);
+      expect(sent).toEqual([]);
+    });
   });
 });

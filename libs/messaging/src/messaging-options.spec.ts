@@ -4,7 +4,7 @@ describe('messaging options', () => {
   it('fills in the defaults', () => {
     expect(resolveMessagingOptions({ service: 'referral', brokers: ['127.0.0.1:9092'] })).toMatchObject({
       topicPrefix: '',
-      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000] },
+      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000], batchSize: 100 },
       relay: { batchSize: 200, pollIntervalMs: 1_000 },
     });
   });
@@ -15,7 +15,8 @@ describe('messaging options', () => {
     expect(() => resolveMessagingOptions({ ...base, brokers: [] })).toThrow(/brokers/);
     expect(() => resolveMessagingOptions({ ...base, consumer: { concurrency: 0 } })).toThrow(/concurrency/);
     expect(() => resolveMessagingOptions({ ...base, consumer: { retryDelaysMs: [-1] } })).toThrow(/retryDelaysMs/);
-    expect(() => resolveMessagingOptions({ ...base, relay: { batchSize: 0 } })).toThrow(/batchSize/);
+    expect(() => resolveMessagingOptions({ ...base, consumer: { batchSize: 0 } })).toThrow(/consumer.batchSize/);
+    expect(() => resolveMessagingOptions({ ...base, relay: { batchSize: 0 } })).toThrow(/relay.batchSize/);
     expect(() => resolveMessagingOptions({ ...base, relay: { pollIntervalMs: 1 } })).toThrow(/pollIntervalMs/);
   });
 });

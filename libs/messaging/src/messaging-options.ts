@@ -9,6 +9,8 @@ export interface MessagingOptions {
     concurrency?: number;
     /** Delay before each retry of a transiently failing event; its length is the number of retries. */
     retryDelaysMs?: number[];
+    /** Records of one partition applied in one transaction, at most (one commit for them all). */
+    batchSize?: number;
   };
   relay?: {
     /** Outbox rows claimed and sent per transaction. */
@@ -25,7 +27,7 @@ export interface ResolvedMessagingOptions {
   service: string;
   brokers: string[];
   topicPrefix: string;
-  consumer: { concurrency: number; retryDelaysMs: number[] };
+  consumer: { concurrency: number; retryDelaysMs: number[]; batchSize: number };
   relay: {
     batchSize: number;
     pollIntervalMs: number;
@@ -50,17 +52,19 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
   if (options.brokers.length === 0) throw new Error('MessagingModule: brokers is empty');
   const concurrency = options.consumer?.concurrency ?? 3;
   const retryDelaysMs = options.consumer?.retryDelaysMs ?? [1_000, 5_000, 30_000];
+  const consumerBatchSize = options.consumer?.batchSize ?? 100;
   const batchSize = options.relay?.batchSize ?? 200;
   const pollIntervalMs = options.relay?.pollIntervalMs ?? 1_000;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`MessagingModule: consumer.concurrency must be a positive integer (got ${concurrency})`);
   if (retryDelaysMs.some((delay) => !Number.isFinite(delay) || delay < 0)) throw new Error('MessagingModule: consumer.retryDelaysMs must hold non-negative numbers');
+  if (!Number.isInteger(consumerBatchSize) || consumerBatchSize < 1) throw new Error(`MessagingModule: consumer.batchSize must be a positive integer (got ${consumerBatchSize})`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MessagingModule: relay.batchSize must be a positive integer (got ${batchSize})`);
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) throw new Error(`MessagingModule: relay.pollIntervalMs must be at least 10 ms (got ${pollIntervalMs})`);
   return {
     service: options.service,
     brokers: options.brokers,
     topicPrefix: options.topicPrefix ?? '',
-    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs] },
+    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize },
     relay: {
       batchSize,
       pollIntervalMs,

@@ -11,6 +11,7 @@ import { MessageProcessor } from './message-processor';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxSignal } from './outbox-signal';
 import { TopicProvisioner } from './topic-provisioner';
 
 function optionProviders(options: MessagingOptions): Provider[] {
@@ -39,6 +40,7 @@ export class MessagingModule {
         TopicProvisioner,
         EventPublisher,
         OutboxRelay,
+        OutboxSignal,
         HandlerRegistry,
         DirectProducer,
         MessageProcessor,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Message, Producer } from 'kafkajs';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryResult } from 'pg';
+import { DataSource } from 'typeorm';
 import { cloudEventHeaders, sourceOf } from './cloudevents';
 import { KafkaConnection } from './kafka-connection';
 import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
@@ -16,9 +17,10 @@ const HOUSEKEEPING_CHUNK = 5_000;
 /**
  * Sends the outbox to Kafka. One replica per service database relays (the holder of an advisory
  * lock); the others try again now and then, so one takes over when the leader dies. The leader wakes
- * on NOTIFY, polls as a safety net, and per batch: claims the oldest unsent rows, sends them with the
- * idempotent producer, and marks them sent in the same transaction. A crash between send and mark
- * sends them again: consumers deduplicate by event id.
+ * when a transaction of its own process that wrote events commits (OutboxSignal), on NOTIFY from the
+ * other replicas, and polls as a safety net; per batch it claims the oldest unsent rows, sends them
+ * with the idempotent producer, and marks them sent in the same transaction. A crash between send and
+ * mark sends them again: consumers deduplicate by event id.
  */
 @Injectable()
 export class OutboxRelay {
@@ -104,23 +106,38 @@ export class OutboxRelay {
     }
   }
 
-  /** Claims, sends and marks one batch in one transaction; returns how many rows were sent. */
+  /** Wakes the relay loop now (a transaction of this process that wrote events has committed). */
+  wake(): void {
+    this.wakeup.signal();
+  }
+
+  /**
+   * Claims, sends and marks one batch in one transaction, on the leader's connection; returns how
+   * many rows were sent. One statement claims the oldest unsent rows (locked, so a second relay during
+   * a failover skips them) and marks them sent; the mark commits only after Kafka acknowledged the
+   * batch, and a failed send rolls it back.
+   */
   async relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<OutboxRow[]>(
-        `SELECT id, event_id, type, topic, key, payload, traceparent, event_time
-           FROM messaging_outbox
-          WHERE sent_at IS NULL
-          ORDER BY id
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.options.relay.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await this.send(rows);
-      await markSent(manager, rows);
+    const client = this.leadership.connection;
+    if (!client) throw new Error('the outbox relay lost its connection');
+    try {
+      // BEGIN and the claim in one round trip (simple protocol, hence no parameter: the size is a validated integer).
+      const results = (await client.query(
+        `BEGIN;
+         UPDATE messaging_outbox SET sent_at = now()
+          WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ${this.options.relay.batchSize} FOR UPDATE SKIP LOCKED)
+          RETURNING id, event_id, type, topic, key, payload, traceparent, event_time`,
+      )) as unknown as Array<QueryResult<OutboxRow>>;
+      const rows = results[results.length - 1]?.rows ?? [];
+      // RETURNING follows no order; per key, Kafka must receive the events in the order they were written.
+      rows.sort((a, b) => compareIds(a.id, b.id));
+      if (rows.length > 0) await this.send(rows);
+      await client.query('COMMIT');
       return rows.length;
-    });
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
@@ -203,8 +220,9 @@ export class OutboxRelay {
   }
 }
 
-async function markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
-  await manager.query(`UPDATE messaging_outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+/** Identities are bigints, read as decimal strings. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function message(error: unknown): string {

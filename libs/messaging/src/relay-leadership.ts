@@ -5,8 +5,9 @@ import { OUTBOX_CHANNEL, RELAY_LOCK_KEY } from './messaging-tables';
 
 /**
  * The relay's own connection: it holds the session advisory lock that makes this replica the one
- * relay of the database, and LISTENs for commits that wrote events. One connection for both on
- * purpose: if it dies the lock goes with it, and so does the leadership this replica acts on.
+ * relay of the database, LISTENs for commits that wrote events, and runs the relay's batches. One
+ * connection for all three on purpose: if it dies the lock goes with it, and so does the leadership
+ * this replica acts on.
  */
 export class RelayLeadership {
   private readonly logger = new Logger('OutboxRelay');
@@ -23,6 +24,14 @@ export class RelayLeadership {
     return this.leading && this.client !== undefined;
   }
 
+  /**
+   * The leader's connection, on which the relay also claims and marks its batches: the relay never
+   * waits behind the service's pool, and a batch in flight dies with the leadership it relied on.
+   */
+  get connection(): Client | undefined {
+    return this.isLeader ? this.client : undefined;
+  }
+
   /** Tries once to become the leader; keeps the connection between attempts. */
   async tryLead(): Promise<boolean> {
     if (this.isLeader) return true;
@@ -30,6 +39,9 @@ export class RelayLeadership {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
     if (rows[0]?.locked !== true) return false;
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    // The relay's batches need not wait for the WAL flush of their sent_at marks: a mark lost in a
+    // crash of the database only sends those events again, which the consumers' inboxes absorb.
+    await client.query(`SET synchronous_commit = off`);
     this.leading = true;
     this.logger.log('this replica now relays the outbox');
     return true;

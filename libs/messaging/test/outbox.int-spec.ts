@@ -99,6 +99,33 @@ describe('outbox: publishing in the business transaction, relayed to Kafka', () 
     expect(await count(app, 'SELECT count(*) AS n FROM messaging_outbox WHERE sent_at IS NULL')).toBe(0);
   });
 
+  it('wakes its own relay once the business transaction committed, with no NOTIFY inside it', async () => {
+    const relay = app.get(OutboxRelay);
+    const wake = jest.spyOn(relay, 'wake');
+    const statements: string[] = [];
+    const topic = `${prefix}${SERVICE_TOPIC}`;
+    const before = await recordCount(admin, topic);
+    try {
+      await txHost().withTransaction(async () => {
+        const runner = txHost().tx.queryRunner;
+        if (!runner) throw new Error('no query runner in the transaction');
+        const query = runner.query.bind(runner);
+        jest.spyOn(runner, 'query').mockImplementation((sql: string, ...rest: unknown[]) => {
+          statements.push(sql);
+          return (query as (sql: string, ...rest: unknown[]) => Promise<unknown>)(sql, ...rest);
+        });
+        await publisher().publish(SERVICE_SNAPSHOT, serviceSnapshot({ name: 'Relayé dès le commit' }));
+        expect(wake).not.toHaveBeenCalled();
+      });
+      expect(wake).toHaveBeenCalledTimes(1);
+    } finally {
+      wake.mockRestore();
+    }
+    expect(statements.some((sql) => /INSERT INTO messaging_outbox/.test(sql))).toBe(true);
+    expect(statements.some((sql) => /notify/i.test(sql))).toBe(false);
+    await eventually(async () => expect(await recordCount(admin, topic)).toBe(before + 1));
+  });
+
   it('survives a relay crash between send and mark: the event is sent twice, applied once', async () => {
     const snapshots = Array.from({ length: 5 }, (_, i) => serviceSnapshot({ name: `Médiathèque de Vannes ${i}` }));
     const ids = await publishSnapshots(app, snapshots);
@@ -143,6 +170,28 @@ describe('outbox: publishing in the business transaction, relayed to Kafka', () 
       await eventually(async () => expect(await recordCount(admin, topic)).toBe(before + 1));
     } finally {
       await standby.close();
+    }
+  });
+
+  it('wakes the leader of another replica with a NOTIFY after the commit', async () => {
+    // A leader that polls once a minute: only a wake-up can make it relay within seconds.
+    const leader = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers, withProjector: false, relay: { pollIntervalMs: 60_000 } });
+    try {
+      await eventually(() => expect(leader.get(OutboxRelay).isLeader).toBe(true), { timeoutMs: 10_000 });
+      const replica = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers, withProjector: false });
+      try {
+        expect(replica.get(OutboxRelay).isLeader).toBe(false);
+        // Let the leader's first passes end: from now on it sleeps until woken.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const topic = `${prefix}${SERVICE_TOPIC}`;
+        const before = await recordCount(admin, topic);
+        await publishSnapshots(replica, [serviceSnapshot({ name: 'Publié par une autre réplique' }), serviceSnapshot({ name: 'Et un autre' })]);
+        await eventually(async () => expect(await recordCount(admin, topic)).toBe(before + 2), { timeoutMs: 10_000 });
+      } finally {
+        await replica.close();
+      }
+    } finally {
+      await leader.close();
     }
   });
 });
