@@ -4,6 +4,7 @@ import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
 import type { NotificationConfig } from './config';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { database } from './database';
 
 export const service: ServiceDescription = {
@@ -26,6 +27,7 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+        WebhooksModule,
       ],
     };
   }

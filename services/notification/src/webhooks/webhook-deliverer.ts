@@ -1,0 +1,139 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EventPublisher } from '@relais/messaging';
+import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { signWebhook } from './webhook-signature';
+
+/** Waits before each new attempt; after the last, the delivery is failed for good. */
+const RETRY_DELAYS_S = [10, 60, 300, 1800, 7200];
+const LEASE_S = 60;
+const TIMEOUT_MS = 10_000;
+const POLL_MS = 1000;
+
+interface DueDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  referral_id: string | null;
+  body: unknown;
+  attempts: number;
+  url: string;
+  secret: string;
+  structure_id: string;
+}
+
+/**
+ * Sends recorded deliveries over HTTP, outside any transaction: rows are leased (their next attempt
+ * pushed a minute away) so replicas never send the same one at once, then settled with the outcome
+ * event in one transaction.
+ */
+@Injectable()
+export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliverer.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(POLL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Called after a consumer recorded deliveries: no need to wait for the next poll. */
+  wakeSoon(): void {
+    this.schedule(50);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running ??= this.sendDue()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.error(`webhook round failed: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(POLL_MS);
+        });
+    }, delayMs);
+  }
+
+  async sendDue(): Promise<number> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [due] = await this.txHost.tx.query<[DueDelivery[], number]>(
+      `UPDATE webhook_delivery d SET next_attempt_at = now() + make_interval(secs => $1), attempts = d.attempts + 1
+         FROM webhook_subscription s
+        WHERE s.id = d.subscription_id
+          AND d.id IN (SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= now()
+                        ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+        RETURNING d.id, d.event_id, d.event_type, d.referral_id, d.body, d.attempts, s.url, s.secret, s.structure_id`,
+      [LEASE_S],
+    );
+    await Promise.all(due.map((delivery) => this.deliver(delivery)));
+    return due.length;
+  }
+
+  private async deliver(delivery: DueDelivery): Promise<void> {
+    const error = await post(delivery);
+    const finalFailure = error !== null && delivery.attempts > RETRY_DELAYS_S.length;
+    await this.txHost.withTransaction(async () => {
+      if (error === null) {
+        await this.txHost.tx.query(`UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL WHERE id = $1`, [delivery.id]);
+      } else if (finalFailure) {
+        await this.txHost.tx.query(`UPDATE webhook_delivery SET status = 'failed', last_error = $2 WHERE id = $1`, [delivery.id, error]);
+      } else {
+        const delay = RETRY_DELAYS_S[delivery.attempts - 1] ?? RETRY_DELAYS_S[RETRY_DELAYS_S.length - 1];
+        await this.txHost.tx.query(`UPDATE webhook_delivery SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`, [
+          delivery.id,
+          error,
+          delay,
+        ]);
+        return;
+      }
+      await this.publisher.publish('fr.relais.notification.delivery.outcome.v1', {
+        deliveryId: delivery.id,
+        channel: 'webhook',
+        cause: delivery.event_type,
+        referralId: delivery.referral_id,
+        recipientStructureId: delivery.structure_id,
+        status: error === null ? 'delivered' : 'failed',
+        attempt: delivery.attempts,
+        reason: error,
+        at: new Date().toISOString(),
+      });
+    });
+  }
+}
+
+/** POSTs the signed CloudEvent; null when the receiver answered 2xx, else why not. */
+async function post(delivery: DueDelivery): Promise<string | null> {
+  const body = JSON.stringify(delivery.body);
+  const timestamp = Math.floor(Date.now() / 1000);
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': delivery.event_id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(delivery.secret, delivery.event_id, timestamp, body),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.ok ? null : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
