@@ -28,7 +28,6 @@ import {
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { measurePostgresLimit } from '../pipeline/raw-limits';
-import { measureNotifyingLimit } from './notify-limit';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
 /** `--duration=30 --cycle-step=5` shorten a run (to try a change); the defaults are the issue's. */
@@ -342,8 +341,6 @@ async function main(): Promise<void> {
     await db.end();
     process.stdout.write('raw limit: PostgreSQL business + outbox transactions for 10 s…\n');
     const pgLimit = await measurePostgresLimit(databaseUrl, { clients: 8, durationMs: 10_000 });
-    process.stdout.write('raw limit: the same with the outbox wake-up (pg_notify) for 10 s…\n');
-    const notifyLimit = await measureNotifyingLimit(databaseUrl, { clients: 8, durationMs: 10_000 });
 
     const row = (what: string, s: LatencySummary) => ({ measure: what, count: s.count, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
     printTable(`Handoff at ${RATE_PER_SECOND} referrals/s for ${DURATION_S} s (achieved ${round(achievedRate, 1)}/s, ${polls} inbox polls, ${missed} never seen, ${createErrors} failed creations, ${pollErrors} failed polls)`, [
@@ -357,12 +354,10 @@ async function main(): Promise<void> {
     const ratioP99 = visibility.p99 / LIMIT_P99_MS;
     const ratioRate = achievedRate / RATE_PER_SECOND;
     const ratioPg = (best.cyclesPerSecond * 5) / pgLimit;
-    const ratioNotify = (best.cyclesPerSecond * 5) / notifyLimit;
     printTable('Against the limits', [
       { measure: 'inbox visibility p99', value: `${visibility.p99} ms`, limit: `≤ ${LIMIT_P99_MS} ms`, ratio: round(ratioP99, 3), verdict: ratioP99 <= 1 ? 'within' : 'OVER' },
       { measure: 'creation rate held', value: `${round(achievedRate, 1)}/s`, limit: `${RATE_PER_SECOND}/s`, ratio: round(ratioRate, 3), verdict: ratioRate >= 0.98 ? 'held' : 'FELL BEHIND' },
       { measure: 'max cycles/s (×5 transactions)', value: `${round(best.cyclesPerSecond, 1)}/s`, limit: `L_pg ${round(pgLimit, 0)} tx/s`, ratio: round(ratioPg, 3), verdict: '-' },
-      { measure: 'same, against L_pg with NOTIFY', value: `${round(best.cyclesPerSecond * 5, 1)} tx/s`, limit: `${round(notifyLimit, 0)} tx/s`, ratio: round(ratioNotify, 3), verdict: '-' },
     ]);
     process.stdout.write(
       `${JSON.stringify({
@@ -383,8 +378,6 @@ async function main(): Promise<void> {
         maxCyclesPerSecond: round(best.cyclesPerSecond, 2),
         postgresLimitTxPerSecond: round(pgLimit, 1),
         ratioCycleTransactionsToPostgresLimit: round(ratioPg, 3),
-        postgresNotifyingLimitTxPerSecond: round(notifyLimit, 1),
-        ratioCycleTransactionsToNotifyingLimit: round(ratioNotify, 3),
         outboxUnsentAtEnd: Number(outbox.rows[0]?.unsent ?? 0),
       })}\n`,
     );
