@@ -21,6 +21,9 @@ export type EventPayload<T extends EventType> = Static<EventCatalog[T]['schema']
 
 export const eventCatalog = Object.fromEntries(definitions.map((d) => [d.type, d])) as unknown as EventCatalog;
 
+/** Every event type of the catalog, e.g. for a projection that counts them all. */
+export const eventTypes = definitions.map((definition) => definition.type) as [EventType, ...EventType[]];
+
 export function eventDefinition<T extends EventType>(type: T): EventCatalog[T] {
   return eventCatalog[type];
 }

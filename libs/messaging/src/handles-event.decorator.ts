@@ -26,19 +26,20 @@ export type EventHandler<T extends EventType> = (payload: EventPayload<T>, conte
 export const HANDLES_EVENT = Symbol('relais:handles-event');
 
 /**
- * Declares a method as the service's handler of an event type. Its payload is typed by the catalog:
+ * Declares a method as the service's handler of one or more event types (a method handling several
+ * takes a payload type they all satisfy). Its payload is typed by the catalog:
  * a method whose parameter is another event's payload does not compile. The handler runs in the
  * transaction that records the event in the inbox, so its writes through TransactionHost commit
  * together with that record, or not at all. That transaction is shared with the other records of the
  * partition's run: when one of them fails, the run is rolled back and the handlers before it run again;
  * effects outside the transaction (a message sent, a call made) do not belong in a handler.
  */
-export function HandlesEvent<T extends EventType>(type: T) {
+export function HandlesEvent<T extends EventType>(...types: [T, ...T[]]) {
   return <M extends EventHandler<T>>(_target: object, _method: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     const handler = descriptor.value;
-    if (typeof handler !== 'function') throw new Error(`@HandlesEvent('${type}') must decorate a method`);
-    const types = (Reflect.getMetadata(HANDLES_EVENT, handler) as EventType[] | undefined) ?? [];
-    Reflect.defineMetadata(HANDLES_EVENT, [...types, type], handler);
+    if (typeof handler !== 'function') throw new Error(`@HandlesEvent('${types.join("', '")}') must decorate a method`);
+    const declared = (Reflect.getMetadata(HANDLES_EVENT, handler) as EventType[] | undefined) ?? [];
+    Reflect.defineMetadata(HANDLES_EVENT, [...declared, ...types], handler);
   };
 }
 

@@ -16,4 +16,4 @@ export const webhookEventTypes = [
   'fr.relais.referral.referral.expired.v1',
   'fr.relais.referral.referral.reminder-due.v1',
   'fr.relais.referral.referral.consent-revoked.v1',
-] as const satisfies readonly EventType[];
+] as const satisfies readonly [EventType, ...EventType[]];

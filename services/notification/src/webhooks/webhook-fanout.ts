@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { WebhookDeliverer } from './webhook-deliverer';
+import { webhookEventTypes } from './webhook-events';
 
 interface ReferralParties {
   referralId: string;
@@ -21,20 +22,7 @@ export class WebhookFanout {
     private readonly deliverer: WebhookDeliverer,
   ) {}
 
-  @HandlesEvent('fr.relais.referral.referral.requested.v1')
-  @HandlesEvent('fr.relais.referral.referral.received.v1')
-  @HandlesEvent('fr.relais.referral.referral.accepted.v1')
-  @HandlesEvent('fr.relais.referral.referral.rejected.v1')
-  @HandlesEvent('fr.relais.referral.referral.redirected.v1')
-  @HandlesEvent('fr.relais.referral.referral.started.v1')
-  @HandlesEvent('fr.relais.referral.referral.put-on-hold.v1')
-  @HandlesEvent('fr.relais.referral.referral.resumed.v1')
-  @HandlesEvent('fr.relais.referral.referral.completed.v1')
-  @HandlesEvent('fr.relais.referral.referral.failed.v1')
-  @HandlesEvent('fr.relais.referral.referral.cancelled.v1')
-  @HandlesEvent('fr.relais.referral.referral.expired.v1')
-  @HandlesEvent('fr.relais.referral.referral.reminder-due.v1')
-  @HandlesEvent('fr.relais.referral.referral.consent-revoked.v1')
+  @HandlesEvent(...webhookEventTypes)
   async onReferralEvent(payload: ReferralParties, context: EventContext): Promise<void> {
     // The webhook body is the CloudEvent itself (structured JSON mode): receivers need no Relais-specific parsing.
     const body = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { eventTypes } from '@relais/contracts';
 import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 
@@ -10,26 +11,7 @@ import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persi
 export class ActivityProjection {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  @HandlesEvent('fr.relais.directory.structure.snapshot.v1')
-  @HandlesEvent('fr.relais.directory.service.snapshot.v1')
-  @HandlesEvent('fr.relais.directory.network.snapshot.v1')
-  @HandlesEvent('fr.relais.diagnostic.assessment.completed.v1')
-  @HandlesEvent('fr.relais.referral.referral.requested.v1')
-  @HandlesEvent('fr.relais.referral.referral.received.v1')
-  @HandlesEvent('fr.relais.referral.referral.accepted.v1')
-  @HandlesEvent('fr.relais.referral.referral.rejected.v1')
-  @HandlesEvent('fr.relais.referral.referral.redirected.v1')
-  @HandlesEvent('fr.relais.referral.referral.started.v1')
-  @HandlesEvent('fr.relais.referral.referral.put-on-hold.v1')
-  @HandlesEvent('fr.relais.referral.referral.resumed.v1')
-  @HandlesEvent('fr.relais.referral.referral.completed.v1')
-  @HandlesEvent('fr.relais.referral.referral.failed.v1')
-  @HandlesEvent('fr.relais.referral.referral.cancelled.v1')
-  @HandlesEvent('fr.relais.referral.referral.expired.v1')
-  @HandlesEvent('fr.relais.referral.referral.reminder-due.v1')
-  @HandlesEvent('fr.relais.referral.referral.consent-revoked.v1')
-  @HandlesEvent('fr.relais.referral.referral.person-erased.v1')
-  @HandlesEvent('fr.relais.notification.delivery.outcome.v1')
+  @HandlesEvent(...eventTypes)
   async count(payload: object, context: EventContext): Promise<void> {
     await this.txHost.tx.query(
       `INSERT INTO activity_daily (day, event_type, network_id, count)
