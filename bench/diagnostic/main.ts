@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
-import { demoAccounts, freePort, passwordLogin, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { demoAccounts, freePort, localInstance, passwordLogin, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
@@ -158,6 +158,7 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
       KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
       OIDC_ISSUER: infrastructure.oidcIssuer,
       LOG_LEVEL: 'warn',
+      ...localInstance,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

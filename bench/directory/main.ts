@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { freePort, localInstance, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
 const SERVICES = 50_000;
@@ -46,6 +46,7 @@ function serviceEnv(infrastructure: Infrastructure, databaseUrl: string, port: n
     KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
     OIDC_ISSUER: infrastructure.oidcIssuer,
     LOG_LEVEL: 'warn',
+    ...localInstance,
     // The bench measures search alone: no freshness round in the middle of it.
     DIRECTORY_SWEEP_INTERVAL_SECONDS: '0',
   };

@@ -4,6 +4,6 @@ export { clientCredentialsToken, DEMO_NETWORKS, DEMO_STRUCTURES, demoAccounts, p
 export { startKafka, type KafkaBroker, type KafkaBrokerOptions } from './kafka';
 export { startInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure';
 export { freePort, portAnswers, waitUntil } from './net';
-export { databaseName, startPlatform, type Platform } from './platform';
+export { databaseName, localInstance, startPlatform, type Platform } from './platform';
 export { serviceNames, type ServiceName } from './service-processes';
 export { repoRoot, stateDir, stateSubdir } from './state-dir';

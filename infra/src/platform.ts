@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
+import { DEMO_DEPARTMENT } from './identity/demo-accounts';
 import { localSecret } from './local-secrets';
 import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
 
@@ -28,6 +29,9 @@ export interface Platform {
 /** Every service's database name: one database per service, no shared tables. */
 export const databaseName = (service: ServiceName): string => `relais_${service}`;
 
+/** The instance the local platform, the tests and the benchmarks run: the demo département, in development mode. */
+export const localInstance = { RELAIS_DEPARTMENT: DEMO_DEPARTMENT, RELAIS_ENVIRONMENT: 'development' } as const;
+
 /** What one service process reads: its database, the broker, the issuer, and its own secrets. */
 export function serviceEnvironment(
   name: ServiceName,
@@ -43,6 +47,7 @@ export function serviceEnvironment(
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     OIDC_ISSUER: options.infrastructure.oidcIssuer,
     LOG_LEVEL: options.logLevel ?? 'info',
+    ...localInstance,
     ...(options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {}),
     ...own[name],
   };

@@ -10,6 +10,22 @@ export const CommuneCode = Type.String({ pattern: '^(\\d{5}|2[AB]\\d{3})$', desc
  */
 export const PersonRef = Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$', description: 'Référence pseudonyme de la personne' });
 
+/** What Relais issues as a person's reference: `p-` and 26 base32 characters (130 random bits). */
+export const ISSUED_PERSON_REF = /^p-[a-z2-7]{26}$/;
+
+/**
+ * A new person reference: random, opaque, never derived from who the person is, so holding one proves
+ * nothing and guessing one is hopeless. Only Relais issues them (referral's persons, or a diagnostic run
+ * for someone not yet registered); clients never choose them.
+ */
+export function issuePersonRef(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(26));
+  let text = 'p-';
+  for (const byte of bytes) text += alphabet[byte & 31];
+  return text;
+}
+
 export const serviceRoles = ['diagnostic', 'orientation', 'formation', 'accompagnement', 'faire-a-la-place', 'equipement', 'acces-libre'] as const;
 export const ServiceRole = literalUnion(serviceRoles);
 

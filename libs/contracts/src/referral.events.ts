@@ -83,7 +83,29 @@ export const ReferralReminderDue = strictObject({
 export const ReferralConsentRevoked = strictObject({ ...parties, by: Actor, at: Timestamp });
 export const ReferralPersonErased = strictObject({ ...parties, at: Timestamp });
 
+/**
+ * A structure became linked to a person: it registered them, sent or received one of their referrals.
+ * Only linked structures may use the person's reference (see docs/security.md); the diagnostic keeps
+ * these links to check the reference an agent gives it.
+ */
+export const PersonLinked = strictObject(
+  {
+    personRef: PersonRef,
+    structureId: Uuid,
+    via: literalUnion(['registered', 'referral-sent', 'referral-received', 'assessment'] as const),
+    at: Timestamp,
+  },
+  'Une structure est désormais liée à une personne et peut utiliser sa référence',
+);
+
+/** Everything about a person is erased, in every service; counts remain. */
+export const PersonErased = strictObject(
+  { personRef: PersonRef, by: Actor, at: Timestamp },
+  'Une personne a été effacée (droit à l’effacement) : chaque service efface ce qu’il garde d’elle',
+);
+
 const topic = 'relais.referral.referral.v1';
+const personTopic = 'relais.referral.person.v1';
 const consumers: EventDefinition['consumers'] = ['notification', 'reporting'];
 
 function transition<const T extends string>(type: T, summary: string) {
@@ -145,5 +167,23 @@ export const referralEvents = {
     publisher: 'referral',
     consumers,
     summary: 'Les données personnelles de la personne ont été effacées ; les compteurs restent justes.',
+  }),
+  personLinked: defineEvent({
+    type: 'fr.relais.referral.person.linked.v1',
+    topic: personTopic,
+    schema: PersonLinked,
+    key: (payload) => payload.personRef,
+    publisher: 'referral',
+    consumers: ['diagnostic'],
+    summary: 'Une structure est liée à une personne (elle l’a enregistrée, l’a orientée ou la reçoit) : elle peut utiliser sa référence.',
+  }),
+  personErasedEverywhere: defineEvent({
+    type: 'fr.relais.referral.person.erased.v1',
+    topic: personTopic,
+    schema: PersonErased,
+    key: (payload) => payload.personRef,
+    publisher: 'referral',
+    consumers: ['diagnostic', 'notification', 'reporting'],
+    summary: 'Une personne est effacée à la demande d’une structure liée ou du délégué à la protection des données : chaque service efface ce qu’il garde d’elle, les compteurs restent.',
   }),
 };

@@ -89,6 +89,14 @@ export const env = {
         return v as V;
       }),
 
+  pattern:
+    (pattern: RegExp, meaning: string, options: Options<string> = {}): Reader<string> =>
+    (name, raw) =>
+      required(name, raw, options, (v) => {
+        if (!pattern.test(v)) throw new Error(`${name}="${v}" doit être ${meaning}`);
+        return v;
+      }),
+
   bool:
     (options: Options<boolean> = {}): Reader<boolean> =>
     (name, raw) =>
@@ -134,6 +142,13 @@ export const serviceConfigSchema = {
   KAFKA_TOPIC_PREFIX: env.string({ default: '' }),
   OIDC_ISSUER: env.url({ protocols: ['http', 'https'] }),
   OIDC_AUDIENCE: env.string({ default: 'relais-api' }),
+  /** The département this instance serves (INSEE code: 56, 2A, 971…): tokens of another one are refused. */
+  RELAIS_DEPARTMENT: env.pattern(/^(\d{2}|2[AB]|97\d)$/, 'un code de département INSEE (56, 2A, 971…)'),
+  /**
+   * `development` relaxes what only a laptop needs (an http issuer, webhooks to loopback); anything else is
+   * `production`, the default, so a forgotten variable never weakens a real instance.
+   */
+  RELAIS_ENVIRONMENT: env.oneOf(['production', 'development'] as const, { default: 'production' }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
 };
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { createServiceApp, type ServiceDescription } from '@relais/platform';
+import { localInstance } from '@relais/infra';
 import { Client } from 'pg';
 import { testInfrastructure } from './test-infrastructure';
 
@@ -45,6 +46,7 @@ export async function serviceTestEnvironment(label: string): Promise<{ env: Reco
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(label),
       OIDC_ISSUER: infrastructure.oidcIssuer,
       LOG_LEVEL: 'error',
+      ...localInstance,
     },
     drop: database.drop,
   };
