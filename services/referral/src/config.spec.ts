@@ -7,6 +7,8 @@ const base = {
   DATABASE_URL: 'postgres://relais@127.0.0.1:5432/relais_referral',
   KAFKA_BROKERS: '127.0.0.1:9092',
   OIDC_ISSUER: 'http://127.0.0.1:8080/auth',
+  RELAIS_DEPARTMENT: '56',
+  RELAIS_ENVIRONMENT: 'development',
 };
 
 describe('referral config', () => {

@@ -3,7 +3,7 @@ import { eventually, serviceTestEnvironment } from '@relais/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { buildService, startServiceProcess, type ServiceProcess } from './support/service-process';
-import { asClient, asUser, clients, directoryPublisher, kafkaProducer, randomPersonRef, seedDirectory, serviceOf, users, type Caller } from './support/referral-kit';
+import { asClient, asUser, clients, directoryPublisher, kafkaProducer, seedDirectory, serviceOf, users, type Caller } from './support/referral-kit';
 
 /**
  * The right to erasure, checked where data could hide: every column of every table of the referral
@@ -12,7 +12,6 @@ import { asClient, asUser, clients, directoryPublisher, kafkaProducer, randomPer
  */
 describe('erasure of a person leaves nothing readable in tables, topics or logs', () => {
   const person = {
-    reference: randomPersonRef(),
     firstName: 'Zéphyrine',
     lastName: 'Quintal-Morvan',
     phone: '+33698765432',
@@ -35,6 +34,8 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
   let nextReceiver: Caller;
   let admin: Caller;
   const ids: string[] = [];
+  /** Issued by Relais when the first referral registers the person. */
+  let reference = '';
 
   const call = async (method: string, path: string, caller: Caller | null, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${service.url}${path}`, {
@@ -92,6 +93,8 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
     const first = await call('POST', '/v1/referrals', sender, body('receiver-and-redirects'), { 'idempotency-key': `dossier-${randomUUID()}` });
     expect(first.status).toBe(201);
     ids.push(String(first.body['id']));
+    reference = String(first.body['personReference']);
+    expect(reference).toMatch(/^p-[a-z2-7]{26}$/);
     expect((await call('POST', `/v1/referrals/${ids[0]}/transitions`, receiver, { status: 'received', comment })).status).toBe(200);
     const redirect = await call('POST', `/v1/referrals/${ids[0]}/transitions`, receiver, {
       status: 'redirected',
@@ -104,7 +107,9 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
       expect((await call('POST', `/v1/referrals/${ids[1]}/transitions`, nextReceiver, { status, comment })).status).toBe(200);
     }
     expect((await call('POST', `/v1/referrals/${ids[1]}/transitions`, nextReceiver, { status: 'completed', outcome: { summary, nextStep: 'formation', autonomyGained: 'partiel' } })).status).toBe(200);
-    const third = await call('POST', '/v1/referrals', senderIntegration, body('receiver'));
+    // The CAF's own software refers the same person again by the reference its structure is linked to.
+    const third = await call('POST', '/v1/referrals', senderIntegration, { ...body('receiver'), person: { reference } });
+    expect(third.status).toBe(201);
     ids.push(String(third.body['id']));
     expect((await call('POST', `/v1/referrals/${ids[2]}/consent/revocation`, senderIntegration)).status).toBe(200);
     // A malformed request carrying personal data: refused without echoing it.
@@ -116,43 +121,47 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
     expect(read.body['person']).toMatchObject({ firstName: person.firstName, phone: person.phone });
     expect(read.body['reason']).toBe(reason);
     expect((read.body['outcome'] as { summary: string }).summary).toBe(summary);
-    expect((await call('GET', `/v1/journeys/${person.reference}`, sender)).status).toBe(200);
+    expect((await call('GET', `/v1/journeys/${reference}`, sender)).status).toBe(200);
 
     // Encrypted at rest: even before erasure, no table holds the person's data in clear.
     expect(await scanDatabase(db, needles)).toEqual([]);
   });
 
   it('erases: the key is gone, the sealed fields are cleared, the referrals stay and are counted', async () => {
-    expect((await call('DELETE', `/v1/persons/${person.reference}`, receiver)).body).toMatchObject({
-      personReference: person.reference,
+    expect((await call('DELETE', `/v1/persons/${reference}`, receiver)).body).toMatchObject({
+      personReference: reference,
       referralsErased: 3,
     });
-    const { rows: keys } = await db.query(`SELECT 1 FROM person_keys WHERE person_ref = $1`, [person.reference]);
+    const { rows: keys } = await db.query(`SELECT 1 FROM person_keys WHERE person_ref = $1`, [reference]);
     expect(keys).toHaveLength(0);
-    const { rows: counted } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM referrals WHERE person_ref = $1`, [person.reference]);
+    const { rows: counted } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM referrals WHERE person_ref = $1`, [reference]);
     expect(Number(counted[0]?.n)).toBe(3);
 
     for (const id of ids) {
       const seen = await call('GET', `/v1/referrals/${id}`, sender);
       expect(seen.status).toBe(200);
-      expect(seen.body).toMatchObject({ personErased: true, person: { reference: person.reference } });
+      expect(seen.body).toMatchObject({ personErased: true, person: { reference: reference } });
       expect(Object.keys(seen.body['person'] as object).sort()).toEqual(['contactPreference', 'reference']);
       expect(JSON.stringify(seen.body)).not.toMatch(/Zéphyrine|ZXQ-/);
     }
-    const journey = await call('GET', `/v1/journeys/${person.reference}`, admin);
+    const journey = await call('GET', `/v1/journeys/${reference}`, admin);
     expect((journey.body['referrals'] as unknown[]).length).toBe(3);
     // The erasure itself is audited, pseudonymously.
-    const audit = await call('GET', `/v1/audit?personReference=${person.reference}`, admin);
+    const audit = await call('GET', `/v1/audit?personReference=${reference}`, admin);
     expect((audit.body['items'] as Array<{ action: string }>).map((item) => item.action)).toContain('erase');
     // Only the structures of the person's referrals (or an administrator) may erase; others get 404.
-    expect((await call('DELETE', `/v1/persons/${person.reference}`, await asUser(users.pontivyAgent))).status).toBe(404);
+    expect((await call('DELETE', `/v1/persons/${reference}`, await asUser(users.pontivyAgent))).status).toBe(404);
+    // Once erased, the reference leads nowhere, even for the structures that were linked.
+    expect((await call('DELETE', `/v1/persons/${reference}`, sender)).status).toBe(404);
+    expect((await call('GET', `/v1/persons/${reference}`, sender)).status).toBe(404);
+    expect((await call('POST', '/v1/referrals', sender, { ...body('receiver'), person: { reference } })).status).toBe(404);
   });
 
   it('leaves no trace in any column of any table', async () => {
     const scanned = await scanDatabase(db, needles);
     expect(scanned).toEqual([]);
     // The scanner does see what is there: the pseudonymous reference remains, on purpose.
-    expect((await scanDatabase(db, [person.reference])).length).toBeGreaterThan(0);
+    expect((await scanDatabase(db, [reference])).length).toBeGreaterThan(0);
   });
 
   it('leaves no trace in any record of any topic the service wrote to', async () => {
@@ -165,9 +174,17 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
     // A: requested, received, redirected; B: requested, received, accepted, started, completed; C: requested, consent-revoked; 3 × person-erased.
     expect(referralRecords).toHaveLength(13);
     expect(referralRecords.filter((r) => r.headers['ce_type'] === 'fr.relais.referral.referral.person-erased.v1').map((r) => r.key).sort()).toEqual([...ids].sort());
+    // The person's topic: the three structures linked to them, then the erasure every service acts on.
+    const personRecords = records.filter((r) => r.topic.endsWith('relais.referral.person.v1'));
+    expect(personRecords.map((r) => [r.headers['ce_type'], r.key])).toEqual([
+      ['fr.relais.referral.person.linked.v1', reference],
+      ['fr.relais.referral.person.linked.v1', reference],
+      ['fr.relais.referral.person.linked.v1', reference],
+      ['fr.relais.referral.person.erased.v1', reference],
+    ]);
     const hits = records.flatMap((record) => needles.filter((needle) => record.text.toLowerCase().includes(needle.toLowerCase())).map((needle) => `${record.topic}: ${needle}`));
     expect(hits).toEqual([]);
-    expect(records.some((record) => record.text.includes(person.reference))).toBe(true);
+    expect(records.some((record) => record.text.includes(reference))).toBe(true);
   });
 
   it('leaves no trace in the service’s logs', () => {
@@ -183,7 +200,7 @@ async function scanDatabase(db: Client, needles: string[]): Promise<string[]> {
   const { rows: tables } = await db.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
   );
-  expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['referrals', 'referral_transitions', 'audit_log', 'messaging_outbox', 'idempotency_keys', 'person_keys']));
+  expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['referrals', 'referral_transitions', 'audit_log', 'messaging_outbox', 'idempotency_keys', 'person_keys', 'persons', 'person_links']));
   const hits: string[] = [];
   for (const { table_name: table } of tables) {
     const { rows } = await db.query<Record<string, unknown>>(`SELECT * FROM "${table}"`);

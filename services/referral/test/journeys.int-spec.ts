@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import { issuePersonRef } from '@relais/contracts';
 import { eventually } from '@relais/testing';
 import { SlaSweeper } from '../src/sla/sla-sweeper';
-import { asUser, randomPersonRef, referralBody, serviceOf, START, startReferralKit, users, type Caller, type ReferralKit } from './support/referral-kit';
+import { asUser, referralBody, serviceOf, START, startReferralKit, users, type Caller, type ReferralKit } from './support/referral-kit';
 
 interface Journey {
   personReference: string;
-  assessments: Array<{ assessmentId: string; level: string }>;
-  referrals: Array<{ id: string; status: string; previousReferralId: string | null; nextReferralId: string | null; timeInStatus: Array<{ status: string; durationMs: number }> }>;
-  steps: Array<{ kind: string; to?: string; referralId?: string; assessmentId?: string }>;
-  breaks: Array<{ kind: string; referralId: string }>;
+  assessments: Array<{ assessmentId: string; level: string | null; barriers: string[]; structureId: string | null; visibility: string }>;
+  referrals: Array<{
+    id: string;
+    status: string;
+    previousReferralId: string | null;
+    nextReferralId: string | null;
+    sendingStructureId: string | null;
+    receivingStructureId: string | null;
+    needs: string[];
+    outcome: unknown;
+    visibility: string;
+    timeInStatus: Array<{ status: string; durationMs: number }>;
+  }>;
+  steps: Array<{ kind: string; to?: string; referralId?: string; assessmentId?: string; reasonCode?: string | null; by?: unknown }>;
+  breaks: Array<{ kind: string; referralId: string; detail: string }>;
 }
 
 describe('journeys (parcours) across agencies', () => {
@@ -19,7 +31,8 @@ describe('journeys (parcours) across agencies', () => {
   let coordinator: Caller;
   let outsider: Caller;
   let admin: Caller;
-  const person = randomPersonRef();
+  // The diagnostic issued this reference when the CAF assessed the person: the CAF is linked to them by it.
+  const person = issuePersonRef();
   const assessmentId = randomUUID();
   let first: string;
   let second: string;
@@ -112,17 +125,17 @@ describe('journeys (parcours) across agencies', () => {
   });
 
   it('marks the breaks of continuity: a redirect nobody picked up, a next step never referred, an expiry', async () => {
-    const personOf = (reference: string) => ({ person: { ...(referralBody('x')['person'] as object), reference } });
+    const personOf = async (referralId: string) => String((await kit.request('GET', `/v1/referrals/${referralId}`, sender)).body['personReference']);
     // A redirect the new service never acknowledges.
-    const lost = randomPersonRef();
-    const a = await kit.create(sender, serviceOf(receiver.structureId ?? ''), personOf(lost));
+    const a = await kit.create(sender, serviceOf(receiver.structureId ?? ''));
+    const lost = await personOf(a);
     await kit.move(receiver, a, 'received');
     const moved = await kit.move(receiver, a, 'redirected', { redirectToServiceId: serviceOf(nextReceiver.structureId ?? '') });
     const b = String(moved.body['redirectedToReferralId']);
     expect((await kit.request<Journey>('GET', `/v1/journeys/${lost}`, sender)).body.breaks).toEqual([]);
     // A step completed with a next step that nobody refers.
-    const stranded = randomPersonRef();
-    const c = await kit.create(sender, serviceOf(receiver.structureId ?? ''), personOf(stranded));
+    const c = await kit.create(sender, serviceOf(receiver.structureId ?? ''));
+    const stranded = await personOf(c);
     for (const status of ['received', 'accepted', 'in-progress']) await kit.move(receiver, c, status);
     await kit.move(receiver, c, 'completed', { outcome: { nextStep: 'formation' } });
 
@@ -140,15 +153,54 @@ describe('journeys (parcours) across agencies', () => {
     expect(main.body.breaks.map((x) => [x.kind, x.referralId])).toEqual([['expired', third]]);
   });
 
-  it('shows the whole chain to the person’s later helpers, the network’s steps to coordinators, nothing to others', async () => {
+  it('shows a later helper its own step in full and of the others only that they exist, their status and dates', async () => {
     const helper = await kit.request<Journey>('GET', `/v1/journeys/${person}`, nextReceiver);
-    expect(helper.body.referrals.map((r) => r.id)).toEqual([first, second, third]);
+    expect(helper.status).toBe(200);
+    expect(helper.body.referrals.map((r) => [r.id, r.status, r.visibility])).toEqual([
+      [first, 'redirected', 'limited'],
+      [second, 'completed', 'full'],
+      [third, 'expired', 'limited'],
+    ]);
+    const [before, own] = helper.body.referrals;
+    expect(before).toMatchObject({ sendingStructureId: null, receivingStructureId: null, needs: [], outcome: null, nextReferralId: second });
+    expect(own).toMatchObject({ receivingStructureId: nextReceiver.structureId, outcome: { autonomyGained: 'partiel', nextStep: 'formation' } });
+    // The CAF's diagnostic was never shared with the CCAS: it exists, nothing more.
+    expect(helper.body.assessments).toEqual([expect.objectContaining({ assessmentId, level: null, barriers: [], structureId: null, visibility: 'limited' })]);
+    const redirect = helper.body.steps.find((step) => step.referralId === first && step.to === 'redirected');
+    expect(redirect).toMatchObject({ reasonCode: null });
+    expect(redirect?.by).toBeUndefined();
+    expect(JSON.stringify(helper.body)).not.toMatch(/confiance|plus-proche-du-domicile|prise-en-main/);
+    // The receiver of the first step got the assessment with the person's consent: it sees it in full.
+    const firstReceiver = await kit.request<Journey>('GET', `/v1/journeys/${person}`, receiver);
+    expect(firstReceiver.body.assessments[0]).toMatchObject({ level: 'debutant', visibility: 'full' });
+    expect(firstReceiver.body.referrals.map((r) => r.visibility)).toEqual(['full', 'limited', 'full']);
+  });
+
+  it('shows the steps the person shared along the journey (consent scope journey) in full to every linked structure', async () => {
+    const shared = await kit.create(sender, serviceOf(receiver.structureId ?? ''), {
+      consent: { scope: ['contact', 'journey'], method: 'oral', obtainedAt: START.toISOString() },
+    });
+    const reference = String((await kit.request('GET', `/v1/referrals/${shared}`, sender)).body['personReference']);
+    await kit.move(receiver, shared, 'received');
+    const moved = await kit.move(receiver, shared, 'redirected', { redirectToServiceId: serviceOf(nextReceiver.structureId ?? ''), reasonCode: 'plus-proche-du-domicile' });
+    const onward = await kit.request<Journey>('GET', `/v1/journeys/${reference}`, nextReceiver);
+    expect(onward.body.referrals.map((r) => [r.id, r.visibility])).toEqual([
+      [shared, 'full'],
+      [String(moved.body['redirectedToReferralId']), 'full'],
+    ]);
+    expect(onward.body.referrals[0]).toMatchObject({ sendingStructureId: sender.structureId, receivingStructureId: receiver.structureId });
+  });
+
+  it('shows the network’s steps to coordinators, every step to the admin, nothing to others', async () => {
     const coordination = await kit.request<Journey>('GET', `/v1/journeys/${person}`, coordinator);
     expect(coordination.status).toBe(200);
+    expect(JSON.stringify(coordination.body)).not.toMatch(/Jeanne|Goff|\+336/);
+    const department = await kit.request<Journey>('GET', `/v1/journeys/${person}`, admin);
+    expect(department.body.referrals.map((r) => r.id)).toEqual([first, second, third]);
     expect((await kit.request('GET', `/v1/journeys/${person}`, outsider)).status).toBe(404);
-    expect((await kit.request('GET', `/v1/journeys/p-56-nobody-at-all`, sender)).status).toBe(404);
+    expect((await kit.request('GET', `/v1/journeys/${issuePersonRef()}`, sender)).status).toBe(404);
     expect((await kit.request('GET', `/v1/journeys/${person}`, null)).status).toBe(401);
     const audit = await kit.request<{ items: Array<{ action: string; personRef: string; fields: string[] }> }>('GET', `/v1/audit?personReference=${person}`, admin);
-    expect(audit.body.items.filter((i) => i.action === 'read-journey').length).toBeGreaterThanOrEqual(4);
+    expect(audit.body.items.filter((i) => i.action === 'read-journey').length).toBeGreaterThanOrEqual(6);
   });
 });

@@ -3,7 +3,7 @@ import type { Principal } from '@relais/auth';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { Clock } from '../shared/clock';
 
-export const auditActions = ['read', 'read-journey', 'erase', 'revoke-consent'] as const;
+export const auditActions = ['read', 'read-journey', 'read-person', 'register', 'erase', 'revoke-consent'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 export interface AuditEntry {

@@ -71,20 +71,33 @@ export interface JourneyStep {
   by?: { party: string; role: string; structureId: string | null };
 }
 
+/** `limited`: only that the step exists, its status and dates (see journey-visibility.ts). */
+export type Visibility = 'full' | 'limited';
+
 export interface Journey {
   personReference: string;
-  assessments: Array<Omit<JourneyAssessment, 'completedAt'> & { completedAt: string }>;
+  assessments: Array<{
+    assessmentId: string;
+    level: string | null;
+    barriers: string[];
+    recommendedRoles: string[];
+    networkId: string | null;
+    structureId: string | null;
+    completedAt: string;
+    visibility: Visibility;
+  }>;
   referrals: Array<{
     id: string;
     previousReferralId: string | null;
     nextReferralId: string | null;
     status: ReferralStatus;
-    sendingStructureId: string;
-    receivingServiceId: string;
-    receivingStructureId: string;
+    sendingStructureId: string | null;
+    receivingServiceId: string | null;
+    receivingStructureId: string | null;
     networkId: string | null;
     needs: string[];
-    urgency: string;
+    urgency: string | null;
+    visibility: Visibility;
     createdAt: string;
     closedAt: string | null;
     outcome: { autonomyGained: string | null; nextStep: string | null } | null;
@@ -181,7 +194,9 @@ export function buildJourney(
 
   return {
     personReference,
-    assessments: [...assessments].sort(byTime((a) => a.completedAt)).map((a) => ({ ...a, completedAt: a.completedAt.toISOString() })),
+    assessments: [...assessments]
+      .sort(byTime((a) => a.completedAt))
+      .map((a) => ({ ...a, completedAt: a.completedAt.toISOString(), visibility: 'full' as const })),
     referrals: orderedReferrals.map((referral) => ({
       id: referral.id,
       previousReferralId: referral.previousReferralId,
@@ -193,6 +208,7 @@ export function buildJourney(
       networkId: referral.networkId,
       needs: referral.needs,
       urgency: referral.urgency,
+      visibility: 'full' as const,
       createdAt: referral.createdAt.toISOString(),
       closedAt: referral.closedAt?.toISOString() ?? null,
       outcome: referral.outcomeAutonomyGained || referral.outcomeNextStep ? { autonomyGained: referral.outcomeAutonomyGained, nextStep: referral.outcomeNextStep } : null,

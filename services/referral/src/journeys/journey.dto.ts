@@ -2,14 +2,20 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { referralStatuses, type ReferralStatus } from '@relais/contracts';
 import { breakKinds, type BreakKind } from './journey-builder';
 
+const visibility = {
+  enum: ['full', 'limited'],
+  description: 'full : tout ce que votre accès permet ; limited : seulement l’existence de l’étape, son statut et ses dates (la personne n’a pas consenti à la partager le long de son parcours)',
+} as const;
+
 export class JourneyAssessmentView {
   @ApiProperty({ format: 'uuid' }) assessmentId!: string;
-  @ApiProperty() level!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null quand l’étape est limitée' }) level!: string | null;
   @ApiProperty({ type: [String] }) barriers!: string[];
   @ApiProperty({ type: [String] }) recommendedRoles!: string[];
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) networkId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) structureId!: string | null;
   @ApiProperty({ format: 'date-time' }) completedAt!: string;
+  @ApiProperty(visibility) visibility!: 'full' | 'limited';
 }
 
 export class StatusStayView {
@@ -24,12 +30,13 @@ export class JourneyReferralView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) previousReferralId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) nextReferralId!: string | null;
   @ApiProperty({ enum: referralStatuses }) status!: ReferralStatus;
-  @ApiProperty({ format: 'uuid' }) sendingStructureId!: string;
-  @ApiProperty({ format: 'uuid' }) receivingServiceId!: string;
-  @ApiProperty({ format: 'uuid' }) receivingStructureId!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) sendingStructureId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) receivingServiceId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) receivingStructureId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) networkId!: string | null;
   @ApiProperty({ type: [String] }) needs!: string[];
-  @ApiProperty() urgency!: string;
+  @ApiProperty({ type: String, nullable: true }) urgency!: string | null;
+  @ApiProperty(visibility) visibility!: 'full' | 'limited';
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt!: string | null;
   @ApiProperty({ nullable: true, type: 'object', properties: { autonomyGained: { type: 'string', nullable: true }, nextStep: { type: 'string', nullable: true } } })

@@ -4,12 +4,14 @@ import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { NotFoundError } from '@relais/platform';
 import { In } from 'typeorm';
+import { AssessmentCopies } from '../assessments/assessment-copies';
 import { AuditLog } from '../audit/audit-log';
-import { partiesOf } from '../referrals/referral-access';
 import { eventParties } from '../referrals/referral-events';
+import { actorRole } from '../referrals/referral.service';
 import { ReferralTransitionEntity } from '../referrals/referral-transition.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 import { Clock } from '../shared/clock';
+import { PersonRegistry } from './person-registry';
 import { PersonVault } from './person-vault';
 
 export interface ErasureResult {
@@ -30,22 +32,29 @@ export class ErasureService {
     private readonly vault: PersonVault,
     private readonly publisher: EventPublisher,
     private readonly audit: AuditLog,
+    private readonly persons: PersonRegistry,
+    private readonly assessments: AssessmentCopies,
     private readonly clock: Clock,
   ) {}
 
   @Transactional()
   async erase(principal: Principal, personRef: string): Promise<ErasureResult> {
+    const persons: Array<{ reference: string }> = await this.txHost.tx.query(
+      `SELECT reference FROM persons WHERE reference = $1 AND erased_at IS NULL FOR UPDATE`,
+      [personRef],
+    );
+    // The département's DPO (admin), or a structure linked to the person: it registered them, sent or
+    // received one of their referrals, or ran their diagnostic. Anyone else learns nothing.
+    const structureId = principal.structureId !== null && hasRole(principal, 'agent', 'integration') ? principal.structureId : null;
+    const allowed = hasRole(principal, 'admin') || (structureId !== null && (await this.persons.isLinked(personRef, structureId)));
+    if (!persons[0] || !allowed) throw new NotFoundError('Personne');
     const repository = this.txHost.tx.getRepository(ReferralEntity);
     const referrals = await repository.find({ where: { personRef }, lock: { mode: 'pessimistic_write' }, order: { createdAt: 'ASC' } });
-    // An administrator of the département, or a structure that sent or received one of the person's referrals.
-    const allowed =
-      hasRole(principal, 'admin') ||
-      referrals.some((referral) => partiesOf(principal, referral).some((party) => party === 'sender' || party === 'receiver'));
-    if (!allowed) throw new NotFoundError('Personne');
     const now = this.clock.now();
-    const keyDeleted = await this.vault.destroy(personRef);
-    if (referrals.length === 0 && !keyDeleted) throw new NotFoundError('Personne');
-
+    await this.vault.destroy(personRef);
+    await this.txHost.tx.query(`UPDATE persons SET details_sealed = NULL, contact_preference = NULL, erased_at = $2 WHERE reference = $1`, [personRef, now]);
+    await this.txHost.tx.query(`DELETE FROM person_links WHERE person_ref = $1`, [personRef]);
+    await this.assessments.eraseOf(personRef);
     const ids = referrals.map((referral) => referral.id);
     if (ids.length > 0) {
       await this.txHost.tx.query(
@@ -66,7 +75,13 @@ export class ErasureService {
     for (const referral of referrals) {
       await this.publisher.publish('fr.relais.referral.referral.person-erased.v1', { ...eventParties(referral), at: now.toISOString() }, { time: now });
     }
-    await this.audit.record(principal, 'erase', { personRef }, ['person', 'reason', 'history.comment', 'outcome.summary']);
+    // One event for the person reaches every service, whether or not the person was ever referred.
+    await this.publisher.publish(
+      'fr.relais.referral.person.erased.v1',
+      { personRef, by: { role: actorRole(principal, 'sender'), structureId: principal.structureId, subject: principal.subject }, at: now.toISOString() },
+      { time: now },
+    );
+    await this.audit.record(principal, 'erase', { personRef }, ['person', 'reason', 'history.comment', 'outcome.summary', 'assessments']);
     return { personReference: personRef, referralsErased: referrals.length, erasedAt: now.toISOString() };
   }
 }

@@ -7,7 +7,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsInt,
   IsISO8601,
@@ -21,6 +20,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PersonDetailsDto } from '../persons/person.dto';
 import { allReasonCodes } from './reason-codes';
 import {
   autonomyGains,
@@ -41,39 +41,19 @@ import {
 export const PERSON_REF_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 const CODE_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
-export class PersonDto {
-  @ApiProperty({ description: 'Référence pseudonyme de la personne, stable d’une structure à l’autre (8 à 128 caractères A-Z a-z 0-9 . _ : -)', example: 'p-56-7f3a9c1e2b' })
-  @Matches(PERSON_REF_PATTERN, { message: 'reference doit être une référence pseudonyme (8 à 128 caractères parmi A-Z a-z 0-9 . _ : -)' })
-  reference!: string;
-
-  @ApiPropertyOptional({ example: 'Jeanne' })
+/**
+ * The person a referral is for: a reference the caller's structure is linked to (details then optional,
+ * and any sent update the registered ones), or the details of a person Relais registers on the spot.
+ */
+export class PersonDto extends PersonDetailsDto {
+  @ApiPropertyOptional({
+    description:
+      'Référence émise par Relais (POST /v1/persons, ou une orientation précédente) d’une personne à laquelle votre structure est liée. Sans référence, la personne est enregistrée et la réponse donne sa référence.',
+    example: 'p-k3v7q2m9x4t6b8n5c2w7r4y6za',
+  })
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  firstName?: string;
-
-  @ApiPropertyOptional({ example: 'Le Goff' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  lastName?: string;
-
-  @ApiPropertyOptional({ example: '+33612345678', description: 'Numéro de téléphone (format international conseillé)' })
-  @IsOptional()
-  @Matches(/^\+?[0-9][0-9 .-]{5,19}$/, { message: 'phone doit être un numéro de téléphone' })
-  phone?: string;
-
-  @ApiPropertyOptional({ example: 'jeanne.legoff@example.org' })
-  @IsOptional()
-  @IsEmail({}, { message: 'email doit être une adresse électronique' })
-  @MaxLength(254)
-  email?: string;
-
-  @ApiProperty({ enum: contactPreferences, description: 'Comment joindre la personne : téléphone, courriel, SMS, par le référent, ou ne pas la contacter' })
-  @IsIn(contactPreferences)
-  contactPreference!: ContactPreference;
+  @Matches(PERSON_REF_PATTERN, { message: 'reference doit être une référence de personne émise par Relais' })
+  reference?: string;
 }
 
 export class ConsentDto {
@@ -95,13 +75,6 @@ export class ConsentDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   expiresAt?: string;
-
-  @ApiPropertyOptional({ description: "Identifiant de l'agent qui a recueilli le consentement (par défaut : le compte appelant)", example: 'agent-0042' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  obtainedBy?: string;
 
   @ApiPropertyOptional({ enum: consentSharedWith, default: 'receiver', description: 'Avec qui : le service destinataire seulement, ou aussi les services vers lesquels il réoriente' })
   @IsOptional()
@@ -264,7 +237,7 @@ export class ConsentView {
   @ApiProperty({ enum: consentMethods }) method!: ConsentMethod;
   @ApiProperty({ enum: consentSharedWith }) sharedWith!: ConsentSharedWith;
   @ApiProperty({ format: 'date-time' }) obtainedAt!: string;
-  @ApiProperty() obtainedBy!: string;
+  @ApiProperty({ description: 'Le compte qui a enregistré le consentement (tiré du jeton, jamais du corps de la requête)' }) obtainedBy!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt!: string | null;
   @ApiProperty({ description: 'Le consentement tient (ni retiré, ni échu)' }) active!: boolean;

@@ -3,7 +3,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export const contactPreferences = ['phone', 'email', 'sms', 'referent', 'none'] as const;
 export type ContactPreference = (typeof contactPreferences)[number];
-export const consentScopes = ['contact', 'reason', 'assessment'] as const;
+/**
+ * What the person agrees to share with the receiver: how to reach them, why they are referred, their
+ * diagnostic — and `journey`: that this step may be shown in full to the other structures of their parcours.
+ */
+export const consentScopes = ['contact', 'reason', 'assessment', 'journey'] as const;
 export type ConsentScope = (typeof consentScopes)[number];
 export const consentMethods = ['oral', 'written', 'electronic'] as const;
 export type ConsentMethod = (typeof consentMethods)[number];

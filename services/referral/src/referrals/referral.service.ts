@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '@relais/auth';
-import type { ReferralStatus } from '@relais/contracts';
+import type { EventPayload, ReferralStatus } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError, NotFoundError, ValidationError } from '@relais/platform';
@@ -9,6 +9,8 @@ import { AuditLog } from '../audit/audit-log';
 import { redirectMayShare, sharedParts } from '../consent/consent-policy';
 import { DirectoryReadModel, serviceRefusal, type ServiceEntry } from '../directory-read-model/directory-read-model';
 import { Idempotency } from '../idempotency/idempotency';
+import { AssessmentCopies } from '../assessments/assessment-copies';
+import { PersonRegistry } from '../persons/person-registry';
 import { PersonVault, type PersonKey } from '../persons/person-vault';
 import { parisDate } from '../sla/business-days';
 import { ReferralTimerEntity } from '../sla/referral-timer.entity';
@@ -118,6 +120,8 @@ export class ReferralService {
     private readonly sla: SlaPolicy,
     private readonly audit: AuditLog,
     private readonly idempotency: Idempotency,
+    private readonly persons: PersonRegistry,
+    private readonly assessments: AssessmentCopies,
     private readonly clock: Clock,
   ) {}
 
@@ -146,12 +150,12 @@ export class ReferralService {
     if (refusal || !service) {
       throw new DomainError('unprocessable', refusal ?? 'Service inconnu.', { errors: [{ field: 'receivingServiceId', message: refusal }] });
     }
-    this.checkPerson(dto);
     const consent = this.checkConsent(dto, principal, now);
-    if (dto.assessmentId) await this.checkAssessment(dto.assessmentId, dto.person.reference);
+    const person = await this.persons.resolveForReferral(structureId, dto.person);
+    if (dto.assessmentId) await this.checkAssessment(dto.assessmentId, person.reference, structureId);
 
     const referral = await this.insertReferral({
-      personRef: dto.person.reference,
+      personRef: person.reference,
       previousReferralId: null,
       sendingStructureId: structureId,
       senderSubject: principal.subject,
@@ -161,12 +165,12 @@ export class ReferralService {
       needs: dto.needs,
       urgency: dto.urgency,
       assessmentId: dto.assessmentId ?? null,
-      contactPreference: dto.person.contactPreference,
+      contactPreference: person.contactPreference,
       contact: {
-        firstName: dto.person.firstName ?? null,
-        lastName: dto.person.lastName ?? null,
-        phone: dto.person.phone ?? null,
-        email: dto.person.email ?? null,
+        firstName: person.details.firstName,
+        lastName: person.details.lastName,
+        phone: person.details.phone,
+        email: person.details.email,
       },
       reason: dto.reason,
       consent,
@@ -176,16 +180,6 @@ export class ReferralService {
     const body = createdView(referral);
     if (claim?.kind === 'new') await claim.complete(referral.id, 201, body);
     return { body, replayed: false };
-  }
-
-  private checkPerson(dto: CreateReferralDto): void {
-    const { contactPreference, phone, email } = dto.person;
-    if ((contactPreference === 'phone' || contactPreference === 'sms') && !phone) {
-      throw new ValidationError([{ field: 'person.phone', message: `un numéro de téléphone est nécessaire pour la préférence « ${contactPreference} »` }]);
-    }
-    if (contactPreference === 'email' && !email) {
-      throw new ValidationError([{ field: 'person.email', message: 'une adresse électronique est nécessaire pour la préférence « email »' }]);
-    }
   }
 
   private checkConsent(dto: CreateReferralDto, principal: Principal, now: Date): NewReferral['consent'] {
@@ -202,18 +196,25 @@ export class ReferralService {
       method: dto.consent.method,
       sharedWith: dto.consent.sharedWith ?? 'receiver',
       obtainedAt,
-      obtainedBy: dto.consent.obtainedBy ?? principal.subject,
+      // Who recorded the consent is the account that sends: a body cannot name someone else.
+      obtainedBy: principal.subject,
       expiresAt,
     };
   }
 
-  private async checkAssessment(assessmentId: string, personRef: string): Promise<void> {
-    const rows: Array<{ person_ref: string }> = await this.txHost.tx.query(`SELECT person_ref FROM assessments WHERE assessment_id = $1`, [assessmentId]);
-    // An assessment this service has not heard of yet is accepted: the diagnostic's event may still be on its way.
-    if (rows[0] && rows[0].person_ref !== personRef) {
-      throw new DomainError('unprocessable', "Ce diagnostic concerne une autre personne.", {
-        errors: [{ field: 'assessmentId', message: "le diagnostic n'est pas celui de cette personne" }],
-      });
+  /**
+   * An assessment travels with a referral only if the sender's structure ran it, or was itself given it by
+   * an earlier referral's consent, and it is this person's. The diagnostic's event may still be on its way
+   * when the agent orients right after the diagnostic: it is waited for a moment before answering.
+   */
+  private async checkAssessment(assessmentId: string, personRef: string, senderStructureId: string): Promise<void> {
+    const refused = (message: string) =>
+      new DomainError('unprocessable', `Ce diagnostic ne peut pas accompagner l’orientation : ${message}.`, { errors: [{ field: 'assessmentId', message }] });
+    const assessment = await this.assessments.awaitKnown(assessmentId);
+    if (!assessment) throw refused('diagnostic inconnu (ou pas encore reçu du service diagnostic : réessayez dans un instant)');
+    if (assessment.personRef !== personRef) throw refused('il concerne une autre personne');
+    if (!(await this.assessments.mayShare(assessment, senderStructureId, this.clock.now()))) {
+      throw refused('votre structure ne l’a pas réalisé et ne l’a pas reçu avec le consentement de la personne');
     }
   }
 
@@ -272,6 +273,9 @@ export class ReferralService {
       statusChangedAt: now,
     });
     await this.referrals.insert(referral);
+    // Both sides may now use the person's reference: the sender to follow, the receiver to accompany.
+    await this.persons.link(input.personRef, input.sendingStructureId, 'referral-sent');
+    await this.persons.link(input.personRef, input.service.structureId, 'referral-received');
     await this.transitions.insert({
       referralId: id,
       fromStatus: 'draft',
@@ -296,7 +300,8 @@ export class ReferralService {
         needs: input.needs,
         urgency: input.urgency,
         assessmentId: input.assessmentId,
-        consent: { scope: input.consent.scope, method: input.consent.method, expiresAt: input.consent.expiresAt?.toISOString() ?? null },
+        // `journey` concerns this service's journey view only; the v1 contract lists what the receiver gets.
+        consent: { scope: input.consent.scope.filter(onTheWire), method: input.consent.method, expiresAt: input.consent.expiresAt?.toISOString() ?? null },
         acknowledgeDueAt: schedule.acknowledgeDueAt.toISOString(),
         firstContactDueAt: schedule.firstContactDueAt.toISOString(),
         by: input.actor,
@@ -592,6 +597,9 @@ export class ReferralService {
     };
   }
 }
+
+type WireScope = EventPayload<'fr.relais.referral.referral.requested.v1'>['consent']['scope'][number];
+const onTheWire = (scope: ConsentScope): scope is WireScope => scope !== 'journey';
 
 /** How the caller appears in events and history: never a name, only a role, a structure and an account id. */
 export function actorRole(principal: Principal, party: Party): Actor['role'] {

@@ -91,7 +91,12 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     const report: SweepReport = { reminders: 0, expired: 0, dropped: 0 };
     const timers = tx.getRepository(ReferralTimerEntity);
     for (const timer of due) {
-      const referral = await tx.getRepository(ReferralEntity).findOne({ where: { id: timer.referral_id } });
+      // The referral is locked for the reminder's time, so a move happening right now cannot be reminded
+      // about after it was made. One a request holds is skipped (not waited for: the request may be
+      // waiting on this timer's row) and swept next round.
+      const referral = await tx
+        .getRepository(ReferralEntity)
+        .findOne({ where: { id: timer.referral_id }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
       if (!referral) continue;
       if (timer.kind === 'expiry') {
         if (referral.status === 'requested') {

@@ -58,15 +58,11 @@ export interface HttpResult<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-export function randomPersonRef(): string {
-  return `p-56-${randomBytes(6).toString('hex')}`;
-}
-
 export function referralBody(receivingServiceId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     receivingServiceId,
+    // No reference: Relais registers the person and answers with their reference (personReference).
     person: {
-      reference: randomPersonRef(),
       firstName: 'Jeanne',
       lastName: 'Le Goff',
       phone: '+33612345678',
