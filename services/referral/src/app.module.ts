@@ -3,6 +3,7 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { AssessmentCopies } from './assessments/assessment-copies';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
 import type { ReferralConfig } from './config';
@@ -14,6 +15,7 @@ import { Idempotency } from './idempotency/idempotency';
 import { JourneysController } from './journeys/journeys.controller';
 import { JourneysService } from './journeys/journeys.service';
 import { ErasureService } from './persons/erasure.service';
+import { PersonRegistry } from './persons/person-registry';
 import { FieldCipher } from './persons/field-cipher';
 import { PersonVault } from './persons/person-vault';
 import { PersonsController } from './persons/persons.controller';
@@ -48,7 +50,7 @@ export class AppModule {
         }),
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
-        AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+        AuthModule.fromConfig(config),
       ],
       controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController],
       providers: [
@@ -57,6 +59,8 @@ export class AppModule {
         { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEY) },
         AuditLog,
         PersonVault,
+        PersonRegistry,
+        AssessmentCopies,
         DirectoryReadModel,
         SlaPolicy,
         Idempotency,
