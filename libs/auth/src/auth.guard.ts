@@ -4,12 +4,14 @@ import { DomainError } from '@relais/platform';
 import { PUBLIC_ROUTE, REQUIRED_ROLES, type AuthenticatedRequest } from './decorators';
 import { hasRole, type Role } from './principal';
 import { TokenVerifier } from './token-verifier';
+import { WriteRateLimiter } from './write-rate-limiter';
 
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(WriteRateLimiter) private readonly rateLimiter: WriteRateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,6 +26,9 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.verifier.verify(match[1]);
     request.principal = principal;
+
+    // Before the role check and the body's validation: a refused write still spends the caller's budget.
+    this.rateLimiter.check(principal, request.method);
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (required && required.length > 0 && !hasRole(principal, ...required)) {

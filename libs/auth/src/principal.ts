@@ -15,3 +15,19 @@ export interface Principal {
 export function hasRole(principal: Principal, ...wanted: Role[]): boolean {
   return wanted.some((role) => principal.roles.includes(role));
 }
+
+/**
+ * A client-credentials token: no person behind it. RFC 9068 §2.2 has `sub` name the client itself in that
+ * case (oidc-provider does); a user token carries the user as `sub` and the web app as `client_id`.
+ */
+export function isClientCaller(principal: Principal): boolean {
+  return principal.clientId !== null && principal.subject === principal.clientId;
+}
+
+/**
+ * Who is calling, as one stable string: per client for software, per user *and* structure for people, so
+ * one person acting for two structures is two callers, and two colleagues are never one.
+ */
+export function callerKey(principal: Principal): string {
+  return isClientCaller(principal) ? `client:${principal.clientId}` : `user:${principal.structureId ?? '-'}:${principal.subject}`;
+}

@@ -4,7 +4,8 @@ const valid = {
   PORT: '8081',
   DATABASE_URL: 'postgres://relais:secret@127.0.0.1:5432/relais_directory',
   KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
-  OIDC_ISSUER: 'http://127.0.0.1:8080/auth',
+  OIDC_ISSUER: 'https://sso.example.fr/realms/relais',
+  RELAIS_DEPARTMENT: '56',
 };
 
 describe('loadConfig', () => {
@@ -40,6 +41,21 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(/DATABASE_URL=.* n'est pas une URL valide/);
     }
     expect(() => loadConfig({ U: env.url() }, { U: 'http://user:hunter2@x y' })).toThrow(/\*\*\*@/);
+  });
+
+  it('refuses an http issuer outside development, naming OIDC_ISSUER', () => {
+    const local = { ...valid, OIDC_ISSUER: 'http://127.0.0.1:8080/auth' };
+    expect(() => loadConfig(serviceConfigSchema, local)).toThrow(/OIDC_ISSUER doit utiliser https hors développement/);
+    expect(() => loadConfig(serviceConfigSchema, { ...local, RELAIS_ENVIRONMENT: 'production' })).toThrow(ConfigError);
+    expect(loadConfig(serviceConfigSchema, { ...local, RELAIS_ENVIRONMENT: 'development' }).OIDC_ISSUER).toBe('http://127.0.0.1:8080/auth');
+  });
+
+  it('reads the write rate limits with defaults, and 0 as "no limit"', () => {
+    const config = loadConfig(serviceConfigSchema, valid);
+    expect([config.RATE_LIMIT_USER_PER_SECOND, config.RATE_LIMIT_USER_BURST]).toEqual([100, 200]);
+    expect([config.RATE_LIMIT_CLIENT_PER_SECOND, config.RATE_LIMIT_CLIENT_BURST]).toEqual([500, 1000]);
+    expect(loadConfig(serviceConfigSchema, { ...valid, RATE_LIMIT_USER_PER_SECOND: '0' }).RATE_LIMIT_USER_PER_SECOND).toBe(0);
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, RATE_LIMIT_CLIENT_BURST: '0' })).toThrow(/RATE_LIMIT_CLIENT_BURST=0 est inférieur à 1/);
   });
 
   it('checks integer bounds and booleans', () => {

@@ -129,9 +129,24 @@ export function loadConfig<S extends ConfigSchema>(
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  if (problems.length === 0) problems.push(...instanceRules.flatMap((rule) => rule(values)));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as ConfigOf<S>;
 }
+
+/**
+ * Rules that tie variables together, checked once every variable parsed. Each applies only when its
+ * variables are in the schema being read, so a tool with a schema of its own is not held to them.
+ */
+const instanceRules: Array<(values: Record<string, unknown>) => string[]> = [
+  // Tokens and discovery travel over this URL: in clear text, anyone on the path could swap the keys.
+  (values) => {
+    const issuer = values['OIDC_ISSUER'];
+    if (typeof issuer !== 'string' || !('RELAIS_ENVIRONMENT' in values)) return [];
+    if (values['RELAIS_ENVIRONMENT'] === 'development' || new URL(issuer).protocol === 'https:') return [];
+    return [`OIDC_ISSUER doit utiliser https hors développement (reçu ${redact(issuer)} ; RELAIS_ENVIRONMENT=development l'autorise en local)`];
+  },
+];
 
 /** The variables every Relais service reads. Each service adds its own to this schema. */
 export const serviceConfigSchema = {
@@ -150,6 +165,15 @@ export const serviceConfigSchema = {
    */
   RELAIS_ENVIRONMENT: env.oneOf(['production', 'development'] as const, { default: 'production' }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+  /**
+   * Token buckets on authenticated writes, per caller and per process (docs/security.md, "Limites de débit").
+   * Users (sub + structure) are people behind the web workspace; clients (client credentials) are agencies'
+   * software and the benchmarks, hence the larger budget. A rate of 0 turns that kind's limit off.
+   */
+  RATE_LIMIT_USER_PER_SECOND: env.int({ default: 100, min: 0 }),
+  RATE_LIMIT_USER_BURST: env.int({ default: 200, min: 1 }),
+  RATE_LIMIT_CLIENT_PER_SECOND: env.int({ default: 500, min: 0 }),
+  RATE_LIMIT_CLIENT_BURST: env.int({ default: 1000, min: 1 }),
 };
 
 export type ServiceConfig = ConfigOf<typeof serviceConfigSchema>;

@@ -17,7 +17,7 @@ export const problemStatus = {
   'unprocessable': HttpStatus.UNPROCESSABLE_ENTITY,
   'payload-too-large': HttpStatus.PAYLOAD_TOO_LARGE,
   'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-  'too-many-requests': HttpStatus.TOO_MANY_REQUESTS,
+  'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
   'dependency-unavailable': HttpStatus.SERVICE_UNAVAILABLE,
   'internal-error': HttpStatus.INTERNAL_SERVER_ERROR,
 } as const satisfies Record<string, HttpStatus>;
@@ -52,5 +52,14 @@ export class ValidationError extends DomainError {
 export class NotFoundError extends DomainError {
   constructor(what: string) {
     super('not-found', `${what} introuvable.`);
+  }
+}
+
+/** A caller spent its budget of writes: 429 with `Retry-After`, so a well-behaved client waits instead of retrying at once. */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate-limited', `Trop de requêtes d'écriture pour ce compte : réessayez dans ${retryAfterSeconds} s.`, {
+      retryAfter: retryAfterSeconds,
+    });
   }
 }

@@ -1,6 +1,6 @@
 export { configureHttp, createServiceApp, runService, withApplicationContext, type ServiceDescription, type ServiceEntry } from './bootstrap';
 export { ConfigError, env, loadConfig, serviceConfigSchema, type ConfigOf, type ConfigSchema, type ServiceConfig } from './config';
-export { DomainError, NotFoundError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
+export { DomainError, NotFoundError, RateLimitedError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
 export { HealthModule, type ReadinessCheck, type ReadinessReport } from './health';
 export { PlatformModule, type PlatformOptions } from './platform.module';
 export { currentTraceId, ProblemFilter, problemType, type Problem } from './problem.filter';

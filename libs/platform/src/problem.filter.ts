@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { Request, Response } from 'express';
-import { DomainError, problemStatus, type ProblemCode } from './domain-error';
+import { DomainError, problemStatus, RateLimitedError, type ProblemCode } from './domain-error';
 
 /** RFC 9457 problem document as Relais serves it. */
 export interface Problem {
@@ -27,7 +27,7 @@ const titles: Record<ProblemCode, string> = {
   unprocessable: 'Requête impossible à traiter',
   'payload-too-large': 'Requête trop volumineuse',
   'unsupported-media-type': 'Type de contenu non pris en charge',
-  'too-many-requests': 'Trop de requêtes',
+  'rate-limited': 'Trop de requêtes',
   'dependency-unavailable': 'Service momentanément indisponible',
   'internal-error': 'Erreur interne',
 };
@@ -42,7 +42,7 @@ const codeForStatus: Partial<Record<number, ProblemCode>> = {
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   422: 'unprocessable',
-  429: 'too-many-requests',
+  429: 'rate-limited',
   503: 'dependency-unavailable',
 };
 
@@ -68,6 +68,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: exception, traceId: problem.traceId }, 'unhandled error');
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
