@@ -1,2 +1,3 @@
 export { startTracing, stopTracing, type TracingOptions } from './tracing';
 export { loggerOptions } from './logger';
+export { safeErrorSerializer } from './safe-error';

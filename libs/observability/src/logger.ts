@@ -1,9 +1,11 @@
 import { context, trace } from '@opentelemetry/api';
 import type { LoggerOptions } from 'pino';
+import { safeErrorSerializer } from './safe-error';
 
 /**
  * Structured JSON logs with the trace and span ids of the current request or message,
- * so a log line leads to its trace. Authorization headers and cookies never reach the log.
+ * so a log line leads to its trace. Authorization headers and cookies never reach the log, nor the
+ * values of a failed SQL statement (see safe-error.ts).
  */
 export function loggerOptions(serviceName: string, level: string): LoggerOptions {
   return {
@@ -12,6 +14,7 @@ export function loggerOptions(serviceName: string, level: string): LoggerOptions
     messageKey: 'message',
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: safeErrorSerializer, error: safeErrorSerializer },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       censor: '[masqué]',

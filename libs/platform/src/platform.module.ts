@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { loggerOptions } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { HealthModule, type ReadinessCheck } from './health';
 
 export interface PlatformOptions {
@@ -8,12 +9,15 @@ export interface PlatformOptions {
   logLevel: string;
   /** Dependencies that /health/ready checks. */
   readiness: Type<ReadinessCheck>[];
+  /** Where log lines go: standard output unless a test captures them. */
+  logDestination?: DestinationStream;
 }
 
 /** What every service has whatever its domain: JSON logs with trace ids, liveness and readiness. */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
+    const base = loggerOptions(options.service, options.logLevel);
     return {
       module: PlatformModule,
       imports: [
@@ -21,10 +25,12 @@ export class PlatformModule {
           // Express 5 path syntax: the library's default '*' draws a deprecation warning at every start.
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
-            ...loggerOptions(options.service, options.logLevel),
+            ...base,
+            ...(options.logDestination ? { stream: options.logDestination } : {}),
             autoLogging: { ignore: (req) => /\/health(\/ready)?$/.test(req.url ?? '') },
             // Method, path and status only: headers and bodies may carry personal data.
             serializers: {
+              ...base.serializers,
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
