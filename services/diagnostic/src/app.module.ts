@@ -36,7 +36,7 @@ export class AppModule {
         }),
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
-        AuthModule.forRoot({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE }),
+        AuthModule.fromConfig(config),
       ],
       controllers: [QuestionnaireController, AssessmentController],
       providers: [
