@@ -110,7 +110,8 @@ describe('development identity provider', () => {
       roles: ['integration'],
       scope: 'relais',
     });
-    expect(typeof claims.exp).toBe('number');
+    // The other claims RFC 9068 §2.2 requires of an access token.
+    expect(claims).toEqual(expect.objectContaining({ exp: expect.any(Number), iat: expect.any(Number), jti: expect.any(String) }));
   });
 
   it('accepts client_secret_post too, and gives coordinators their network without a structure', async () => {
@@ -147,7 +148,13 @@ describe('development identity provider', () => {
 
     const tokens = await passwordLogin(issuer, agent.username, agent.password);
 
+    // RFC 9068: the access token says what it is; the ID token, signed by the same key, must not pass for one.
+    expect(jose.decodeProtectedHeader(tokens.accessToken)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
+    expect(String(jose.decodeProtectedHeader(tokens.idToken).typ)).not.toMatch(/^(application\/)?at\+jwt$/i);
     expect(await verify(tokens.accessToken)).toMatchObject({
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      jti: expect.any(String),
       iss: issuer,
       aud: RELAIS_API_AUDIENCE,
       sub: agent.username,
@@ -177,6 +184,7 @@ describe('development identity provider', () => {
     });
     expect(refreshed.status).toBe(200);
     const { access_token: renewed } = (await refreshed.json()) as { access_token: string };
+    expect(jose.decodeProtectedHeader(renewed)).toMatchObject({ typ: 'at+jwt' });
     expect(await verify(renewed)).toMatchObject({ sub: agent.username, structure_id: DEMO_STRUCTURES.cafVannes.id });
   });
 

@@ -154,6 +154,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
           return {
             scope: RELAIS_API_SCOPE,
             audience: RELAIS_API_AUDIENCE,
+            // JWT access tokens carry the header typ: at+jwt (RFC 9068), which services require: an ID
+            // token, signed by the same keys, is refused as a bearer token.
             accessTokenFormat: 'jwt',
             accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
             jwt: { sign: { alg: 'RS256' } },
