@@ -1,69 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  clientCredentialsToken,
-  passwordLogin,
-  repoRoot,
-  serviceNames,
-  stateSubdir,
-  type DemoAccountsFile,
-} from '../../src';
+import { spawnSync } from 'node:child_process';
+import { clientCredentialsToken, passwordLogin, serviceNames, type DemoAccountsFile } from '../../src';
 import { portAnswers } from '../../src/net';
-
-/** A base port whose derived ports (services, identity, Postgres, Kafka) are all free. */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const derived = [0, 1, 2, 3, 4, 5, 9, 7432, 11092, 11093].map((offset) => base + offset);
-    const answers = await Promise.all(derived.map((port) => portAnswers(port)));
-    if (answers.every((answer) => !answer)) return base;
-  }
-  throw new Error('no free port range');
-}
+import { platformPortOffsets, startLocalPlatform, type StartedPlatform } from './support/started-platform';
 
 // `npm start` as a user runs it (the compiled orchestrator, its own PostgreSQL, Kafka and identity
 // provider in a state folder of its own), then Ctrl-C.
 describe('npm start', () => {
-  let child: ChildProcess;
-  let output = '';
+  let platform: StartedPlatform;
   let base: string;
-  let port: number;
-  let stateDir: string;
   let accounts: DemoAccountsFile;
 
   beforeAll(async () => {
-    port = await freeBasePort();
-    stateDir = stateSubdir('test', `e2e-start-${process.pid}`);
-    child = spawn(process.execPath, [join(repoRoot, 'dist/infra/src/cli.js'), 'start'], {
-      env: { PATH: process.env['PATH'] ?? '', RELAIS_PORT: String(port), RELAIS_STATE_DIR: stateDir, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (output.includes('Relais est prêt')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 100);
-      child.once('exit', (code) => {
-        clearInterval(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output}`));
-      });
-    });
-    base = `http://127.0.0.1:${port}`;
-    accounts = JSON.parse(readFileSync(join(stateDir, 'demo-accounts.json'), 'utf8')) as DemoAccountsFile;
+    platform = await startLocalPlatform('start');
+    base = platform.origin;
+    accounts = platform.accounts;
   }, 240_000);
 
-  afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => platform?.dispose());
 
   it('serves every service healthy and ready through the one origin', async () => {
     for (const name of serviceNames) {
@@ -161,12 +114,10 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    const ports = [0, 1, 2, 3, 4, 5, 9, 7432, 11092, 11093].map((offset) => port + offset);
+    expect(await platform.stop()).toBe(0);
+    const ports = platformPortOffsets.map((offset) => platform.port + offset);
     expect(await Promise.all(ports.map((p) => portAnswers(p)))).toEqual(ports.map(() => false));
-    const leftovers = spawnSync('pgrep', ['-f', stateDir], { encoding: 'utf8' }).stdout.trim();
+    const leftovers = spawnSync('pgrep', ['-f', platform.stateDir], { encoding: 'utf8' }).stdout.trim();
     expect(leftovers).toBe('');
   });
 });

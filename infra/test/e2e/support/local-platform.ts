@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, stateSubdir, type DemoAccountsFile } from '../../../src';
+import { portAnswers } from '../../../src/net';
+
+/** The offsets of every port `npm start` derives from RELAIS_PORT (services, identity, PostgreSQL, Kafka). */
+export const derivedPortOffsets = [0, 1, 2, 3, 4, 5, 9, 7432, 11092, 11093] as const;
+
+export interface LocalPlatform {
+  /** http://127.0.0.1:<port>: the gateway, as a user's browser or curl reaches it. */
+  origin: string;
+  port: number;
+  stateDir: string;
+  logDir: string;
+  accounts: DemoAccountsFile;
+  /** Everything the orchestrator printed so far. */
+  output(): string;
+  child: ChildProcess;
+  /** A superuser connection to one service's database, for tests that look inside. */
+  adminDatabaseUrl(service: string): string;
+  /** Ctrl-C, then the state folder is removed. */
+  stop(): Promise<void>;
+}
+
+/** A base port whose derived ports are all free. */
+export async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const answers = await Promise.all(derivedPortOffsets.map((offset) => portAnswers(base + offset)));
+    if (answers.every((answer) => !answer)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+/**
+ * `npm start` as a user runs it: the compiled orchestrator, its own PostgreSQL, Kafka and identity
+ * provider in a state folder of its own, on a free port range; resolves once it says it is ready.
+ */
+export async function startLocalPlatform(label: string, env: Record<string, string> = {}): Promise<LocalPlatform> {
+  const port = await freeBasePort();
+  const stateDir = stateSubdir('test', `e2e-${label}-${process.pid}`);
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/infra/src/cli.js'), 'start'], {
+    env: { PATH: process.env['PATH'] ?? '', RELAIS_PORT: String(port), RELAIS_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Relais est prêt')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  const accounts = JSON.parse(readFileSync(join(stateDir, 'demo-accounts.json'), 'utf8')) as DemoAccountsFile;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    stateDir,
+    logDir: join(stateDir, 'logs'),
+    accounts,
+    output: () => output,
+    child,
+    adminDatabaseUrl: (service) => `postgres://postgres:relais-dev@127.0.0.1:${port + 7432}/relais_${service}`,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
