@@ -17,7 +17,7 @@ export interface WriteRateLimits {
 
 /** Mirrors the defaults of serviceConfigSchema, for callers that build AuthModule options by hand. */
 export const defaultWriteRateLimits: WriteRateLimits = {
-  user: { perSecond: 100, burst: 200 },
+  user: { perSecond: 200, burst: 400 },
   client: { perSecond: 500, burst: 1000 },
 };
 

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
 
   it('reads the write rate limits with defaults, and 0 as "no limit"', () => {
     const config = loadConfig(serviceConfigSchema, valid);
-    expect([config.RATE_LIMIT_USER_PER_SECOND, config.RATE_LIMIT_USER_BURST]).toEqual([100, 200]);
+    expect([config.RATE_LIMIT_USER_PER_SECOND, config.RATE_LIMIT_USER_BURST]).toEqual([200, 400]);
     expect([config.RATE_LIMIT_CLIENT_PER_SECOND, config.RATE_LIMIT_CLIENT_BURST]).toEqual([500, 1000]);
     expect(loadConfig(serviceConfigSchema, { ...valid, RATE_LIMIT_USER_PER_SECOND: '0' }).RATE_LIMIT_USER_PER_SECOND).toBe(0);
     expect(() => loadConfig(serviceConfigSchema, { ...valid, RATE_LIMIT_CLIENT_BURST: '0' })).toThrow(/RATE_LIMIT_CLIENT_BURST=0 est inférieur à 1/);

@@ -166,12 +166,14 @@ export const serviceConfigSchema = {
   RELAIS_ENVIRONMENT: env.oneOf(['production', 'development'] as const, { default: 'production' }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
   /**
-   * Token buckets on authenticated writes, per caller and per process (docs/security.md, "Limites de débit").
-   * Users (sub + structure) are people behind the web workspace; clients (client credentials) are agencies'
-   * software and the benchmarks, hence the larger budget. A rate of 0 turns that kind's limit off.
+   * Token buckets on authenticated writes, per caller and per process (docs/security.md, "Write rate
+   * limits", for why these figures). Users (sub + structure) are people behind the web workspace, far
+   * below these rates, but bench:handoff drives receivers' transitions with agent tokens in a closed loop;
+   * clients (client credentials) are agencies' software and the benchmarks' senders, hence the larger
+   * budget. A rate of 0 turns that kind's limit off.
    */
-  RATE_LIMIT_USER_PER_SECOND: env.int({ default: 100, min: 0 }),
-  RATE_LIMIT_USER_BURST: env.int({ default: 200, min: 1 }),
+  RATE_LIMIT_USER_PER_SECOND: env.int({ default: 200, min: 0 }),
+  RATE_LIMIT_USER_BURST: env.int({ default: 400, min: 1 }),
   RATE_LIMIT_CLIENT_PER_SECOND: env.int({ default: 500, min: 0 }),
   RATE_LIMIT_CLIENT_BURST: env.int({ default: 1000, min: 1 }),
 };
