@@ -132,6 +132,31 @@ describe('SLA timers with a controllable clock', () => {
     await sweep();
     expect((await kit.request('GET', `/v1/referrals/${id}`, sender)).body['status']).toBe('expired');
   });
+
+  it('never reminds about a step being done at that very moment: a referral a move holds is swept next round', async () => {
+    const id = await kit.create(sender, receivingService);
+    const reminders = async () =>
+      (await kit.db.query(`SELECT 1 FROM messaging_outbox WHERE type = 'fr.relais.referral.referral.reminder-due.v1' AND payload->>'referralId' = $1`, [id])).rows;
+    kit.clock.set('2026-11-24T23:00:00.001Z');
+    // A receiver's acknowledgement in flight: its transaction holds the referral's row.
+    const mover = new Client({ connectionString: kit.service.env['DATABASE_URL'] });
+    await mover.connect();
+    try {
+      await mover.query('BEGIN');
+      await mover.query(`SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE`, [id]);
+      await sweep();
+      expect(await reminders()).toEqual([]);
+      await mover.query(`UPDATE referrals SET status = 'received' WHERE id = $1`, [id]);
+      await mover.query('COMMIT');
+    } finally {
+      await mover.end();
+    }
+    // Once the move committed, the reminder is no longer owed: dropped, never published.
+    await sweep();
+    expect(await reminders()).toEqual([]);
+    const { rows: timers } = await kit.db.query(`SELECT kind FROM referral_timers WHERE referral_id = $1 AND kind = 'acknowledge-reminder'`, [id]);
+    expect(timers).toEqual([]);
+  });
 });
 
 describe('SLA timers across a restart', () => {
