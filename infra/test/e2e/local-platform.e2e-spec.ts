@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { clientCredentialsToken, passwordLogin, serviceNames, type DemoAccountsFile } from '../../src';
 import { portAnswers } from '../../src/net';
-import { platformPortOffsets, startLocalPlatform, type StartedPlatform } from './support/started-platform';
+import { derivedPortOffsets, startLocalPlatform, type LocalPlatform } from './support/local-platform';
 
 // `npm start` as a user runs it (the compiled orchestrator, its own PostgreSQL, Kafka and identity
 // provider in a state folder of its own), then Ctrl-C.
 describe('npm start', () => {
-  let platform: StartedPlatform;
+  let platform: LocalPlatform;
   let base: string;
   let accounts: DemoAccountsFile;
 
@@ -16,7 +16,7 @@ describe('npm start', () => {
     accounts = platform.accounts;
   }, 240_000);
 
-  afterAll(() => platform?.dispose());
+  afterAll(() => platform?.stop());
 
   it('serves every service healthy and ready through the one origin', async () => {
     for (const name of serviceNames) {
@@ -114,8 +114,9 @@ describe('npm start', () => {
   });
 
   it('stops every process it started on Ctrl-C', async () => {
-    expect(await platform.stop()).toBe(0);
-    const ports = platformPortOffsets.map((offset) => platform.port + offset);
+    await platform.stop();
+    expect(platform.child.exitCode).toBe(0);
+    const ports = derivedPortOffsets.map((offset) => platform.port + offset);
     expect(await Promise.all(ports.map((p) => portAnswers(p)))).toEqual(ports.map(() => false));
     const leftovers = spawnSync('pgrep', ['-f', platform.stateDir], { encoding: 'utf8' }).stdout.trim();
     expect(leftovers).toBe('');
