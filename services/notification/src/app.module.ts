@@ -4,6 +4,7 @@ import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
 import type { NotificationConfig } from './config';
+import type { WebhookSettings } from './webhooks/webhook-settings';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { database } from './database';
 
@@ -13,9 +14,17 @@ export const service: ServiceDescription = {
   description: "Courriels, SMS et webhooks signés envoyés aux structures et aux intégrations, avec leurs accusés de réception.",
 };
 
+export interface NotificationModuleOptions {
+  /**
+   * Replaces what the config says of webhooks. Tests use it to apply a production instance's webhook
+   * rules while the test run's identity provider, over plain http, needs a development instance.
+   */
+  webhooks?: Partial<WebhookSettings>;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: NotificationConfig): DynamicModule {
+  static forRoot(config: NotificationConfig, options: NotificationModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -27,7 +36,7 @@ export class AppModule {
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.fromConfig(config),
-        WebhooksModule,
+        WebhooksModule.forRoot(config, options.webhooks),
       ],
     };
   }

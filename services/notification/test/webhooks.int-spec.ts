@@ -117,7 +117,7 @@ describe('notification: signed webhooks to a structure’s own software', () => 
         attempts: number;
         lastError: string | null;
       }>;
-      expect(list[0]?.lastError).toBe('HTTP 503');
+      expect(list[0]?.lastError).toBe('HTTP 5xx');
       return list;
     });
     expect(first).toMatchObject({ status: 'pending', attempts: 1 });

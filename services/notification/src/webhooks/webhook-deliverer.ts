@@ -1,6 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { addressPolicy } from './webhook-address-policy';
+import { sendWebhook, systemResolve, type DeliveryFailure, type SendOptions } from './webhook-http';
+import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
 import { signWebhook } from './webhook-signature';
 
 /** Waits before each new attempt; after the last, the delivery is failed for good. */
@@ -32,11 +35,15 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly sendOptions: SendOptions;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly publisher: EventPublisher,
-  ) {}
+    @Inject(WEBHOOK_SETTINGS) settings: WebhookSettings,
+  ) {
+    this.sendOptions = { resolve: systemResolve, addressAllowed: addressPolicy(settings.environment), timeoutMs: TIMEOUT_MS };
+  }
 
   onApplicationBootstrap(): void {
     this.schedule(POLL_MS);
@@ -83,7 +90,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async deliver(delivery: DueDelivery): Promise<void> {
-    const error = await post(delivery);
+    const error = await this.post(delivery);
     const finalFailure = error !== null && delivery.attempts > RETRY_DELAYS_S.length;
     await this.txHost.withTransaction(async () => {
       if (error === null) {
@@ -112,28 +119,24 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
       });
     });
   }
-}
 
-/** POSTs the signed CloudEvent; null when the receiver answered 2xx, else why not. */
-async function post(delivery: DueDelivery): Promise<string | null> {
-  const body = JSON.stringify(delivery.body);
-  const timestamp = Math.floor(Date.now() / 1000);
-  try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': delivery.event_id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(delivery.secret, delivery.event_id, timestamp, body),
+  /** POSTs the signed CloudEvent; null when the receiver answered 2xx, else why not (in generic words). */
+  private post(delivery: DueDelivery): Promise<DeliveryFailure | null> {
+    const body = JSON.stringify(delivery.body);
+    const timestamp = Math.floor(Date.now() / 1000);
+    return sendWebhook(
+      {
+        url: delivery.url,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': delivery.event_id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(delivery.secret, delivery.event_id, timestamp, body),
+        },
+        body,
       },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    return response.ok ? null : `HTTP ${response.status}`;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+      this.sendOptions,
+      // A URL or header the HTTP client rejects outright is the receiver's problem to fix, like any other.
+    ).catch((): DeliveryFailure => 'échec de connexion');
   }
 }

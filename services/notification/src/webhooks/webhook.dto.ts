@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsUrl } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsUrl, IsUUID } from 'class-validator';
 import { webhookEventTypes } from './webhook-events';
+import { deliveryFailures } from './webhook-http';
+
+const urlDescription =
+  'Adresse HTTPS qui recevra les événements (http n’est accepté que vers localhost sur une instance de développement ; les adresses privées, locales ou réservées sont refusées)';
 
 export class CreateWebhook {
-  @ApiProperty({ description: 'Adresse HTTPS (HTTP accepté en local) qui recevra les événements', example: 'https://caf.example/relais/webhooks' })
+  @ApiProperty({ description: urlDescription, example: 'https://caf.example/relais/webhooks' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   url!: string;
 
@@ -13,10 +17,37 @@ export class CreateWebhook {
   @ArrayUnique()
   @IsIn(webhookEventTypes, { each: true })
   events?: string[];
+
+  @ApiPropertyOptional({ description: 'Structure abonnée : obligatoire pour un administrateur ; une intégration abonne toujours sa propre structure', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  structureId?: string;
+}
+
+export class UpdateWebhook {
+  @ApiPropertyOptional({ description: urlDescription, example: 'https://caf.example/relais/webhooks' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  url?: string;
+
+  @ApiPropertyOptional({ description: 'Types d’événements voulus', enum: webhookEventTypes, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(webhookEventTypes, { each: true })
+  events?: string[];
+}
+
+export class WebhookListQuery {
+  @ApiPropertyOptional({ description: 'Administrateur : les abonnements d’une seule structure', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  structure?: string;
 }
 
 export class WebhookView {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) structureId!: string;
   @ApiProperty() url!: string;
   @ApiProperty({ isArray: true, enum: webhookEventTypes }) events!: string[];
   @ApiProperty() createdAt!: string;
@@ -33,6 +64,7 @@ export class DeliveryView {
   @ApiProperty() eventType!: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status!: string;
   @ApiProperty() attempts!: number;
-  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: deliveryFailures, description: 'Cause générique du dernier échec' })
+  lastError!: string | null;
   @ApiProperty({ nullable: true, type: String }) deliveredAt!: string | null;
 }

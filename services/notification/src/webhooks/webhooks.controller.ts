@@ -1,12 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
-import { CreatedWebhook, CreateWebhook, DeliveryView, WebhookView } from './webhook.dto';
+import { CreatedWebhook, CreateWebhook, DeliveryView, UpdateWebhook, WebhookListQuery, WebhookView } from './webhook.dto';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@Roles('integration', 'agent', 'admin')
+@Roles('integration', 'admin')
+@ApiForbiddenResponse({ description: 'Réservé aux clients d’intégration (pour leur structure) et aux administrateurs' })
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly subscriptions: WebhookSubscriptions) {}
@@ -14,20 +26,32 @@ export class WebhooksController {
   @Post()
   @ApiOperation({ summary: 'Abonner le logiciel de sa structure aux événements de ses orientations (webhooks signés)' })
   @ApiCreatedResponse({ type: CreatedWebhook })
+  @ApiBadRequestResponse({ description: 'Adresse refusée (https exigé, adresses privées ou locales interdites) ou champ invalide' })
+  @ApiUnprocessableEntityResponse({ description: 'La structure a atteint le nombre maximal d’abonnements' })
   create(@Body() body: CreateWebhook, @CurrentPrincipal() principal: Principal): Promise<CreatedWebhook> {
     return this.subscriptions.create(body, principal);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Les abonnements de sa structure' })
+  @ApiOperation({ summary: 'Les abonnements de sa structure (administrateur : de toutes, ou d’une seule)' })
   @ApiOkResponse({ type: [WebhookView] })
-  list(@CurrentPrincipal() principal: Principal): Promise<WebhookView[]> {
-    return this.subscriptions.list(principal);
+  list(@Query() query: WebhookListQuery, @CurrentPrincipal() principal: Principal): Promise<WebhookView[]> {
+    return this.subscriptions.list(query, principal);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Changer l’adresse ou les événements d’un abonnement' })
+  @ApiOkResponse({ type: WebhookView })
+  @ApiBadRequestResponse({ description: 'Adresse refusée ou champ invalide' })
+  @ApiNotFoundResponse()
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateWebhook, @CurrentPrincipal() principal: Principal): Promise<WebhookView> {
+    return this.subscriptions.update(id, body, principal);
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: 'Les derniers envois d’un abonnement et leur sort' })
   @ApiOkResponse({ type: [DeliveryView] })
+  @ApiNotFoundResponse()
   deliveries(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<DeliveryView[]> {
     return this.subscriptions.deliveries(id, principal);
   }
@@ -35,6 +59,7 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiNotFoundResponse()
   remove(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.subscriptions.remove(id, principal);
   }

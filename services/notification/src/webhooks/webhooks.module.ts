@@ -1,8 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NotificationConfig } from '../config';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookFanout } from './webhook-fanout';
+import { WEBHOOK_SETTINGS, webhookSettings, type WebhookSettings } from './webhook-settings';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 import { WebhooksController } from './webhooks.controller';
 
-@Module({ controllers: [WebhooksController], providers: [WebhookSubscriptions, WebhookFanout, WebhookDeliverer] })
-export class WebhooksModule {}
+@Module({})
+export class WebhooksModule {
+  static forRoot(config: NotificationConfig, overrides: Partial<WebhookSettings> = {}): DynamicModule {
+    return {
+      module: WebhooksModule,
+      controllers: [WebhooksController],
+      providers: [{ provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } }, WebhookSubscriptions, WebhookFanout, WebhookDeliverer],
+    };
+  }
+}
