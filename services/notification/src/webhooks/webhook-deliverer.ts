@@ -93,19 +93,28 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationSh
     const error = await this.post(delivery);
     const finalFailure = error !== null && delivery.attempts > RETRY_DELAYS_S.length;
     await this.txHost.withTransaction(async () => {
+      // Only a delivery still pending is settled: one cancelled meanwhile (its person erased) stays so.
+      // A settled delivery keeps no body: it carried the person's reference and will never be sent again.
+      let settled: number;
       if (error === null) {
-        await this.txHost.tx.query(`UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL WHERE id = $1`, [delivery.id]);
+        [, settled] = await this.txHost.tx.query<[unknown, number]>(
+          `UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL, body = NULL WHERE id = $1 AND status = 'pending'`,
+          [delivery.id],
+        );
       } else if (finalFailure) {
-        await this.txHost.tx.query(`UPDATE webhook_delivery SET status = 'failed', last_error = $2 WHERE id = $1`, [delivery.id, error]);
+        [, settled] = await this.txHost.tx.query<[unknown, number]>(
+          `UPDATE webhook_delivery SET status = 'failed', last_error = $2, body = NULL WHERE id = $1 AND status = 'pending'`,
+          [delivery.id, error],
+        );
       } else {
         const delay = RETRY_DELAYS_S[delivery.attempts - 1] ?? RETRY_DELAYS_S[RETRY_DELAYS_S.length - 1];
-        await this.txHost.tx.query(`UPDATE webhook_delivery SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`, [
-          delivery.id,
-          error,
-          delay,
-        ]);
+        await this.txHost.tx.query(
+          `UPDATE webhook_delivery SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'pending'`,
+          [delivery.id, error, delay],
+        );
         return;
       }
+      if (settled === 0) return;
       await this.publisher.publish('fr.relais.notification.delivery.outcome.v1', {
         deliveryId: delivery.id,
         channel: 'webhook',

@@ -62,7 +62,8 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() eventId!: string;
   @ApiProperty() eventType!: string;
-  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'delivered', 'failed', 'cancelled'], description: '`cancelled` : la personne concernée a été effacée avant l’envoi' })
+  status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String, enum: deliveryFailures, description: 'Cause générique du dernier échec' })
   lastError!: string | null;

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NotificationConfig } from '../config';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookFanout } from './webhook-fanout';
+import { WebhookPersonErasure } from './webhook-person-erasure';
 import { WEBHOOK_SETTINGS, webhookSettings, type WebhookSettings } from './webhook-settings';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 import { WebhooksController } from './webhooks.controller';
@@ -12,7 +13,7 @@ export class WebhooksModule {
     return {
       module: WebhooksModule,
       controllers: [WebhooksController],
-      providers: [{ provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } }, WebhookSubscriptions, WebhookFanout, WebhookDeliverer],
+      providers: [{ provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } }, WebhookSubscriptions, WebhookFanout, WebhookDeliverer, WebhookPersonErasure],
     };
   }
 }
