@@ -34,6 +34,7 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
       .addServer('/')
       .build(),
   );
+  documentRateLimit(document);
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
@@ -44,6 +45,26 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
     response.json(events);
   });
   return document;
+}
+
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * Every authenticated write may answer 429 (libs/auth's write limit): said once here rather than on each
+ * route, so an integrator's generated client knows to read Retry-After. Public routes are not limited.
+ */
+function documentRateLimit(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const method of WRITE_METHODS) {
+      const operation = path[method];
+      if (!operation?.security?.length || operation.responses['429']) continue;
+      operation.responses['429'] = {
+        description: "Trop d'écritures pour cet appelant : réessayer après le délai indiqué",
+        headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
+        content: { 'application/problem+json': { schema: { type: 'object' } } },
+      };
+    }
+  }
 }
 
 export async function createServiceApp(module: Type | DynamicModule, service: ServiceDescription): Promise<INestApplication> {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import type { INestApplication } from '@nestjs/common';
@@ -22,9 +23,15 @@ class ListQuery {
 
 @Controller('v1/things')
 class ThingController {
+  @ApiBearerAuth()
   @Post()
   create(@Body() body: CreateThing): CreateThing {
     return body;
+  }
+
+  @Post('open')
+  open(): string {
+    return 'open';
   }
 
   @Get()
@@ -126,6 +133,14 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toContain('/api/things/v1/things');
     expect((await fetch(`${base}/docs`)).status).toBe(200);
+  });
+
+  it('documents 429 with Retry-After on authenticated writes only', async () => {
+    type Operation = { responses: Record<string, { headers?: Record<string, unknown> }> };
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    expect(document.paths['/api/things/v1/things']?.['post']?.responses['429']?.headers).toHaveProperty('Retry-After');
+    expect(document.paths['/api/things/v1/things']?.['get']?.responses).not.toHaveProperty('429');
+    expect(document.paths['/api/things/v1/things/open']?.['post']?.responses).not.toHaveProperty('429');
   });
 
   it('serves the AsyncAPI event catalog beside it', async () => {
