@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { demoAccounts, startIdentityProvider, type DemoAccounts } from './identity';
 import { ensureKafkaJars, startKafka } from './kafka';
+import { localSecret } from './local-secrets';
 import { assertPortFree } from './net';
-import { databaseUrl, ensureDatabase, startPostgres } from './postgres';
+import { provisionDatabase, startPostgres } from './postgres';
 
 export interface InfrastructurePorts {
   postgres: number;
@@ -26,7 +27,7 @@ export interface InfrastructureOptions {
 }
 
 export interface Infrastructure {
-  /** A URL with rights to create databases (the server's `postgres` database). */
+  /** A URL with rights to create databases and roles (the server's `postgres` database). Never given to a service. */
   adminDatabaseUrl: string;
   kafkaBrokers: string[];
   oidcIssuer: string;
@@ -34,7 +35,10 @@ export interface Infrastructure {
   tokenEndpoint?: string;
   /** Port of the local identity provider, for the gateway's /auth route. */
   identityPort?: number;
-  /** Creates the database if needed and returns its URL. */
+  /**
+   * Provisions the database `name` and its own role `name` (see infra/src/postgres/database-roles.ts), and
+   * returns the URL a service connects with: that role, whose password is kept in `<dataDir>/secrets/`.
+   */
   database(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -102,14 +106,19 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       kafkaBrokers,
       oidcIssuer: identity.issuer,
       ...(identity.tokenEndpoint ? { tokenEndpoint: identity.tokenEndpoint, identityPort: options.ports.identity } : {}),
-      database: async (name) => {
-        await ensureDatabase(adminDatabaseUrl, name);
-        return databaseUrl(adminDatabaseUrl, name);
-      },
+      database: (name) => provisionServiceDatabase(adminDatabaseUrl, name, join(options.dataDir, 'secrets')),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * A service's database and role on the server `adminUrl` names, with the role's password made once and
+ * kept in `secretsDir` (the same secret on every start, so running services and their URLs stay valid).
+ */
+export function provisionServiceDatabase(adminUrl: string, name: string, secretsDir: string): Promise<string> {
+  return provisionDatabase(adminUrl, name, localSecret(secretsDir, `postgres-role-${name}`));
 }

@@ -49,6 +49,9 @@ test('initialises a cluster and starts it on 127.0.0.1', async () => {
   });
   const log = readFileSync(join(root, 'postgres.log'), 'utf8');
   expect(log).toContain('database system is ready to accept connections');
+  // Only the admin connects to the maintenance databases: a service role has nowhere to DROP its own from.
+  const open = await query(server.adminUrl, `SELECT datname FROM pg_database WHERE datallowconn AND has_database_privilege('public', oid, 'CONNECT')`);
+  expect(open).toEqual([]);
 });
 
 test('reports the resident memory of the idle server', () => {

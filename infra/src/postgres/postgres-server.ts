@@ -12,7 +12,8 @@ import { repoRoot } from '../state-dir';
  * cut short the orchestrator's own ordered shutdown.
  *
  * Credentials: role `postgres`, password `relais-dev` (scram-sha-256). They are fixed development
- * credentials, acceptable because the server only listens on 127.0.0.1 and has no Unix socket.
+ * credentials, acceptable because the server only listens on 127.0.0.1 and has no Unix socket; and only
+ * the orchestrator uses them: services get roles of their own (database-roles.ts).
  */
 
 export interface PostgresServerOptions {
@@ -98,6 +99,14 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   const child = spawnLogged(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings], user, log, true);
   const adminUrl = `postgres://${ADMIN_ROLE}:${encodeURIComponent(DEV_PASSWORD)}@${HOST}:${port}/postgres`;
   const pid = await waitUntilReady(child, adminUrl, dataDir, port, log);
+  try {
+    // Only the admin connects to the maintenance databases: a service role (database-roles.ts), which may
+    // connect to its own database only, then has nowhere to run DROP DATABASE on it from.
+    await withClient(adminUrl, (client) => client.query('REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC'));
+  } catch (error) {
+    await terminate(pid);
+    throw error;
+  }
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     // Once Node has reaped the server, its pid may be someone else's: nothing left to signal.
@@ -146,7 +155,7 @@ function assertDatabaseName(name: string): void {
   }
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>, timeoutMs = CONNECT_TIMEOUT_MS): Promise<T> {
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>, timeoutMs = CONNECT_TIMEOUT_MS): Promise<T> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // Without a listener, a connection dropped by the server would crash the process; the pending query rejects anyway.
   client.on('error', () => undefined);
@@ -334,7 +343,7 @@ function readIfExists(path: string): string {
   }
 }
 
-function hasCode(error: unknown, code: string): boolean {
+export function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
 

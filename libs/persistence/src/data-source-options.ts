@@ -9,6 +9,12 @@ export interface ServiceDatabase {
   entities: MixedList<Function>;
   /** Migration classes in order; the schema changes only through them. */
   migrations: MixedList<Function>;
+  /**
+   * Tables the service may only INSERT into and SELECT from (its audit log): sealed right after the
+   * migrations, after which no role the service holds can update, delete, truncate, alter or drop them.
+   * Declared here once per service; a table its migrations have not created yet is allowed.
+   */
+  appendOnlyTables?: readonly string[];
   poolSize?: number;
   applicationName?: string;
 }

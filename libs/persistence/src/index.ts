@@ -1,3 +1,4 @@
+export { AppendOnlyTablesNotSealed, sealAppendOnlyTables } from './append-only';
 export { dataSourceOptions, type ServiceDatabase } from './data-source-options';
 export { migrate } from './migrate';
 export { PersistenceModule } from './persistence.module';

@@ -1,7 +1,11 @@
 import { DataSource } from 'typeorm';
+import { sealAppendOnlyTables } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
 
-/** Applies (or reverts the last of) a service's migrations: the `migrate` and `migrate:revert` targets. */
+/**
+ * Applies (or reverts the last of) a service's migrations: the `migrate` and `migrate:revert` targets.
+ * Applying ends, as a service's start does, by sealing its append-only tables.
+ */
 export async function migrate(database: ServiceDatabase, direction: 'up' | 'down' = 'up'): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions(database));
   await dataSource.initialize();
@@ -11,6 +15,7 @@ export async function migrate(database: ServiceDatabase, direction: 'up' | 'down
       return [];
     }
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await sealAppendOnlyTables(dataSource, database.appendOnlyTables ?? []);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

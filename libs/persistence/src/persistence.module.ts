@@ -3,11 +3,14 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
+import { AppendOnlyTablesNotSealed, sealAppendOnlyTables } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
 import { PostgresReadiness } from './postgres.readiness';
 
 /**
- * The service's database, with pending migrations applied at start, and ambient transactions:
+ * The service's database, with pending migrations applied at start then its append-only tables sealed
+ * (before anything is served), and ambient transactions:
  * a method marked @Transactional() runs every repository call made through TransactionHost in one
  * transaction, without a manager passed from call to call.
  */
@@ -18,7 +21,24 @@ export class PersistenceModule {
       module: PersistenceModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(database), migrationsRun: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(database),
+            migrationsRun: true,
+            // Retrying cannot provision the database; connection errors are still retried as before.
+            toRetry: (error: unknown) => !(error instanceof AppendOnlyTablesNotSealed),
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options ?? { ...dataSourceOptions(database), migrationsRun: true }).initialize();
+            try {
+              await sealAppendOnlyTables(dataSource, database.appendOnlyTables ?? []);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
+        }),
         ClsModule.forRoot({
           global: true,
           plugins: [

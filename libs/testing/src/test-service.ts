@@ -1,31 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { createServiceApp, type ServiceDescription } from '@relais/platform';
-import { localInstance } from '@relais/infra';
-import { Client } from 'pg';
+import { databaseUrl, dropProvisionedDatabase, localInstance, provisionDatabase } from '@relais/infra';
 import { testInfrastructure } from './test-infrastructure';
 
-/** A database of its own for one test file, so files run in parallel without sharing rows. */
-export async function createTestDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A database of its own for one test file, so files run in parallel without sharing rows, provisioned as
+ * in production: `url` connects as the database's own role (owner, no superuser, append-only tables
+ * sealed by the service), `adminUrl` as the server's admin, for what a test must inspect or break from outside.
+ */
+export async function createTestDatabase(label: string): Promise<{ url: string; adminUrl: string; drop(): Promise<void> }> {
   const { adminDatabaseUrl } = testInfrastructure();
   const name = `t_${label.replace(/[^a-z0-9]/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
-  await withClient(adminDatabaseUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(adminDatabaseUrl);
-  url.pathname = `/${name}`;
+  const url = await provisionDatabase(adminDatabaseUrl, name, randomBytes(18).toString('hex'));
   return {
-    url: url.toString(),
-    drop: () => withClient(adminDatabaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    url,
+    adminUrl: databaseUrl(adminDatabaseUrl, name),
+    drop: () => dropProvisionedDatabase(adminDatabaseUrl, name),
   };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A topic prefix of its own for one test file: topics, groups and offsets never collide. */

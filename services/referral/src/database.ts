@@ -10,6 +10,8 @@ export function database(url: string): ServiceDatabase {
     url,
     entities: [ReferralEntity, ReferralTransitionEntity, ReferralTimerEntity],
     migrations,
+    // Only INSERT and SELECT for the service: who read whose personal data cannot be rewritten.
+    appendOnlyTables: ['audit_log'],
     applicationName: 'relais-referral',
   };
 }

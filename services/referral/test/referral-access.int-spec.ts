@@ -101,8 +101,9 @@ describe('who sees a referral, and the audit of every read of personal data', ()
   it('keeps the audit log for administrators, and append-only', async () => {
     expect((await kit.request('GET', `/v1/audit?referralId=${id}`, as['senderAgent'])).status).toBe(403);
     expect((await kit.request('GET', `/v1/audit?referralId=${id}`, as['coordinatorReceivingNetwork'])).status).toBe(403);
-    await expect(kit.db.query(`UPDATE audit_log SET fields = '{}'`)).rejects.toThrow(/append-only/);
-    await expect(kit.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    // The service's own role may only INSERT and SELECT (docs/decisions/0004-database-roles.md).
+    await expect(kit.db.query(`UPDATE audit_log SET fields = '{}'`)).rejects.toThrow('permission denied for table audit_log');
+    await expect(kit.db.query(`DELETE FROM audit_log`)).rejects.toThrow('permission denied for table audit_log');
   });
 
   it('lists the receiver’s inbox and the sender’s follow-up, each to its own structure', async () => {
