@@ -1,3 +1,3 @@
 export { startTracing, stopTracing, type TracingOptions } from './tracing';
 export { loggerOptions } from './logger';
-export { safeErrorSerializer } from './safe-error';
+export { safeErrorSerializer, safeErrorText } from './safe-error';

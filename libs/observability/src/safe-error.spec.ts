@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loggerOptions } from './logger';
-import { safeErrorSerializer } from './safe-error';
+import { safeErrorSerializer, safeErrorText } from './safe-error';
 
 /** Shaped like pg's DatabaseError; libs/platform/test/ fails real statements against PostgreSQL. */
 function databaseError(message: string, fields: Record<string, string>): Error {
@@ -39,6 +39,16 @@ describe('safeErrorSerializer', () => {
     const serialized = { type: 'Error', message: 'failed', parameters: ['jeanne@example.fr'] };
     expect(safeErrorSerializer(serialized)).toEqual({ type: 'Error', message: 'failed' });
     expect(safeErrorSerializer('plain text')).toBe('plain text');
+  });
+
+  it('gives the same redaction as text, for errors interpolated into a log line', () => {
+    const failure = databaseError('invalid input syntax for type uuid: "Jeanne Dupont"', { code: '22P02' });
+    expect(safeErrorText(Object.assign(failure, { parameters: ['Jeanne Dupont'] }))).toBe('[22P02] invalid input syntax for type uuid: "[masqué]"');
+    expect(safeErrorText(databaseError('duplicate key value violates unique constraint "k"', { code: '23505', constraint: 'k' }))).toBe(
+      '[23505 k] duplicate key value violates unique constraint "k"',
+    );
+    expect(safeErrorText(new Error('broker went away'))).toBe('broker went away');
+    expect(safeErrorText('plain')).toBe('plain');
   });
 
   it('is the serializer of err and error in every service logger', () => {

@@ -76,3 +76,15 @@ function redactDatabaseError(error: SerializedError): void {
 function maskQuoted(message: string, identifiers: ReadonlySet<string>): string {
   return message.replace(/"((?:[^"]|"")*)"/g, (quoted, inner: string) => (identifiers.has(inner) ? quoted : `"${MASK}"`));
 }
+
+/**
+ * The same rules for an error put into a log line as text (`… failed: ${safeErrorText(error)}`): a
+ * database error gives its SQLSTATE, constraint and masked message; any other error its message.
+ */
+export function safeErrorText(error: unknown): string {
+  const serialized = sanitize(error, 0);
+  if (typeof serialized !== 'object' || serialized === null) return String(serialized);
+  const { message, code, constraint } = serialized as SerializedError;
+  const prefix = isDatabaseError(serialized as SerializedError) ? `[${String(code)}${typeof constraint === 'string' ? ` ${constraint}` : ''}] ` : '';
+  return `${prefix}${typeof message === 'string' ? message : String(error)}`;
+}
