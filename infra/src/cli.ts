@@ -1,14 +1,14 @@
 /**
- * The orchestrator behind `npm start`, `npm run reset` and `npm run migrate` (called by infra/bin/relais
+ * The orchestrator behind `npm start`, `npm run reset`, `npm run migrate` and `relais provision` (called by infra/bin/relais
  * once Node 24, the dependencies and the build are in place).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
 import { demoAccounts } from './identity';
 import { demoAccountsFile } from './demo-accounts-file';
-import { startInfrastructure, type Infrastructure } from './infrastructure';
+import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
 import { databaseName, serviceEnvironment, startPlatform } from './platform';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
       return migrateAll(config);
     case 'reset':
       return reset(config);
+    case 'provision':
+      return provision(config);
     default:
       throw new Error(`commande inconnue : ${command}`);
   }
@@ -141,6 +143,27 @@ async function migrateAll(config: LocalConfig): Promise<void> {
   } finally {
     await infrastructure.stop();
   }
+}
+
+/**
+ * An external PostgreSQL server (DATABASE_URL = an admin's URL): each service's database and own role
+ * (docs/decisions/0004-database-roles.md), the roles' passwords kept in the secrets folder, and the
+ * DATABASE_URL to give each service written beside them. Idempotent: run it again after an upgrade.
+ */
+async function provision(config: LocalConfig): Promise<void> {
+  const adminUrl = config.DATABASE_URL;
+  if (!adminUrl) {
+    throw new Error("DATABASE_URL absent : donnez l'URL d'un administrateur du serveur PostgreSQL (npm start prépare lui-même le serveur local)");
+  }
+  const secretsDir = stateFolder(config, 'data', 'secrets');
+  const lines: string[] = [];
+  for (const name of serviceNames) {
+    lines.push(`${name.toUpperCase()}_DATABASE_URL=${await provisionServiceDatabase(adminUrl, databaseName(name), secretsDir)}`);
+  }
+  const file = join(secretsDir, 'database-urls.env');
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  say(`bases et rôles prêts (${serviceNames.map(databaseName).join(', ')}) ; l'URL de chaque service, mot de passe compris : ${file}`);
 }
 
 async function reset(config: LocalConfig): Promise<void> {
