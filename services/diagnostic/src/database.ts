@@ -3,5 +3,6 @@ import { migrations } from '../migrations';
 
 /** The diagnostic service's own database: its entities and the migrations that shape it. */
 export function database(url: string): ServiceDatabase {
-  return { url, entities: [], migrations, applicationName: 'relais-diagnostic' };
+  // audit_log: only INSERT and SELECT for the service, sealed once its migration has created it (docs/decisions/0004).
+  return { url, entities: [], migrations, appendOnlyTables: ['audit_log'], applicationName: 'relais-diagnostic' };
 }
