@@ -19,8 +19,8 @@ import { databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgre
  */
 
 /** The SECURITY DEFINER function a service calls right after its migrations (libs/persistence `sealAppendOnlyTables`). */
-const SEAL_FUNCTION = 'public.relais_seal_append_only(text[])';
-const SEAL_FUNCTION_NAME = SEAL_FUNCTION.slice(0, SEAL_FUNCTION.indexOf('('));
+const SEAL_FUNCTION_NAME = 'public.relais_seal_append_only';
+const SEAL_FUNCTION = `${SEAL_FUNCTION_NAME}(text[])`;
 
 const NAME = /^[a-z_][a-z0-9_]{0,50}$/;
 const APPEND_ONLY_SUFFIX = '_append_only';

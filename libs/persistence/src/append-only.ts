@@ -6,8 +6,8 @@ import type { DataSource } from 'typeorm';
  * owns its definition): it moves the named tables to a NOLOGIN owner and leaves the service INSERT and
  * SELECT only. See docs/decisions/0004-database-roles.md.
  */
-const SEAL_FUNCTION = 'public.relais_seal_append_only(text[])';
 const SEAL_FUNCTION_NAME = 'public.relais_seal_append_only';
+const SEAL_FUNCTION = `${SEAL_FUNCTION_NAME}(text[])`;
 
 /** Sealing cannot happen: the service must not run with its audit tables writable by itself. */
 export class AppendOnlyTablesNotSealed extends Error {
