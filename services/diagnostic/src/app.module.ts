@@ -3,15 +3,21 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { FieldCipher, PersonVault } from '@relais/privacy';
 import { ReferralConsentHandlers } from './access/referral-consent.handlers';
+import { AssessmentReads } from './assessments/assessment-reads';
 import { AssessmentController } from './assessments/assessment.controller';
 import { AssessmentService } from './assessments/assessment.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditLog } from './audit/audit-log';
 import { Clock } from './clock';
 import { CommuneDirectory } from './communes/commune-directory';
 import { frenchCommunes } from './communes/french-communes';
 import type { DiagnosticConfig } from './config';
 import { database } from './database';
 import { DirectoryReadModel } from './directory/directory-read-model';
+import { PersonErasure } from './persons/person-erasure';
+import { LINK_WAIT_MS, PersonLinks } from './persons/person-links';
 import { QuestionnaireCatalog } from './questionnaires/questionnaire-catalog';
 import { QuestionnaireController } from './questionnaires/questionnaire.controller';
 import { QuestionnaireService } from './questionnaires/questionnaire.service';
@@ -26,6 +32,7 @@ export const service: ServiceDescription = {
 @Module({})
 export class AppModule {
   static forRoot(config: DiagnosticConfig): DynamicModule {
+    const cipher = new FieldCipher(config.DIAGNOSTIC_MASTER_KEYS);
     return {
       module: AppModule,
       imports: [
@@ -34,13 +41,18 @@ export class AppModule {
           logLevel: config.LOG_LEVEL,
           readiness: [PostgresReadiness, KafkaReadiness],
         }),
-        PersistenceModule.forRoot(database(config.DATABASE_URL)),
+        PersistenceModule.forRoot(database(config.DATABASE_URL, cipher)),
         MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         AuthModule.fromConfig(config),
       ],
-      controllers: [QuestionnaireController, AssessmentController],
+      controllers: [QuestionnaireController, AssessmentController, AuditController],
       providers: [
         Clock,
+        { provide: FieldCipher, useValue: cipher },
+        PersonVault,
+        AuditLog,
+        { provide: LINK_WAIT_MS, useValue: config.DIAGNOSTIC_LINK_WAIT_MS },
+        PersonLinks,
         // Questionnaires and rules are data checked once at start: a malformed version stops the service.
         { provide: QuestionnaireCatalog, useFactory: () => new QuestionnaireCatalog() },
         { provide: RuleCatalog, useFactory: (questionnaires: QuestionnaireCatalog) => new RuleCatalog(questionnaires), inject: [QuestionnaireCatalog] },
@@ -48,7 +60,9 @@ export class AppModule {
         QuestionnaireService,
         DirectoryReadModel,
         AssessmentService,
+        AssessmentReads,
         ReferralConsentHandlers,
+        PersonErasure,
       ],
     };
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, startTestService, userToken, type TestService } from '@relais/testing';
-import { AppModule, service as diagnosticService } from '../src/app.module';
-import { readConfig } from '../src/config';
+import { ISSUED_PERSON_REF, issuePersonRef } from '@relais/contracts';
+import { eventually, userToken, type TestService } from '@relais/testing';
 import { inDays, neverUsedDigital, person, procedure } from '../src/rules/scenarios/scenario';
+import { startDiagnostic } from './support/diagnostic-kit';
 import { ids, network, service, structure, type ServiceSnapshot } from './support/directory-fixtures';
 import { startEventSource, type EventSource } from './support/event-source';
 
@@ -29,10 +29,13 @@ interface Assessment {
 // Today's date in Paris, so that « due in 10 days » is urgent whatever day the suite runs.
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 
-/** The field's first scenario: 72, no computer, tax return in 10 days, rural commune of the Ploërmel network. */
-function ruralSenior(personRef: string, extra: Record<string, unknown> = {}) {
+/**
+ * The field's first scenario: 72, no computer, tax return in 10 days, rural commune of the Ploërmel network.
+ * Without a reference the person is new to Relais and the diagnostic issues one.
+ */
+function ruralSenior(personRef?: string, extra: Record<string, unknown> = {}) {
   return {
-    personRef,
+    ...(personRef === undefined ? {} : { personRef }),
     communeCode: '56080', // Guilliers
     consent: { given: true, method: 'oral' },
     answers: person({
@@ -70,7 +73,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
   };
 
   beforeAll(async () => {
-    diagnostic = await startTestService(diagnosticService, readConfig, (c) => AppModule.forRoot(c));
+    diagnostic = await startDiagnostic();
     const prefix = diagnostic.env['KAFKA_TOPIC_PREFIX'] ?? '';
     [directory, referral] = await Promise.all([startEventSource(prefix), startEventSource(prefix)]);
     const pick = async (username: string) => (await userToken((u) => u.username === username)).token;
@@ -119,7 +122,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
 
   it('recommends faire-à-la-place near Ploërmel first, then equipment, for the rural senior with a tax return due', async () => {
     const assessment = await eventually(async () => {
-      const response = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-senior-guilliers'));
+      const response = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior());
       expect(response.status).toBe(201);
       const body = response.body as Assessment;
       // The read model is fed asynchronously: wait until the directory's snapshots have arrived.
@@ -150,8 +153,9 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
       recommendedRoles: expect.arrayContaining(['faire-a-la-place', 'equipement']),
       communeCode: '56080',
       networkId: ids.networks.ploermel,
-      personRef: 'p-senior-guilliers',
+      personRef: assessment.personRef,
     });
+    expect(assessment.personRef).toMatch(ISSUED_PERSON_REF);
     expect(JSON.stringify(event)).not.toMatch(/answers|Guilliers/);
   });
 
@@ -160,7 +164,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
     const started = Date.now();
     await eventually(
       async () => {
-        const body = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-senior-guilliers-2'))).body as Assessment;
+        const body = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior())).body as Assessment;
         expect(body.candidates.map((c) => c.serviceId)).not.toContain(mauronFaireALaPlace.serviceId);
       },
       { timeoutMs: 10_000, intervalMs: 100 },
@@ -170,13 +174,16 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
     await directory.publish('fr.relais.directory.service.snapshot.v1', { ...mauronFaireALaPlace, version: 1 });
     await directory.publish('fr.relais.directory.service.snapshot.v1', { ...mauronFaireALaPlace, version: 3, status: 'active' });
     await eventually(async () => {
-      const body = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-senior-guilliers-3'))).body as Assessment;
+      const body = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior())).body as Assessment;
       expect(body.candidates[0]?.serviceId).toBe(mauronFaireALaPlace.serviceId);
     });
   });
 
   it('lists every problem of incomplete or invalid answers in one 400, and stores nothing', async () => {
-    const body = ruralSenior('p-invalid-1');
+    // A person the médiathèque registered in the referral service a moment ago.
+    const personRef = issuePersonRef();
+    await referral.publish('fr.relais.referral.person.linked.v1', { personRef, structureId: ids.structures.mediathequePloermel, via: 'registered', at: new Date().toISOString() });
+    const body = ruralSenior(personRef);
     const answers = { ...body.answers } as Record<string, unknown>;
     delete answers['smartphone'];
     delete answers['deplacement'];
@@ -198,34 +205,36 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
         'answers.smartphone',
       ].sort(),
     );
-    expect((await call('GET', '/v1/persons/p-invalid-1/assessments', tokens.ploermelAgent)).status).toBe(404);
+    expect((await call('GET', `/v1/persons/${personRef}/assessments`, tokens.ploermelAgent)).status).toBe(404);
   });
 
   it('refuses to record anything without the person’s consent, or for an unknown commune', async () => {
-    const response = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-no-consent', { consent: { given: false, method: 'oral' } }));
+    const response = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(undefined, { consent: { given: false, method: 'oral' } }));
     expect(response.status).toBe(400);
     expect((response.body as Problem).errors?.[0]?.field).toBe('consent.given');
-    const unknown = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-no-commune', { communeCode: '56999' }));
+    const unknown = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(undefined, { communeCode: '56999' }));
     expect(unknown.status).toBe(400);
     expect((unknown.body as Problem).errors?.map((e) => e.field)).toEqual(['communeCode']);
   });
 
   it('replays an Idempotency-Key, and refuses it for another request', async () => {
     const key = randomUUID();
-    const first = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-idem-1'), { 'idempotency-key': key });
-    const again = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-idem-1'), { 'idempotency-key': key });
+    const first = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': key });
+    const again = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': key });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect((again.body as Assessment).assessmentId).toBe((first.body as Assessment).assessmentId);
-    const other = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-idem-2'), { 'idempotency-key': key });
+    // The person new to Relais got one reference, not one per replay.
+    expect((again.body as Assessment).personRef).toBe((first.body as Assessment).personRef);
+    const other = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(undefined, { communeCode: '56165' }), { 'idempotency-key': key });
     expect(other.status).toBe(422);
   });
 
   it('lets read the structure that ran it, the one the person was referred to with consent until revoked, and coordinators pseudonymized', async () => {
-    const created = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior('p-access-1'))).body as Assessment;
+    const created = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior())).body as Assessment;
     const path = `/v1/assessments/${created.assessmentId}`;
     const own = await call('GET', path, tokens.ploermelAgent);
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ personRef: 'p-access-1', pseudonymized: false, answers: expect.any(Object) });
+    expect(own.body).toMatchObject({ personRef: created.personRef, pseudonymized: false, answers: expect.any(Object) });
 
     expect((await call('GET', path, tokens.mauronAgent)).status).toBe(404);
     expect((await call('GET', path, tokens.cafAgent)).status).toBe(404);
@@ -239,7 +248,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
     const referralId = randomUUID();
     const parties = {
       referralId,
-      personRef: 'p-access-1',
+      personRef: created.personRef ?? '',
       sendingStructureId: ids.structures.mediathequePloermel,
       receivingStructureId: ids.structures.franceServicesMauron,
       receivingServiceId: mauronFaireALaPlace.serviceId,
@@ -268,8 +277,8 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
   });
 
   it('shows a person’s progression from one assessment to the next', async () => {
-    const personRef = `p-progress-${randomUUID().slice(0, 8)}`;
-    await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(personRef));
+    const first = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior())).body as Assessment;
+    const personRef = first.personRef ?? '';
     const later = ruralSenior(personRef);
     later.answers = person({
       smartphone: 'oui-internet',
@@ -293,7 +302,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
   });
 
   it('lets only agents and integrations run an assessment', async () => {
-    const response = await call('POST', '/v1/assessments', tokens.coordPloermel, ruralSenior('p-coordinator'));
+    const response = await call('POST', '/v1/assessments', tokens.coordPloermel, ruralSenior());
     expect(response.status).toBe(403);
   });
 

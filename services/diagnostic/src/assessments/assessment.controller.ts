@@ -17,30 +17,46 @@ import {
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
 import { DomainError } from '@relais/platform';
 import type { Response } from 'express';
+import { AssessmentReads } from './assessment-reads';
 import { AssessmentService } from './assessment.service';
 import { AssessmentView, PersonHistoryView } from './assessment.view';
 import { CreateAssessmentDto } from './dto/create-assessment.dto';
 
 const problem = { description: 'application/problem+json' };
 
+/** Reading anything about a person takes a role: a token without one (or with another) gets 403. */
+export const readerRoles = ['agent', 'integration', 'coordinator', 'admin'] as const;
+const readerRolesProblem = { description: 'Rôle agent, integration, coordinator ou admin requis (problem+json)' };
+
 @ApiTags('diagnostics')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Jeton absent ou invalide (problem+json)' })
 @Controller('v1')
 export class AssessmentController {
-  constructor(private readonly assessments: AssessmentService) {}
+  constructor(
+    private readonly assessments: AssessmentService,
+    private readonly reads: AssessmentReads,
+  ) {}
 
   @Post('assessments')
   @Roles('agent', 'integration')
   @ApiOperation({
     summary: 'Faire un diagnostic : niveau d’autonomie, freins, démarches urgentes, rôles recommandés et services proposés',
-    description: 'Le consentement de la personne est exigé avant tout enregistrement. Toute réponse manquante ou invalide est listée dans la réponse 400.',
+    description:
+      'Le consentement de la personne est exigé avant tout enregistrement. Toute réponse manquante ou invalide est listée dans la réponse 400. ' +
+      'Sans `personRef`, une référence est délivrée pour la personne et renvoyée ; avec, la structure doit être liée à la personne : ' +
+      'si le lien n’est pas encore connu, le service l’attend jusqu’à 2 s (enregistrement fait juste avant dans le service orientation), puis répond 404.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Rejouer la même requête avec la même clé renvoie le même diagnostic' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Rejouer la même requête avec la même clé renvoie le même diagnostic. Une clé est propre à l’appelant : à chaque utilisateur dans sa structure, à chaque logiciel client.',
+  })
   @ApiCreatedResponse({ type: AssessmentView })
   @ApiOkResponse({ type: AssessmentView, description: 'Rejeu d’une requête déjà traitée (même Idempotency-Key)' })
   @ApiBadRequestResponse({ description: 'Réponses incomplètes ou invalides, consentement absent : chaque problème est listé dans `errors` (problem+json)' })
   @ApiForbiddenResponse({ description: 'Rôle agent ou integration requis, rattaché à une structure (problem+json)' })
+  @ApiNotFoundResponse({ description: 'Personne inconnue ou à laquelle la structure n’est pas liée — les deux cas sont indiscernables (problem+json)' })
   @ApiUnprocessableEntityResponse({ description: 'Idempotency-Key déjà utilisée pour une autre requête (problem+json)' })
   @ApiConflictResponse({ description: 'Une requête avec la même Idempotency-Key est en cours (problem+json)' })
   async create(
@@ -63,25 +79,35 @@ export class AssessmentController {
   }
 
   @Get('assessments/:assessmentId')
+  @Roles(...readerRoles)
   @ApiOperation({
     summary: 'Lire un diagnostic',
     description:
       'Lisible par la structure qui l’a fait, par les structures vers lesquelles la personne a été orientée avec son accord de partage, ' +
-      'et, sans référence de personne ni réponses, par les coordinateurs de son réseau local. Sinon 404.',
+      'et, sans référence de personne ni réponses, par les coordinateurs de son réseau local et les administrateurs. Sinon 404. ' +
+      'Chaque lecture est inscrite au journal d’audit.',
   })
   @ApiParam({ name: 'assessmentId', format: 'uuid' })
   @ApiOkResponse({ type: AssessmentView })
+  @ApiForbiddenResponse(readerRolesProblem)
   @ApiNotFoundResponse(problem)
   get(@CurrentPrincipal() principal: Principal, @Param('assessmentId', new ParseUUIDPipe()) assessmentId: string): Promise<AssessmentView> {
-    return this.assessments.get(principal, assessmentId);
+    return this.reads.get(principal, assessmentId);
   }
 
   @Get('persons/:personRef/assessments')
-  @ApiOperation({ summary: 'L’historique des diagnostics d’une personne et sa progression d’un diagnostic à l’autre' })
+  @Roles(...readerRoles)
+  @ApiOperation({
+    summary: 'L’historique des diagnostics d’une personne et sa progression d’un diagnostic à l’autre',
+    description:
+      'Les diagnostics que la structure de l’appelant lit en entier (les siens, ceux partagés avec elle par consentement). ' +
+      'Lecture pseudonymisée impossible par référence : 404 pour les coordinateurs et administrateurs. Chaque lecture est inscrite au journal d’audit.',
+  })
   @ApiParam({ name: 'personRef', description: 'Référence pseudonyme de la personne' })
   @ApiOkResponse({ type: PersonHistoryView })
+  @ApiForbiddenResponse(readerRolesProblem)
   @ApiNotFoundResponse(problem)
   history(@CurrentPrincipal() principal: Principal, @Param('personRef') personRef: string): Promise<PersonHistoryView> {
-    return this.assessments.history(principal, personRef);
+    return this.reads.history(principal, personRef);
   }
 }

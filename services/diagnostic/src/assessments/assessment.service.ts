@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { Injectable } from '@nestjs/common';
-import { hasRole, type Principal } from '@relais/auth';
-import { autonomyLevels, type EventPayload } from '@relais/contracts';
+import { callerKey, hasRole, type Principal } from '@relais/auth';
+import { autonomyLevels, issuePersonRef, type EventPayload } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError, NotFoundError, ValidationError, type FieldError } from '@relais/platform';
-import { readAccess, type ReadAccess } from '../access/assessment-access';
+import { PersonVault } from '@relais/privacy';
 import { CommuneDirectory } from '../communes/commune-directory';
 import { canonicalJson } from '../questionnaires/questionnaire-catalog';
 import { QuestionnaireService } from '../questionnaires/questionnaire.service';
@@ -17,23 +17,10 @@ import { rankingWeights } from '../recommendation/ranking-weights';
 import { assess } from '../rules/engine';
 import { RuleCatalog } from '../rules/rule-catalog';
 import { Clock } from '../clock';
-import type { AssessmentView, HistoryEntryView, PersonHistoryView } from './assessment.view';
+import { PersonLinks } from '../persons/person-links';
+import type { AssessmentView } from './assessment.view';
 import type { CreateAssessmentDto } from './dto/create-assessment.dto';
-import { progression } from './progression';
-
-/** What is stored as the result: everything the agent saw, except the person and the answers (own columns). */
-type StoredResult = Omit<AssessmentView, 'assessmentId' | 'personRef' | 'pseudonymized' | 'answers'>;
-
-interface AssessmentRow {
-  assessment_id: string;
-  person_ref: string;
-  structure_id: string;
-  network_id: string | null;
-  answers: Record<string, unknown>;
-  result: StoredResult;
-  request_hash: string | null;
-  completed_at: Date;
-}
+import { assessmentView, openAssessment, sealAssessment, type AssessmentRow, type StoredResult } from './sealed-assessment';
 
 export interface CreatedAssessment {
   view: AssessmentView;
@@ -57,15 +44,25 @@ export class AssessmentService {
     private readonly directory: DirectoryReadModel,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
+    private readonly links: PersonLinks,
+    private readonly vault: PersonVault,
   ) {}
 
   /**
    * Runs an assessment: answers checked against their questionnaire version (every problem listed),
    * consent recorded first, then the rules, the ranking over the directory read model, the assessment
-   * and its event, all in one transaction. Replaying an Idempotency-Key returns the first result.
+   * (answers and result sealed under the person's key) and its event, all in one transaction. Replaying
+   * an Idempotency-Key (the caller's own: per user and structure, or per client) returns the first result.
+   *
+   * Without `personRef`, the person is new to Relais and gets a reference issued here; with one, the
+   * caller's structure must be linked to that person (404 otherwise, after waiting briefly for the link).
    */
   async create(principal: Principal, dto: CreateAssessmentDto, idempotencyKey: string | undefined): Promise<CreatedAssessment> {
     const started = performance.now();
+    const structureId = principal.structureId;
+    if (structureId === null) throw new DomainError('forbidden', 'Un diagnostic est fait au nom d’une structure : ce compte n’est rattaché à aucune.');
+    // Outside the transaction: waiting for a link must not hold a connection nor a snapshot.
+    if (dto.personRef !== undefined) await this.links.requireLink(dto.personRef, structureId);
     try {
       const created = await this.createInTransaction(principal, dto, idempotencyKey);
       this.questionnaires.markRecorded(created.view.questionnaireVersion);
@@ -94,16 +91,20 @@ export class AssessmentService {
     const structureId = principal.structureId;
     if (structureId === null) throw new DomainError('forbidden', 'Un diagnostic est fait au nom d’une structure : ce compte n’est rattaché à aucune.');
 
+    const owner = callerKey(principal);
     const requestHash = idempotencyKey === undefined ? null : createHash('sha256').update(canonicalJson(dto)).digest('hex');
     if (idempotencyKey !== undefined) {
-      const previous = await this.byIdempotencyKey(structureId, idempotencyKey);
+      const previous = await this.byIdempotencyKey(owner, idempotencyKey);
       if (previous) {
         if (previous.request_hash !== requestHash) {
           throw new DomainError('idempotency-key-reused', 'Cette clé d’idempotence a déjà servi pour un autre diagnostic.');
         }
-        return { view: this.toView(previous, 'full'), replayed: true, timings };
+        return { view: assessmentView(await openAssessment(this.vault, previous), 'full'), replayed: true, timings };
       }
     }
+    // Checked again in the transaction: an erasure may have removed the link since the wait.
+    if (dto.personRef !== undefined && !(await this.links.isLinked(dto.personRef, structureId))) throw new NotFoundError('Personne');
+    const personRef = dto.personRef ?? issuePersonRef();
 
     const version = dto.questionnaireVersion ?? this.questionnaires.current().version;
     const questionnaire = this.questionnaires.catalog.find(version);
@@ -165,6 +166,8 @@ export class AssessmentService {
       recommendedRoles: profile.recommendedRoles,
       candidates,
     };
+    await this.links.link(personRef, structureId, 'assessment', completedAt);
+    const sealed = sealAssessment(await this.vault.keyFor(personRef), assessmentId, validated.answers, result);
     // The consent row is written first and the assessment row is made from it, in one statement: no
     // assessment can exist without the person's recorded agreement.
     await tx.query(
@@ -174,11 +177,11 @@ export class AssessmentService {
          RETURNING assessment_id
        )
        INSERT INTO assessment (assessment_id, person_ref, structure_id, network_id, commune_code, recorded_by_subject, recorded_by_role,
-         questionnaire_version, rules_version, answers, level, score, result, completed_at, idempotency_key, request_hash)
-       SELECT consent.assessment_id, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13::jsonb, $14, $15, $16 FROM consent`,
+         questionnaire_version, rules_version, answers_sealed, level, score, result_sealed, completed_at, idempotency_key, request_hash, idempotency_owner)
+       SELECT consent.assessment_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18 FROM consent`,
       [
         assessmentId,
-        dto.personRef,
+        personRef,
         structureId,
         result.networkId,
         dto.communeCode,
@@ -186,19 +189,20 @@ export class AssessmentService {
         actorRole(principal),
         version,
         ruleSet.version,
-        JSON.stringify(validated.answers),
+        sealed.answers,
         profile.level,
         profile.score,
-        JSON.stringify(result),
+        sealed.result,
         completedAt,
         idempotencyKey ?? null,
         requestHash,
         dto.consent.method,
+        idempotencyKey === undefined ? null : owner,
       ],
     );
     const payload: EventPayload<'fr.relais.diagnostic.assessment.completed.v1'> = {
       assessmentId,
-      personRef: dto.personRef,
+      personRef,
       questionnaireVersion: version,
       level: profile.level,
       coopAutonomy: profile.coopAutonomy,
@@ -213,63 +217,12 @@ export class AssessmentService {
     };
     await this.events.publish('fr.relais.diagnostic.assessment.completed.v1', payload, { time: completedAt });
     lap('store');
-    return { view: { assessmentId, personRef: dto.personRef, pseudonymized: false, ...result, answers: validated.answers }, replayed: false, timings };
+    return { view: { assessmentId, personRef, pseudonymized: false, ...result, answers: validated.answers }, replayed: false, timings };
   }
 
-  /** One assessment, as the caller may read it; 404 when the caller may not read it at all. */
-  @Transactional()
-  async get(principal: Principal, assessmentId: string): Promise<AssessmentView> {
-    const rows = await this.txHost.tx.query<AssessmentRow[]>(`SELECT * FROM assessment WHERE assessment_id = $1`, [assessmentId]);
-    const row = rows[0];
-    const access = row ? await this.accessTo(principal, row) : null;
-    if (!row || !access) throw new NotFoundError('Ce diagnostic');
-    return this.toView(row, access);
-  }
-
-  /** A person's assessments the caller may read, oldest first, with the progression between them. */
-  @Transactional()
-  async history(principal: Principal, personRef: string): Promise<PersonHistoryView> {
-    const rows = await this.txHost.tx.query<AssessmentRow[]>(`SELECT * FROM assessment WHERE person_ref = $1 ORDER BY completed_at, assessment_id`, [personRef]);
-    const readable: AssessmentRow[] = [];
-    for (const row of rows) if (await this.accessTo(principal, row)) readable.push(row);
-    if (readable.length === 0) throw new NotFoundError('Aucun diagnostic lisible pour cette personne ; son historique');
-    const assessments: HistoryEntryView[] = readable.map((row) => ({
-      assessmentId: row.assessment_id,
-      completedAt: row.result.completedAt,
-      structureId: row.structure_id,
-      level: row.result.autonomy.level,
-      score: row.result.autonomy.score,
-      domains: row.result.autonomy.domains,
-      barriers: row.result.barriers.map((b) => b.barrier),
-      recommendedRoles: row.result.recommendedRoles.map((r) => r.role),
-      questionnaireVersion: row.result.questionnaireVersion,
-    }));
-    return { personRef, assessments, progression: progression(assessments) };
-  }
-
-  private async accessTo(principal: Principal, row: AssessmentRow): Promise<ReadAccess> {
-    let granted: string[] = [];
-    if (principal.structureId !== null && principal.structureId !== row.structure_id) {
-      const grants = await this.txHost.tx.query<Array<{ structure_id: string }>>(
-        `SELECT structure_id FROM assessment_grant
-          WHERE assessment_id = $1 AND structure_id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)`,
-        [row.assessment_id, principal.structureId, this.clock.now()],
-      );
-      granted = grants.map((g) => g.structure_id);
-    }
-    return readAccess(principal, { structureId: row.structure_id, networkId: row.network_id, grantedStructureIds: granted });
-  }
-
-  private async byIdempotencyKey(structureId: string, key: string): Promise<AssessmentRow | undefined> {
-    const rows = await this.txHost.tx.query<AssessmentRow[]>(`SELECT * FROM assessment WHERE structure_id = $1 AND idempotency_key = $2`, [structureId, key]);
+  private async byIdempotencyKey(owner: string, key: string): Promise<AssessmentRow | undefined> {
+    const rows = await this.txHost.tx.query<AssessmentRow[]>(`SELECT * FROM assessment WHERE idempotency_owner = $1 AND idempotency_key = $2`, [owner, key]);
     return rows[0];
-  }
-
-  private toView(row: AssessmentRow, access: 'full' | 'pseudonymized'): AssessmentView {
-    const base = { assessmentId: row.assessment_id, ...row.result };
-    return access === 'full'
-      ? { ...base, personRef: row.person_ref, pseudonymized: false, answers: row.answers }
-      : { ...base, personRef: null, pseudonymized: true };
   }
 }
 

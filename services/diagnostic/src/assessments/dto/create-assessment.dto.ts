@@ -26,12 +26,19 @@ export class CreateAssessmentDto {
   @MaxLength(32)
   questionnaireVersion?: string;
 
-  @ApiProperty({ description: 'Référence pseudonyme de la personne (jamais un nom, un numéro ou une adresse)', example: 'p-7f3a9c1e2b' })
+  @ApiPropertyOptional({
+    description:
+      'Référence de la personne, délivrée par Relais (jamais choisie par le client). Absente : la personne est nouvelle, une référence ' +
+      'est délivrée et renvoyée dans la réponse. Présente : la structure de l’appelant doit être liée à la personne (elle l’a enregistrée, ' +
+      'orientée, reçue, ou lui a déjà fait un diagnostic), sinon 404 comme pour une référence inexistante.',
+    example: 'p-k7q2m4x9c3v5b8n6r2t4w7y3za',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(8)
   @MaxLength(128)
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'personRef ne contient que lettres, chiffres et . _ : -' })
-  personRef!: string;
+  personRef?: string;
 
   @ApiProperty({ description: 'Code INSEE de la commune où vit la personne', example: '56165' })
   @Matches(/^(\d{5}|2[AB]\d{3})$/, { message: 'communeCode doit être un code INSEE de commune (5 caractères)' })

@@ -1,0 +1,24 @@
+import { grantRefusal } from './grant-policy';
+
+const runner = '56000000-0000-4000-b000-000000000004';
+const holder = '56000000-0000-4000-b000-000000000005';
+const stranger = '56000000-0000-4000-b000-000000000001';
+
+describe('grantRefusal', () => {
+  const assessment = { personRef: 'p-aaaaaaaaaaaaaaaaaaaaaaaaaa', structureId: runner, senderHoldsGrant: false };
+
+  it('lets the structure that ran the assessment share it with the person’s consent', () => {
+    expect(grantRefusal({ personRef: assessment.personRef, sendingStructureId: runner }, assessment)).toBeNull();
+  });
+
+  it('lets a structure that was given the assessment by an earlier referral share it on', () => {
+    expect(grantRefusal({ personRef: assessment.personRef, sendingStructureId: holder }, { ...assessment, senderHoldsGrant: true })).toBeNull();
+  });
+
+  it('refuses a sender that neither ran it nor holds a grant, another person’s assessment, or an unknown one', () => {
+    expect(grantRefusal({ personRef: assessment.personRef, sendingStructureId: stranger }, assessment)).toBe('sender-may-not-share');
+    expect(grantRefusal({ personRef: 'p-bbbbbbbbbbbbbbbbbbbbbbbbbb', sendingStructureId: runner }, assessment)).toBe('other-person');
+    expect(grantRefusal({ personRef: 'p-bbbbbbbbbbbbbbbbbbbbbbbbbb', sendingStructureId: holder }, { ...assessment, senderHoldsGrant: true })).toBe('other-person');
+    expect(grantRefusal({ personRef: assessment.personRef, sendingStructureId: runner }, null)).toBe('unknown-assessment');
+  });
+});
