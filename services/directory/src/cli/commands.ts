@@ -99,7 +99,7 @@ const commands: Record<string, Command> = {
           ...(file.toLowerCase().endsWith('.csv') ? { encoding: 'csv' as const } : file.toLowerCase().endsWith('.json') ? { encoding: 'json' as const } : {}),
           ...(networkId ? { networkId } : {}),
           dryRun: args.includes('--dry-run'),
-          by: 'cli',
+          importer: 'cli',
         },
         (done, total) => {
           if (!started) {

@@ -78,6 +78,8 @@ export class ImportsController {
     summary: 'Importer un fichier data·inclusion (JSON) ou Lieux de médiation numérique (CSV ou JSON)',
     description:
       'Chaque ligne est écrite dans sa propre transaction ou rejetée entière avec ses raisons ; réimporter le même fichier ne change rien. ' +
+      'Un coordinateur n’importe que dans les réseaux qu’il coordonne : une ligne qui rattacherait une fiche à un autre réseau, ou modifierait une fiche ' +
+      'qu’aucun de ses réseaux ne porte, est rejetée avec sa raison ; un `network` qu’il ne coordonne pas est refusé (403). ' +
       'Un fichier illisible est refusé en entier (422).',
   })
   @ApiParam({ name: 'format', enum: importFormats })
@@ -101,7 +103,7 @@ export class ImportsController {
       ...(encoding ? { encoding } : {}),
       ...(query.network ? { networkId: query.network } : {}),
       dryRun: query.dryRun ?? false,
-      by: principal.clientId ?? principal.subject,
+      importer: principal,
     });
   }
 

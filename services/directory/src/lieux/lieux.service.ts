@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@relais/auth';
+import { callerKey, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { NotFoundError, ValidationError } from '@relais/platform';
 import { findCommune } from '../communes/referentiel';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from '../config';
-import { canManageStructure, canOperateStructure, forbidden, verifierOf } from '../shared/access';
+import { canManageStructure, canOperateStructure, forbidden } from '../shared/access';
+import { publicAttribution, showTo, type ShowAttribution } from '../shared/attribution';
 import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { SnapshotPublisher } from '../snapshots/snapshot-publisher';
@@ -52,7 +53,7 @@ export class LieuxService {
   async create(principal: Principal, input: CreateLieuInput): Promise<LieuView> {
     const structure = await this.structureOf(input.structureId);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure lui ajoutent un lieu.');
-    return this.view(await this.upsert(input, verifierOf(principal)));
+    return this.view(await this.upsert(input, callerKey(principal)), showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }
 
   @Transactional()
@@ -60,7 +61,7 @@ export class LieuxService {
     const lieu = await this.find(id);
     const structure = await this.structureOf(lieu.structureId);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure modifient ce lieu.');
-    return this.view(await this.write(lieu, input, verifierOf(principal), false));
+    return this.view(await this.write(lieu, input, callerKey(principal), false), showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }
 
   /** Opening hours: the structure's own agents may change them too. */
@@ -69,7 +70,7 @@ export class LieuxService {
     const lieu = await this.find(id);
     const structure = await this.structureOf(lieu.structureId);
     if (!canOperateStructure(principal, structure.id, structure.networkIds)) throw forbidden('Seule la structure du lieu (ou qui la gère) change ses horaires.');
-    return this.view(await this.write(lieu, { openingHours: input.openingHours }, verifierOf(principal), false));
+    return this.view(await this.write(lieu, { openingHours: input.openingHours }, callerKey(principal), false), showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }
 
   @Transactional()
@@ -128,7 +129,7 @@ export class LieuxService {
     return Object.assign(lieu, { changed: true, openingHoursWarnings: warnings });
   }
 
-  view(lieu: Lieu & { openingHoursWarnings?: string[] }): LieuView {
+  view(lieu: Lieu & { openingHoursWarnings?: string[] }, show: ShowAttribution = publicAttribution): LieuView {
     const parsed = lieu.openingHours ? parseOpeningHours(lieu.openingHours, lieu) : undefined;
     const weekly = this.intervals.compute(lieu, OpeningIntervals.referenceDay());
     return {
@@ -146,7 +147,7 @@ export class LieuxService {
       weeklyHours: weekly.map((interval) => ({ opens: describeMinuteOfWeek(interval.startMinute), closes: describeMinuteOfWeek(interval.endMinute) })),
       accessibility: lieu.accessibility,
       version: lieu.version,
-      freshness: freshnessOf(lieu, this.options.freshnessMaxAgeDays),
+      freshness: freshnessOf(lieu, this.options.freshnessMaxAgeDays, show),
     };
   }
 }

@@ -37,7 +37,15 @@ export class SlaView {
 
 export class FreshnessView {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastVerifiedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Compte ou import ayant confirmé (jamais un nom)' }) lastVerifiedBy!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Qui a confirmé, jamais un nom : `user:<structure>` (une personne de cette structure), `user` (coordination, administration), `client` (un logiciel), ' +
+      '`import:<format>` ou `seed`. Le compte (`user:<structure>:<sub>`, `client:<id>`) n’est montré qu’à l’administrateur, aux coordinateurs des réseaux de la fiche ' +
+      'et aux comptes de la même structure, en réponse à leurs écritures.',
+  })
+  lastVerifiedBy!: string | null;
   @ApiProperty({ description: 'Vrai quand la fiche n’a pas été confirmée depuis plus que l’âge maximal configuré' }) stale!: boolean;
 }
 

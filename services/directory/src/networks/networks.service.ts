@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@relais/auth';
+import { callerKey, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { NotFoundError } from '@relais/platform';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from '../config';
-import { canManageNetwork, forbidden, verifierOf } from '../shared/access';
+import { canManageNetwork, forbidden } from '../shared/access';
+import { publicAttribution, showTo, type ShowAttribution } from '../shared/attribution';
 import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { SnapshotPublisher } from '../snapshots/snapshot-publisher';
@@ -40,7 +41,8 @@ export class NetworksService {
 
   async create(principal: Principal, input: CreateNetworkInput): Promise<NetworkView> {
     if (!principal.roles.includes('admin')) throw forbidden('Seul un administrateur crée un réseau local.');
-    return this.view(await this.upsertIfChanged(input, verifierOf(principal)));
+    const network = await this.upsertIfChanged(input, callerKey(principal));
+    return this.view(network, showTo(principal, { structureId: null, networkIds: [network.id] }));
   }
 
   /** Creates or updates a network by id (API, seed); writes and publishes only what changed. */
@@ -63,10 +65,10 @@ export class NetworksService {
     const network = await this.find(id);
     if (!canManageNetwork(principal, id)) throw forbidden('Seuls un administrateur et les coordinateurs de ce réseau le modifient.');
     this.apply(network, input);
-    touch(network, verifierOf(principal));
+    touch(network, callerKey(principal));
     await this.repository.save(network);
     await this.snapshots.network(network);
-    return this.view(network);
+    return this.view(network, showTo(principal, { structureId: null, networkIds: [network.id] }));
   }
 
   private apply(network: Network, input: UpdateNetworkInput): void {
@@ -82,7 +84,7 @@ export class NetworksService {
     network.slaExpireAfterDays = input.sla?.expireAfterDays ?? network.slaExpireAfterDays ?? 30;
   }
 
-  view(network: Network): NetworkView {
+  view(network: Network, show: ShowAttribution = publicAttribution): NetworkView {
     return {
       id: network.id,
       name: network.name,
@@ -95,7 +97,7 @@ export class NetworksService {
         expireAfterDays: network.slaExpireAfterDays,
       },
       version: network.version,
-      freshness: freshnessOf(network, this.options.freshnessMaxAgeDays),
+      freshness: freshnessOf(network, this.options.freshnessMaxAgeDays, show),
     };
   }
 }

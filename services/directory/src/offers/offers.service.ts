@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@relais/auth';
+import { callerKey, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { NotFoundError, ValidationError, type FieldError } from '@relais/platform';
 import { In } from 'typeorm';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from '../config';
 import { Lieu } from '../lieux/lieu.entity';
 import { LieuxService } from '../lieux/lieux.service';
-import { canManageStructure, canOperateStructure, forbidden, verifierOf } from '../shared/access';
+import { canManageStructure, canOperateStructure, forbidden } from '../shared/access';
+import { publicAttribution, showTo, type ShowAttribution } from '../shared/attribution';
 import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { AIDANTS_CONNECT } from '../shared/vocabulary';
@@ -58,7 +59,8 @@ export class OffersService {
   async create(principal: Principal, input: CreateServiceInput): Promise<ServiceView> {
     const structure = await this.structureOf(input.structureId);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure lui ajoutent un service.');
-    return this.view(await this.upsert(input, verifierOf(principal)));
+    const offer = await this.upsert(input, callerKey(principal));
+    return this.view(offer, showTo(principal, offer));
   }
 
   @Transactional()
@@ -66,7 +68,7 @@ export class OffersService {
     const offer = await this.find(id);
     const structure = await this.structureOf(offer.structureId);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure modifient ce service.');
-    return this.view(await this.write(offer, structure, input, verifierOf(principal), false));
+    return this.shownTo(principal, await this.write(offer, structure, input, callerKey(principal), false));
   }
 
   /** Capacity: updated by the structure itself, as often as its week changes. */
@@ -75,7 +77,7 @@ export class OffersService {
     const offer = await this.find(id);
     const structure = await this.structureOf(offer.structureId);
     if (!canOperateStructure(principal, structure.id, structure.networkIds)) throw forbidden('Seule la structure du service (ou qui la gère) met à jour sa capacité.');
-    return this.view(await this.write(offer, structure, { capacity: input }, verifierOf(principal), false));
+    return this.shownTo(principal, await this.write(offer, structure, { capacity: input }, callerKey(principal), false));
   }
 
   @Transactional()
@@ -83,7 +85,7 @@ export class OffersService {
     const offer = await this.find(id);
     const structure = await this.structureOf(offer.structureId);
     if (!canOperateStructure(principal, structure.id, structure.networkIds)) throw forbidden('Seule la structure du service (ou qui la gère) change son statut.');
-    return this.view(await this.write(offer, structure, { status: input.status, suspendedUntil: input.suspendedUntil ?? null }, verifierOf(principal), false));
+    return this.shownTo(principal, await this.write(offer, structure, { status: input.status, suspendedUntil: input.suspendedUntil ?? null }, callerKey(principal), false));
   }
 
   @Transactional()
@@ -92,7 +94,7 @@ export class OffersService {
     const structure = await this.structureOf(offer.structureId);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure retirent ce service.');
     offer.deleted = true;
-    touch(offer, verifierOf(principal));
+    touch(offer, callerKey(principal));
     await this.repository.save(offer);
     await this.snapshots.services([offer.id]);
   }
@@ -212,7 +214,12 @@ export class OffersService {
     if (errors.length > 0) throw new ValidationError(errors);
   }
 
-  async view(offer: Offer): Promise<ServiceView> {
+  /** The view answered to the one who wrote: with whole attributions where it may see them. */
+  private shownTo(principal: Principal, offer: Offer): Promise<ServiceView> {
+    return this.view(offer, showTo(principal, offer));
+  }
+
+  async view(offer: Offer, show: ShowAttribution = publicAttribution): Promise<ServiceView> {
     const manager = this.txHost.tx;
     const structure = await manager.getRepository(Structure).findOneOrFail({ where: { id: offer.structureId } });
     const links = await manager.getRepository(OfferLieu).find({ where: { offerId: offer.id } });
@@ -242,10 +249,10 @@ export class OffersService {
         updatedAt: offer.capacityUpdatedAt ? offer.capacityUpdatedAt.toISOString() : null,
       },
       networkIds: offer.networkIds,
-      lieux: lieux.map((lieu) => this.lieux.view(lieu)),
+      lieux: lieux.map((lieu) => this.lieux.view(lieu, show)),
       source: offer.source,
       version: offer.version,
-      freshness: freshnessOf(offer, this.options.freshnessMaxAgeDays),
+      freshness: freshnessOf(offer, this.options.freshnessMaxAgeDays, show),
     };
   }
 }

@@ -28,7 +28,24 @@ export function forbidden(detail: string): DomainError {
   return new DomainError('forbidden', detail);
 }
 
-/** The `last verified by` of a change: the token's subject (never a name). */
-export function verifierOf(principal: Principal): string {
-  return principal.clientId ? `client:${principal.clientId}` : `user:${principal.subject}`;
+/**
+ * Which networks an import may write into, decided row by row: the admin, and the operator at the command
+ * line (who holds the database anyway), any; a coordinator only those it coordinates. Nobody else gets a
+ * network (agents and integrations are refused before reading the file; this keeps them out regardless).
+ */
+export type ImportScope = { kind: 'any' } | { kind: 'networks'; networkIds: ReadonlySet<string> };
+
+export function importScopeOf(importer: Principal | 'cli'): ImportScope {
+  if (importer === 'cli' || hasRole(importer, 'admin')) return { kind: 'any' };
+  return { kind: 'networks', networkIds: new Set(hasRole(importer, 'coordinator') ? importer.networkIds : []) };
+}
+
+/** The networks of `networkIds` the scope may not write into (a record must fall wholly inside the scope). */
+export function networksOutside(scope: ImportScope, networkIds: readonly string[]): string[] {
+  return scope.kind === 'any' ? [] : networkIds.filter((id) => !scope.networkIds.has(id));
+}
+
+/** Whether the scope may change an existing record of these networks: as through the API, one of them suffices. */
+export function mayUpdateIn(scope: ImportScope, networkIds: readonly string[]): boolean {
+  return scope.kind === 'any' || networkIds.some((id) => scope.networkIds.has(id));
 }

@@ -1,3 +1,4 @@
+import { publicAttribution, type ShowAttribution } from './attribution';
 import type { DirectoryRecord } from './record';
 
 export interface Freshness {
@@ -11,10 +12,11 @@ export function isStale(lastVerifiedAt: Date | null, maxAgeDays: number, now: Da
   return !lastVerifiedAt || now.getTime() - lastVerifiedAt.getTime() > maxAgeDays * 86_400_000;
 }
 
-export function freshnessOf(record: DirectoryRecord, maxAgeDays: number, now: Date = new Date()): Freshness {
+/** `show` decides how much of `last verified by` the reader sees (the public view by default). */
+export function freshnessOf(record: DirectoryRecord, maxAgeDays: number, show: ShowAttribution = publicAttribution, now: Date = new Date()): Freshness {
   return {
     lastVerifiedAt: record.lastVerifiedAt ? record.lastVerifiedAt.toISOString() : null,
-    lastVerifiedBy: record.lastVerifiedBy,
+    lastVerifiedBy: show(record.lastVerifiedBy),
     stale: isStale(record.lastVerifiedAt, maxAgeDays, now),
   };
 }

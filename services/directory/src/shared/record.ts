@@ -1,7 +1,8 @@
 import { Column } from 'typeorm';
+import type { Attribution } from './attribution';
 
-/** Who changed or confirmed a record: a token subject, `import:<source>`, `seed` or `system`. */
-export type Verifier = string;
+/** Who changed or confirmed a record (see attribution.ts for the forms). */
+export type Verifier = Attribution;
 
 /**
  * Columns every directory record carries: its snapshot version (grows with each change, so consumers

@@ -8,6 +8,7 @@ import { Network } from '../networks/network.entity';
 import { Offer, OfferLieu } from '../offers/offer.entity';
 import { SearchIndex } from '../search/search-index';
 import { Structure } from '../structures/structure.entity';
+import { publicAttribution } from '../shared/attribution';
 import type { Fee, Modality, ServiceRole, ServiceStatus } from '../shared/vocabulary';
 
 type StructureSnapshot = EventPayload<'fr.relais.directory.structure.snapshot.v1'>;
@@ -99,7 +100,8 @@ export function structureSnapshot(structure: Structure): StructureSnapshot {
     deleted: structure.deleted,
     updatedAt: structure.updatedAt.toISOString(),
     lastVerifiedAt: iso(structure.lastVerifiedAt),
-    lastVerifiedBy: structure.lastVerifiedBy,
+    // Events leave the directory: the kind of actor and its structure, never an account id.
+    lastVerifiedBy: publicAttribution(structure.lastVerifiedBy),
     name: structure.name,
     typology: structure.typology,
     siret: structure.siret,

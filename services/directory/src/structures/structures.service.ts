@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@relais/auth';
+import { callerKey, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError, NotFoundError, ValidationError, type FieldError } from '@relais/platform';
 import { In } from 'typeorm';
@@ -10,7 +10,8 @@ import { Lieu } from '../lieux/lieu.entity';
 import { Network } from '../networks/network.entity';
 import { Offer } from '../offers/offer.entity';
 import { offerSearchText } from '../offers/search-text';
-import { canManageStructure, canOperateStructure, forbidden, verifierOf } from '../shared/access';
+import { canManageStructure, canOperateStructure, forbidden } from '../shared/access';
+import { publicAttribution, showTo, type ShowAttribution } from '../shared/attribution';
 import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { AIDANTS_CONNECT, typologyLabels, type Typology } from '../shared/vocabulary';
@@ -61,7 +62,8 @@ export class StructuresService {
     if (!canManageStructure(principal, input.networkIds)) {
       throw forbidden('Un coordinateur ne crée une structure que dans un réseau qu’il coordonne.');
     }
-    return this.view(await this.upsert(input, verifierOf(principal)));
+    const structure = await this.upsert(input, callerKey(principal));
+    return this.view(structure, showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }
 
   @Transactional()
@@ -70,7 +72,8 @@ export class StructuresService {
     if (!canManageStructure(principal, structure.networkIds) || (input.networkIds && !canManageStructure(principal, input.networkIds))) {
       throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure la modifient.');
     }
-    return this.view(await this.write(structure, input, verifierOf(principal), false));
+    const written = await this.write(structure, input, callerKey(principal), false);
+    return this.view(written, showTo(principal, { structureId: written.id, networkIds: written.networkIds }));
   }
 
   /**
@@ -189,7 +192,7 @@ export class StructuresService {
   async retire(principal: Principal, id: string): Promise<void> {
     const structure = await this.find(id);
     if (!canManageStructure(principal, structure.networkIds)) throw forbidden('Seuls un administrateur et les coordinateurs des réseaux de la structure la retirent.');
-    const by = verifierOf(principal);
+    const by = callerKey(principal);
     const offers = await this.txHost.tx.getRepository(Offer).find({ where: { structureId: id, deleted: false } });
     for (const offer of offers) {
       offer.deleted = true;
@@ -214,7 +217,7 @@ export class StructuresService {
   async verify(principal: Principal, id: string): Promise<StructureView> {
     const structure = await this.find(id);
     if (!canOperateStructure(principal, id, structure.networkIds)) throw forbidden('Seuls la structure et ceux qui la gèrent confirment sa fiche.');
-    const by = verifierOf(principal);
+    const by = callerKey(principal);
     const now = new Date();
     const offers = await this.txHost.tx.getRepository(Offer).find({ where: { structureId: id, deleted: false } });
     offers.forEach((offer) => touch(offer, by, now));
@@ -227,10 +230,10 @@ export class StructuresService {
     await this.repository.save(structure);
     await this.snapshots.structure(structure);
     await this.snapshots.services(offers.map((offer) => offer.id));
-    return this.view(structure);
+    return this.view(structure, showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }
 
-  async view(structure: Structure): Promise<StructureView> {
+  async view(structure: Structure, show: ShowAttribution = publicAttribution): Promise<StructureView> {
     const manager = this.txHost.tx;
     const lieux = await manager.getRepository(Lieu).find({ select: { id: true, name: true }, where: { structureId: structure.id, deleted: false }, order: { name: 'ASC' } });
     const offers = await manager.getRepository(Offer).find({ select: { id: true, name: true }, where: { structureId: structure.id, deleted: false }, order: { name: 'ASC' } });
@@ -252,7 +255,7 @@ export class StructuresService {
       services: offers.map((o) => ({ id: o.id, name: o.name })),
       source: structure.source,
       version: structure.version,
-      freshness: freshnessOf(structure, this.options.freshnessMaxAgeDays),
+      freshness: freshnessOf(structure, this.options.freshnessMaxAgeDays, show),
     };
   }
 }
