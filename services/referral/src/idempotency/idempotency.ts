@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@relais/auth';
+import { callerKey, isClientCaller, type Principal } from '@relais/auth';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError } from '@relais/platform';
 import type { ReferralConfig } from '../config';
@@ -27,10 +27,20 @@ export function canonicalJson(value: unknown): string {
 
 export type Claim<R> = { kind: 'new'; complete(referralId: string, status: number, body: R): Promise<void> } | { kind: 'replay'; status: number; body: R };
 
+interface StoredKey<R> {
+  request_hash: string;
+  response_status: number | null;
+  response_body: R | null;
+}
+
 /**
  * `Idempotency-Key` for creations: the key is claimed in the creation's own transaction, so either the
  * referral and the remembered response commit together or neither does. A concurrent request with the
- * same key waits on the claim's row lock, then replays the committed response. Keys are per caller.
+ * same key waits on the claim's row lock, then replays the committed response.
+ *
+ * Keys belong to their caller ({@link callerKey}): a client for client-credentials tokens, a user *and* the
+ * structure it acts for otherwise. So two colleagues never replay each other's referral, and a person acting
+ * for two structures never gets one structure's response as the other.
  */
 @Injectable()
 export class Idempotency {
@@ -40,17 +50,13 @@ export class Idempotency {
     @Inject(REFERRAL_CONFIG) private readonly config: ReferralConfig,
   ) {}
 
-  static owner(principal: Principal): string {
-    return principal.clientId ? `client:${principal.clientId}` : `user:${principal.subject}`;
-  }
-
   async claim<R>(principal: Principal, key: string, body: unknown): Promise<Claim<R>> {
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new DomainError('validation-error', "L'en-tête Idempotency-Key doit compter 1 à 255 caractères ASCII visibles.", {
         errors: [{ field: 'header.idempotency-key', message: '1 à 255 caractères ASCII visibles' }],
       });
     }
-    const owner = Idempotency.owner(principal);
+    const owner = callerKey(principal);
     const hash = requestHash(body);
     const now = this.clock.now();
     const expiredBefore = new Date(now.getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
@@ -64,6 +70,8 @@ export class Idempotency {
       [owner, key, hash, now, expiredBefore],
     );
     if (inserted.length === 1) {
+      const earlier = await this.claimedBeforeScoping<R>(principal, key, owner, expiredBefore);
+      if (earlier) return this.replay(earlier, hash);
       return {
         kind: 'new',
         complete: async (referralId, status, responseBody) => {
@@ -74,12 +82,17 @@ export class Idempotency {
         },
       };
     }
-    const rows: Array<{ request_hash: string; response_status: number | null; response_body: R | null }> = await this.txHost.tx.query(
+    const rows: Array<StoredKey<R>> = await this.txHost.tx.query(
       `SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE owner = $1 AND key = $2`,
       [owner, key],
     );
     const existing = rows[0];
-    if (!existing || existing.response_status === null || existing.response_body === null) {
+    if (!existing) throw new DomainError('conflict', 'Une requête avec la même clé d’idempotence est en cours ; réessayez dans un instant.');
+    return this.replay(existing, hash);
+  }
+
+  private replay<R>(existing: StoredKey<R>, hash: string): Claim<R> {
+    if (existing.response_status === null || existing.response_body === null) {
       throw new DomainError('conflict', 'Une requête avec la même clé d’idempotence est en cours ; réessayez dans un instant.');
     }
     if (existing.request_hash !== hash) {
@@ -89,6 +102,39 @@ export class Idempotency {
       );
     }
     return { kind: 'replay', status: existing.response_status, body: existing.response_body };
+  }
+
+  /**
+   * Keys remembered before they were scoped: a person's key was filed under `client:<client_id>` (the web
+   * app's, shared by everyone who signs in through it) or `user:<sub>`. Such a key is this person's only if
+   * the referral it created was sent by the same account for the same structure; then it moves under the
+   * scoped owner (this transaction's fresh claim takes its response), so a retry across the upgrade replays
+   * instead of creating a second referral. Client-credentials keys kept their owner. Once the service has run
+   * one time-to-live past the upgrade, no such key remains and this finds nothing.
+   */
+  private async claimedBeforeScoping<R>(principal: Principal, key: string, owner: string, expiredBefore: Date): Promise<StoredKey<R> | undefined> {
+    if (isClientCaller(principal)) return undefined;
+    const formerOwners = [`user:${principal.subject}`, ...(principal.clientId ? [`client:${principal.clientId}`] : [])];
+    const rows: Array<StoredKey<R> & { owner: string }> = await this.txHost.tx.query(
+      `SELECT k.owner, k.request_hash, k.response_status, k.response_body
+         FROM idempotency_keys k JOIN referrals r ON r.id = k.referral_id
+        WHERE k.owner = ANY($1) AND k.key = $2 AND k.created_at >= $3 AND k.response_status IS NOT NULL
+          AND r.sender_subject = $4 AND r.sending_structure_id IS NOT DISTINCT FROM $5::uuid
+        LIMIT 1`,
+      [formerOwners, key, expiredBefore, principal.subject, principal.structureId],
+    );
+    const earlier = rows[0];
+    if (!earlier) return undefined;
+    await this.txHost.tx.query(
+      `UPDATE idempotency_keys fresh
+          SET request_hash = old.request_hash, referral_id = old.referral_id, response_status = old.response_status,
+              response_body = old.response_body, created_at = old.created_at
+         FROM idempotency_keys old
+        WHERE fresh.owner = $1 AND fresh.key = $3 AND old.owner = $2 AND old.key = $3`,
+      [owner, earlier.owner, key],
+    );
+    await this.txHost.tx.query(`DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2`, [earlier.owner, key]);
+    return earlier;
   }
 
   /** Forgets keys past their time to live (the SLA sweeper calls this). */
