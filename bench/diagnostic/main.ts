@@ -7,7 +7,7 @@
  * Same-run floors: GET /health (HTTP only) and GET /v1/questionnaires/current (HTTP + token check).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -157,6 +157,7 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
       OIDC_ISSUER: infrastructure.oidcIssuer,
+      DIAGNOSTIC_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
       ...localInstance,
     },
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
     const next = random(2026);
     const body = () =>
       JSON.stringify({
-        personRef: `bench-${randomUUID().slice(0, 12)}`,
+        // No personRef: each is a person new to Relais, who gets a reference and a data key of their own.
         communeCode: communes[Math.floor(next() * communes.length)],
         consent: { given: true, method: 'oral' },
         answers: answersFor(questionnaire, next),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { DEMO_DEPARTMENT } from './identity/demo-accounts';
+import { localMasterKeyRing } from './local-key-rings';
 import { localSecret } from './local-secrets';
 import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
 
@@ -40,6 +41,7 @@ export function serviceEnvironment(
 ): Record<string, string> {
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
     referral: { REFERRAL_MASTER_KEY: localSecret(options.secretsDir, 'referral-master-key') },
+    diagnostic: { DIAGNOSTIC_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'diagnostic') },
   };
   return {
     DATABASE_URL: databaseUrl,

@@ -1,7 +1,18 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { createTestDatabase } from '@relais/testing';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FieldCipher, MasterKeyRing, PersonKeyStore, countKeysById, rotatePersonKeys, wrappedKeyId, type Queryable, type SqlClient } from '@relais/privacy';
 import { Client } from 'pg';
-import { FieldCipher, MasterKeyRing, PersonKeyStore, countKeysById, rotatePersonKeys, wrappedKeyId, type Queryable, type SqlClient } from '../src';
+import { freePort } from '../src/net';
+import { ensureDatabase, startPostgres, type PostgresServer } from '../src/postgres';
+import { stateSubdir } from '../src/state-dir';
+
+/*
+ * The re-wrap behind `keys:rotate` (libs/privacy) against a real PostgreSQL, with a service reading,
+ * erasing and creating person keys at the same time. Here rather than in libs/privacy, whose tests cannot
+ * use the test infrastructure: the local platform (this project) depends on libs/privacy.
+ */
+const root = stateSubdir('test', `person-key-rotation-${process.pid}-${Date.now()}`);
 
 /** A person key as wrapped before key ids existed (format 1, the single REFERRAL_MASTER_KEY). */
 function legacyWrap(masterKey: Buffer, dataKey: Buffer, personRef: string): Buffer {
@@ -20,13 +31,15 @@ describe('keys:rotate against PostgreSQL', () => {
   const before = new FieldCipher(new MasterKeyRing([{ id: 'k1', key: k1 }]));
   const during = new FieldCipher(new MasterKeyRing([{ id: 'k2', key: k2 }, { id: 'k1', key: k1 }]));
   const after = new FieldCipher(new MasterKeyRing([{ id: 'k2', key: k2 }]));
-  let database: { url: string; drop(): Promise<void> };
+  let server: PostgresServer | undefined;
   let rotator: Client;
   let service: Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase('privacy_rotation');
-    [rotator, service] = [new Client({ connectionString: database.url }), new Client({ connectionString: database.url })];
+    mkdirSync(root, { recursive: true });
+    server = await startPostgres({ dataDir: join(root, 'data'), port: await freePort(), fast: true });
+    const url = await ensureDatabase(server.adminUrl, 'rotation');
+    [rotator, service] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
     await Promise.all([rotator.connect(), service.connect()]);
     // The shape every service's person_keys table has (referral, diagnostic), and a table of sealed fields.
     await service.query(`CREATE TABLE person_keys (person_ref text PRIMARY KEY, wrapped_key bytea NOT NULL, created_at timestamptz NOT NULL)`);
@@ -35,7 +48,8 @@ describe('keys:rotate against PostgreSQL', () => {
 
   afterAll(async () => {
     await Promise.all([rotator?.end(), service?.end()]);
-    await database?.drop();
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
   });
 
   /** n persons under k1, half of them in the legacy format, each with one sealed field. */
