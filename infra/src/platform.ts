@@ -4,7 +4,6 @@ import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { DEMO_DEPARTMENT } from './identity/demo-accounts';
 import { localMasterKeyRing } from './local-key-rings';
-import { localSecret } from './local-secrets';
 import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
 
 export interface PlatformOptions {
@@ -40,7 +39,7 @@ export function serviceEnvironment(
   options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'>,
 ): Record<string, string> {
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
-    referral: { REFERRAL_MASTER_KEY: localSecret(options.secretsDir, 'referral-master-key') },
+    referral: { REFERRAL_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'referral') },
     diagnostic: { DIAGNOSTIC_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'diagnostic') },
   };
   return {

@@ -3,6 +3,7 @@ import { AuthModule } from '@relais/auth';
 import { KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { FieldCipher, PersonVault } from '@relais/privacy';
 import { AssessmentCopies } from './assessments/assessment-copies';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
@@ -16,8 +17,6 @@ import { JourneysController } from './journeys/journeys.controller';
 import { JourneysService } from './journeys/journeys.service';
 import { ErasureService } from './persons/erasure.service';
 import { PersonRegistry } from './persons/person-registry';
-import { FieldCipher } from './persons/field-cipher';
-import { PersonVault } from './persons/person-vault';
 import { PersonsController } from './persons/persons.controller';
 import { ReferralController } from './referrals/referral.controller';
 import { ReferralService } from './referrals/referral.service';
@@ -56,7 +55,7 @@ export class AppModule {
       providers: [
         { provide: REFERRAL_CONFIG, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
-        { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEY) },
+        { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEYS) },
         AuditLog,
         PersonVault,
         PersonRegistry,

@@ -12,7 +12,7 @@ import { ReferralTransitionEntity } from '../referrals/referral-transition.entit
 import { ReferralEntity } from '../referrals/referral.entity';
 import { Clock } from '../shared/clock';
 import { PersonRegistry } from './person-registry';
-import { PersonVault } from './person-vault';
+import { PersonVault } from '@relais/privacy';
 
 export interface ErasureResult {
   personReference: string;

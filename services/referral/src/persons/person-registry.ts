@@ -8,7 +8,7 @@ import { AuditLog } from '../audit/audit-log';
 import type { ContactPreference } from '../referrals/referral.entity';
 import { Clock } from '../shared/clock';
 import type { PersonDetailsDto, PersonRecordView, RegisterPersonDto } from './person.dto';
-import { PersonVault } from './person-vault';
+import { PersonVault } from '@relais/privacy';
 
 export type LinkVia = EventPayload<'fr.relais.referral.person.linked.v1'>['via'];
 

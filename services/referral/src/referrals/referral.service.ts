@@ -11,7 +11,7 @@ import { DirectoryReadModel, serviceRefusal, type ServiceEntry } from '../direct
 import { Idempotency } from '../idempotency/idempotency';
 import { AssessmentCopies } from '../assessments/assessment-copies';
 import { PersonRegistry } from '../persons/person-registry';
-import { PersonVault, type PersonKey } from '../persons/person-vault';
+import { PersonVault, type PersonKey } from '@relais/privacy';
 import { parisDate } from '../sla/business-days';
 import { ReferralTimerEntity } from '../sla/referral-timer.entity';
 import { SlaPolicy, slaSchedule } from '../sla/sla-policy';
