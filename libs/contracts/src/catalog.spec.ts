@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncApiDocument } from './asyncapi';
 import { catalogPage } from './catalog-page';
-import { eventCatalog, eventDefinition, topicCatalog, type EventPayload } from './catalog';
+import { eventCatalog, eventDefinition, serviceTopics, topicCatalog, type EventPayload } from './catalog';
 import { assertValidPayload, InvalidPayloadError, payloadProblems } from './payload-validator';
 
 const completed: EventPayload<'fr.relais.referral.referral.completed.v1'> = {
@@ -52,6 +52,19 @@ describe('event catalog', () => {
   it('compacts snapshot topics only', () => {
     const compacted = topicCatalog.filter((t) => t.compacted).map((t) => t.name).sort();
     expect(compacted).toEqual(['relais.directory.network.v1', 'relais.directory.service.v1', 'relais.directory.structure.v1']);
+  });
+
+  it('says which topics each service writes and reads (what its Kafka principal is granted)', () => {
+    expect(serviceTopics('diagnostic')).toEqual({
+      publishes: ['relais.diagnostic.assessment.v1'],
+      consumes: expect.arrayContaining(['relais.directory.service.v1', 'relais.referral.referral.v1', 'relais.referral.person.v1']),
+    });
+    expect(serviceTopics('diagnostic').consumes).not.toContain('relais.diagnostic.assessment.v1');
+    expect(serviceTopics('reporting').publishes).toEqual([]);
+    // Every topic is read by someone, and written by its publisher only.
+    for (const topic of topicCatalog) {
+      expect(serviceTopics(topic.publisher).publishes).toContain(topic.name);
+    }
   });
 
   it('keys each event by its aggregate id', () => {

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { diagnosticEvents } from './diagnostic.events';
 import { directoryEvents } from './directory.events';
-import type { EventDefinition } from './event-definition';
+import type { EventDefinition, Publisher } from './event-definition';
 import { notificationEvents } from './notification.events';
 import { referralEvents } from './referral.events';
 
@@ -59,3 +59,14 @@ export const topicCatalog: TopicDefinition[] = Object.values(
     return topics;
   }, {}),
 );
+
+/**
+ * The catalog topics a service publishes to, and those carrying an event it consumes: what its Kafka
+ * principal may write, and read (the local broker's ACLs are made from this; docs/decisions/0003).
+ */
+export function serviceTopics(service: Publisher): { publishes: string[]; consumes: string[] } {
+  return {
+    publishes: topicCatalog.filter((topic) => topic.publisher === service).map((topic) => topic.name),
+    consumes: [...new Set(definitions.filter((definition) => (definition.consumers as readonly Publisher[]).includes(service)).map((definition) => definition.topic))],
+  };
+}

@@ -107,6 +107,8 @@ export const PersonErased = strictObject(
 const topic = 'relais.referral.referral.v1';
 const personTopic = 'relais.referral.person.v1';
 const consumers: EventDefinition['consumers'] = ['notification', 'reporting'];
+/** The diagnostic also follows what decides who may read an assessment: the referral carrying it, its consent, erasure. */
+const consumersAndDiagnostic: EventDefinition['consumers'] = ['diagnostic', ...consumers];
 
 function transition<const T extends string>(type: T, summary: string) {
   return defineEvent({
@@ -127,7 +129,7 @@ export const referralEvents = {
     schema: ReferralRequested,
     key: (payload) => payload.referralId,
     publisher: 'referral',
-    consumers,
+    consumers: consumersAndDiagnostic,
     summary: 'Une structure oriente une personne vers un service : l’orientation attend d’être prise en compte.',
   }),
   received: transition('fr.relais.referral.referral.received.v1', 'Le service destinataire a pris connaissance de l’orientation (accusé de réception).'),
@@ -156,7 +158,7 @@ export const referralEvents = {
     schema: ReferralConsentRevoked,
     key: (payload) => payload.referralId,
     publisher: 'referral',
-    consumers,
+    consumers: consumersAndDiagnostic,
     summary: 'La personne a retiré son consentement : ses données ne sont plus partagées.',
   }),
   personErased: defineEvent({
@@ -165,7 +167,7 @@ export const referralEvents = {
     schema: ReferralPersonErased,
     key: (payload) => payload.referralId,
     publisher: 'referral',
-    consumers,
+    consumers: consumersAndDiagnostic,
     summary: 'Les données personnelles de la personne ont été effacées ; les compteurs restent justes.',
   }),
   personLinked: defineEvent({
