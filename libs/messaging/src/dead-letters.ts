@@ -16,7 +16,7 @@ export interface DeadLetter {
   eventId: string | undefined;
   type: string | undefined;
   key: string | null;
-  /** Why it was given up: not-a-cloudevent, unknown-type, invalid-payload, permanent-error, attempts-exhausted. */
+  /** Why it was given up: not-a-cloudevent, forged, invalid-payload, permanent-error, attempts-exhausted. */
   reason: string | undefined;
   error: string | undefined;
   attempts: number;

@@ -16,7 +16,9 @@ const RESTART_DELAY_MS = 5_000;
  * of records per transaction (MessageProcessor.processBatch); an offset is resolved only after its
  * record's transaction committed (or after the record was routed to a retry or dead-letter topic),
  * and committed after each batch. A retry that is not yet due pauses its partition until then, so
- * the catalog topics keep flowing.
+ * the catalog topics keep flowing. Now and then, keys whose blocking record settled get their parked
+ * records applied (MessageProcessor.drainReleased): the drain that follows a settlement may have been
+ * cut short by a crash or a rebalance.
  */
 @Injectable()
 export class EventConsumer {
@@ -24,6 +26,8 @@ export class EventConsumer {
   private consumer: Consumer | undefined;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private restartTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private stopping = false;
 
   constructor(
@@ -60,6 +64,7 @@ export class EventConsumer {
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.onBatch(payload),
       });
+      this.startSweeping();
     } catch (error) {
       if (this.consumer === consumer) this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
@@ -71,11 +76,28 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    await this.sweeping;
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.disconnect();
+  }
+
+  /** Once at start (what a previous process left), then periodically; never two sweeps at once in a process. */
+  private startSweeping(): void {
+    if (this.sweepTimer) return;
+    const sweep = (): void => {
+      if (this.sweeping || this.stopping) return;
+      this.sweeping = this.processor
+        .drainReleased()
+        .catch((error: unknown) => this.logger.warn(`sweep of parked records failed: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => (this.sweeping = undefined));
+    };
+    sweep();
+    this.sweepTimer = setInterval(sweep, this.options.consumer.parkedSweepMs);
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {

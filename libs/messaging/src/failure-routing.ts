@@ -19,7 +19,12 @@ export const relaisHeaders = {
   redrivenFrom: 'relais_redriven_from',
 } as const;
 
-export const deadLetterReasons = ['not-a-cloudevent', 'unknown-type', 'invalid-payload', 'permanent-error', 'attempts-exhausted'] as const;
+/**
+ * `forged`: a record whose `ce_source` is not the catalog's publisher of its type, or whose type is not
+ * published on the topic it came from — never retried, since waiting cannot make it genuine.
+ * (Dead letters written before unknown types were skipped may also say `unknown-type`.)
+ */
+export const deadLetterReasons = ['not-a-cloudevent', 'forged', 'invalid-payload', 'permanent-error', 'attempts-exhausted'] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
 export interface RecordOrigin {

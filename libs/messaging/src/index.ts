@@ -6,6 +6,7 @@ export { DeadLetters, type DeadLetter, type ListDeadLettersOptions, type Redrive
 export { deadLettersUsage, DeadLettersUsageError, parseDeadLettersCommand, runDeadLettersCommand } from './dead-letters.command';
 export { KafkaReadiness } from './kafka.readiness';
 export { MessagingModule } from './messaging.module';
-export type { MessagingOptions } from './messaging-options';
+export { kafkaSettings, type KafkaCredentials, type MessagingOptions } from './messaging-options';
 export { MessagingTables1732350000000 } from './messaging-tables.migration';
+export { MessagingParkedKeys1765000000000 } from './messaging-parked-keys.migration';
 export { startStandInPublisher, type StandInOptions, type StandInPublisher } from './stand-in-publisher';

@@ -21,6 +21,9 @@ export class KafkaConnection implements OnApplicationShutdown {
       logCreator: kafkaLogCreator,
       connectionTimeout: 3000,
       retry: { retries: 5, initialRetryTime: 200 },
+      // The service's own principal: the broker's ACLs decide what it may write, read and create.
+      ...(options.sasl ? { sasl: { mechanism: 'scram-sha-512', username: options.sasl.username, password: options.sasl.password } } : {}),
+      ssl: options.ssl,
     });
   }
 

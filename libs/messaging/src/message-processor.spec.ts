@@ -11,6 +11,7 @@ import { HandlerRegistry } from './handler-registry';
 import type { KafkaConnection } from './kafka-connection';
 import { MessageProcessor, type IncomingRecord } from './message-processor';
 import { resolveMessagingOptions } from './messaging-options';
+import type { KeyState, ParkedKeys, ParkedRecord } from './parked-keys';
 import { PermanentEventError } from './permanent-event-error';
 import { TopicNames } from './topic-names';
 
@@ -28,16 +29,62 @@ const network: Network = {
   sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30 },
 };
 
-function record(overrides: Partial<IncomingRecord> & { type?: string; id?: string } = {}): IncomingRecord {
-  const { type = TYPE, id = 'e-1', ...rest } = overrides;
+function record(overrides: Partial<IncomingRecord> & { type?: string; id?: string; source?: string } = {}): IncomingRecord {
+  const { type = TYPE, id = 'e-1', source = '/relais/directory', ...rest } = overrides;
   return {
     topic: 'p.relais.directory.network.v1',
     partition: 2,
     offset: '41',
     key: Buffer.from(network.networkId),
     value: Buffer.from(JSON.stringify(network)),
-    headers: cloudEventHeaders({ id, source: '/relais/directory', type, time: new Date('2026-11-23T10:00:00.000Z'), subject: network.networkId }),
+    headers: cloudEventHeaders({ id, source, type, time: new Date('2026-11-23T10:00:00.000Z'), subject: network.networkId }),
     ...rest,
+  };
+}
+
+/** The parked-keys tables in memory, rolled back with the transaction like the real ones. */
+function memoryParking() {
+  let keys = new Map<string, KeyState>();
+  let parked: ParkedRecord[] = [];
+  const id = (topic: string, key: string) => `${topic}/${key}`;
+  const parking = {
+    lockKeys: (topic: string, wanted: string[]) =>
+      Promise.resolve(new Map(wanted.flatMap((key) => (keys.has(id(topic, key)) ? [[key, { ...keys.get(id(topic, key)) }] as [string, KeyState]] : [])))),
+    park: (topic: string, key: string, eventId: string, rec: IncomingRecord) => {
+      if (!parked.some((p) => (p.record.headers as Record<string, string>)['ce_id'] === eventId)) parked.push({ topic, key, record: rec });
+      return Promise.resolve();
+    },
+    block: (topic: string, key: string, eventId: string) => Promise.resolve(void keys.set(id(topic, key), { blocker: eventId })),
+    release: (topic: string, key: string, eventId: string) => {
+      const state = keys.get(id(topic, key));
+      if (state?.blocker !== eventId) return Promise.resolve(false);
+      keys.set(id(topic, key), { blocker: null });
+      return Promise.resolve(true);
+    },
+    releasedKeys: () =>
+      Promise.resolve({
+        released: [...keys].filter(([, state]) => state.blocker === null).map(([k]) => ({ topic: k.split('/')[0] ?? '', key: k.split('/')[1] ?? '' })),
+        expired: [],
+      }),
+    lockForDrain: (topic: string, key: string) => Promise.resolve(keys.get(id(topic, key))),
+    takeNext: (topic: string, key: string) => {
+      const index = parked.findIndex((p) => p.topic === topic && p.key === key);
+      const [taken] = index < 0 ? [] : parked.splice(index, 1);
+      return Promise.resolve(taken);
+    },
+    unblock: (topic: string, key: string) => Promise.resolve(void keys.delete(id(topic, key))),
+  };
+  return {
+    parking: parking as unknown as ParkedKeys,
+    keys: () => keys,
+    parked: () => parked,
+    snapshot: () => {
+      const saved = { keys: new Map(keys), parked: [...parked] };
+      return () => {
+        keys = new Map(saved.keys);
+        parked = [...saved.parked];
+      };
+    },
   };
 }
 
@@ -52,10 +99,24 @@ function setup() {
   let databaseUp = true;
   let failCommit: (() => Error | undefined) | undefined;
   const transactions: string[] = [];
+  const parking = memoryParking();
+  let savepoint: (() => void) | undefined;
   const txHost = {
     tx: {
       query: (sql: string, params: unknown[]) => {
         if (sql === 'SELECT 1') return databaseUp ? Promise.resolve([{}]) : Promise.reject(new Error('ECONNREFUSED'));
+        if (sql.startsWith('SAVEPOINT')) {
+          const [inboxBefore, appliedBefore, restoreParking] = [new Set(inbox), applied.length, parking.snapshot()];
+          savepoint = () => {
+            inbox.clear();
+            for (const key of inboxBefore) inbox.add(key);
+            applied.length = appliedBefore;
+            restoreParking();
+          };
+          return Promise.resolve([]);
+        }
+        if (sql.startsWith('RELEASE SAVEPOINT')) return Promise.resolve([]);
+        if (sql.startsWith('ROLLBACK TO SAVEPOINT')) return Promise.resolve(void savepoint?.());
         const [consumer, ids] = params as [string, string[], string[]];
         const inserted: Array<{ event_id: string }> = [];
         for (const id of ids) {
@@ -72,6 +133,7 @@ function setup() {
     withTransaction: async <T>(work: () => Promise<T>): Promise<T> => {
       const inboxBefore = new Set(inbox);
       const appliedBefore = applied.length;
+      const restoreParking = parking.snapshot();
       try {
         const result = await work();
         const commitError = failCommit?.();
@@ -82,6 +144,7 @@ function setup() {
         inbox.clear();
         for (const key of inboxBefore) inbox.add(key);
         applied.length = appliedBefore;
+        restoreParking();
         transactions.push('rollback');
         throw error;
       }
@@ -102,9 +165,17 @@ function setup() {
       applied.push(context.id);
     },
   });
-  const processor = new MessageProcessor(txHost, registry, producer, connection, resolveMessagingOptions({ service: 'referral', brokers: ['b:9092'], consumer: { retryDelaysMs: [100, 200] } }));
+  const processor = new MessageProcessor(
+    txHost,
+    registry,
+    producer,
+    connection,
+    parking.parking,
+    resolveMessagingOptions({ service: 'referral', brokers: ['b:9092'], consumer: { retryDelaysMs: [100, 200] } }),
+  );
   return {
     processor,
+    parking,
     sent,
     calls,
     inbox,
@@ -142,7 +213,7 @@ describe('MessageProcessor', () => {
 
   it('skips catalog events it has no handler for', async () => {
     const { processor, sent } = setup();
-    expect(await processor.process(record({ type: 'fr.relais.directory.structure.snapshot.v1' }))).toBe('skipped');
+    expect(await processor.process(record({ type: 'fr.relais.directory.structure.snapshot.v1', topic: 'p.relais.directory.structure.v1' }))).toBe('skipped');
     expect(sent).toEqual([]);
   });
 
@@ -173,22 +244,118 @@ describe('MessageProcessor', () => {
     expect(sent).toEqual([]);
   });
 
-  it('dead-letters permanent errors, invalid payloads, unknown types and records that are not CloudEvents at once', async () => {
+  it('dead-letters permanent errors, invalid payloads and records that are not CloudEvents at once', async () => {
     const { processor, sent, fail, calls } = setup();
     fail(new PermanentEventError('network of another département'));
     expect(await processor.process(record())).toBe('dead-lettered');
     expect(await processor.process(record({ id: 'e-2', value: Buffer.from(JSON.stringify({ ...network, sla: null })) }))).toBe('dead-lettered');
     expect(await processor.process(record({ id: 'e-3', value: Buffer.from('{not json') }))).toBe('dead-lettered');
-    expect(await processor.process(record({ id: 'e-4', type: 'fr.relais.directory.network.renamed.v1' }))).toBe('dead-lettered');
     expect(await processor.process(record({ headers: {} }))).toBe('dead-lettered');
-    expect(sent.map((s) => header(s.message, 'relais_dead_letter_reason'))).toEqual(['permanent-error', 'invalid-payload', 'invalid-payload', 'unknown-type', 'not-a-cloudevent']);
+    expect(sent.map((s) => header(s.message, 'relais_dead_letter_reason'))).toEqual(['permanent-error', 'invalid-payload', 'invalid-payload', 'not-a-cloudevent']);
     expect(sent.every((s) => s.topic === 'p.relais.directory.network.v1.dlt')).toBe(true);
     expect(header(sent[1]?.message, 'relais_error')).toMatch(/\/sla/);
     expect(calls).toHaveLength(1);
   });
 
+  it('skips a type its catalog does not know (a newer publisher during a rolling deploy) with one warning per type', async () => {
+    const { processor, sent, calls } = setup();
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      expect(await processor.process(record({ id: 'e-1', type: 'fr.relais.directory.network.snapshot.v2' }))).toBe('skipped');
+      expect(await processor.process(record({ id: 'e-2', type: 'fr.relais.directory.network.snapshot.v2' }))).toBe('skipped');
+      expect(await processor.process(record({ id: 'e-3', type: 'fr.relais.directory.network.renamed.v1' }))).toBe('skipped');
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringContaining('skipping fr.relais.directory.network.snapshot.v2 on relais.directory.network.v1'),
+        expect.stringContaining('skipping fr.relais.directory.network.renamed.v1'),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(sent).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('dead-letters a forged event at once: a source that is not the publisher of its type, or a type off its topic', async () => {
+    const { processor, sent, calls } = setup();
+    expect(await processor.process(record({ id: 'e-1', source: '/relais/diagnostic' }))).toBe('dead-lettered');
+    expect(await processor.process(record({ id: 'e-2', topic: 'p.relais.directory.service.v1' }))).toBe('dead-lettered');
+    expect(sent.map((s) => [s.topic, header(s.message, 'relais_dead_letter_reason'), header(s.message, 'relais_attempt')])).toEqual([
+      ['p.relais.directory.network.v1.dlt', 'forged', '1'],
+      ['p.relais.directory.service.v1.dlt', 'forged', '1'],
+    ]);
+    expect(header(sent[0]?.message, 'relais_error')).toBe('Error: ce_source /relais/diagnostic is not the publisher of fr.relais.directory.network.snapshot.v1 (/relais/directory)');
+    expect(header(sent[1]?.message, 'relais_error')).toMatch(/published on relais\.directory\.network\.v1, not on relais\.directory\.service\.v1/);
+    expect(calls).toEqual([]);
+  });
+
+  describe('order per key under retries', () => {
+    const sameKey = (id: string, offset: string) => record({ id, offset });
+    const otherKey = (id: string, offset: string) => record({ id, offset, key: Buffer.from('another-network') });
+    /** The retry record the processor sent for `id`, as the consumer would read it back from the retry topic. */
+    const fromRetryTopic = (sent: Array<{ topic: string; message: Message }>, id: string): IncomingRecord => {
+      const retry = [...sent].reverse().find((s) => header(s.message, 'ce_id') === id);
+      if (!retry) throw new Error(`no retry for ${id}`);
+      return { topic: retry.topic, partition: 0, offset: '9', key: retry.message.key as Buffer, value: Buffer.from(String(retry.message.value)), headers: retry.message.headers };
+    };
+
+    it('parks the later records of a key behind one waiting in the retry topic, and applies them after it, in order', async () => {
+      const { processor, sent, applied, failFor, parking } = setup();
+      failFor({ 'e-1': new Error('connection reset') });
+      expect(await processor.processBatch([sameKey('e-1', '1'), otherKey('x-1', '2'), sameKey('e-2', '3')])).toEqual(['retried', 'handled', 'parked']);
+      expect(await processor.processBatch([sameKey('e-3', '4')])).toEqual(['parked']);
+      // Other keys flow; this one waits.
+      expect(applied).toEqual(['x-1']);
+      expect(parking.parked().map((p) => header({ headers: p.record.headers } as Message, 'ce_id'))).toEqual(['e-2', 'e-3']);
+
+      failFor({});
+      expect(await processor.processBatch([fromRetryTopic(sent, 'e-1')])).toEqual(['handled']);
+      expect(applied).toEqual(['x-1', 'e-1', 'e-2', 'e-3']);
+      // Nothing left behind the key: it flows again.
+      expect(parking.keys().size).toBe(0);
+      expect(await processor.processBatch([sameKey('e-4', '5')])).toEqual(['handled']);
+    });
+
+    it('makes a parked record that fails in its turn the new blocker, the rest staying behind it', async () => {
+      const { processor, sent, applied, failFor, parking } = setup();
+      failFor({ 'e-1': new Error('connection reset'), 'e-2': new Error('lock timeout') });
+      await processor.processBatch([sameKey('e-1', '1'), sameKey('e-2', '2'), sameKey('e-3', '3')]);
+      failFor({ 'e-2': new Error('lock timeout') });
+      expect(await processor.processBatch([fromRetryTopic(sent, 'e-1')])).toEqual(['handled']);
+      expect(applied).toEqual(['e-1']);
+      expect([...parking.keys().values()]).toEqual([{ blocker: 'e-2' }]);
+      expect((fromRetryTopic(sent, 'e-2').headers as Record<string, string>)['relais_attempt']).toBe('2');
+
+      failFor({});
+      expect(await processor.processBatch([fromRetryTopic(sent, 'e-2')])).toEqual(['handled']);
+      expect(applied).toEqual(['e-1', 'e-2', 'e-3']);
+    });
+
+    it('releases the key when its blocker is given up as a dead letter', async () => {
+      const { processor, sent, applied, failFor } = setup();
+      failFor({ 'e-1': new Error('connection reset') });
+      await processor.processBatch([sameKey('e-1', '1'), sameKey('e-2', '2')]);
+      const lastAttempt = { ...fromRetryTopic(sent, 'e-1') };
+      lastAttempt.headers = { ...(lastAttempt.headers as Record<string, string>), relais_attempt: '3' };
+      expect(await processor.processBatch([lastAttempt])).toEqual(['dead-lettered']);
+      expect(applied).toEqual(['e-2']);
+    });
+
+    it('applies parked records left by an interrupted drain when swept', async () => {
+      const { processor, sent, applied, failFor, parking } = setup();
+      failFor({ 'e-1': new Error('connection reset') });
+      await processor.processBatch([sameKey('e-1', '1'), sameKey('e-2', '2')]);
+      // The blocker settled, but the process died before draining.
+      await parking.parking.release('relais.directory.network.v1', network.networkId, 'e-1');
+      await processor.drainReleased();
+      expect(applied).toEqual(['e-2']);
+      expect(parking.keys().size).toBe(0);
+      expect(sent).toHaveLength(1);
+    });
+  });
+
   describe('a batch of records', () => {
-    const batch = (ids: string[]) => ids.map((id, i) => record({ id, offset: String(100 + i) }));
+    // One aggregate each: a failing record holds back the later records of its own key only (tested apart).
+    const batch = (ids: string[]) => ids.map((id, i) => record({ id, offset: String(100 + i), key: Buffer.from(`network-${id}`) }));
 
     it('applies a run of records in one transaction, each once, and settles them in order', async () => {
       const { processor, applied, transactions, inbox } = setup();

@@ -4,6 +4,13 @@ export interface MessagingOptions {
   brokers: string[];
   /** Prepended to every topic name so tests and départements can share one cluster. */
   topicPrefix?: string;
+  /**
+   * The service's own Kafka principal (SASL/SCRAM-SHA-512): the broker's ACLs let it write only its
+   * own topics. Absent for a cluster without authentication.
+   */
+  sasl?: KafkaCredentials;
+  /** TLS to the brokers (an external cluster); the local broker listens in plain text on 127.0.0.1. */
+  ssl?: boolean;
   consumer?: {
     /** Partitions handled at the same time (kafkajs `partitionsConsumedConcurrently`); order holds within each. */
     concurrency?: number;
@@ -11,6 +18,11 @@ export interface MessagingOptions {
     retryDelaysMs?: number[];
     /** Records of one partition applied in one transaction, at most (one commit for them all). */
     batchSize?: number;
+    /**
+     * How often keys whose blocking record has settled are looked for, so their parked records are
+     * applied even if the drain that follows the settlement was interrupted (a crash, a rebalance).
+     */
+    parkedSweepMs?: number;
   };
   relay?: {
     /** Outbox rows claimed and sent per transaction. */
@@ -20,6 +32,11 @@ export interface MessagingOptions {
   };
 }
 
+export interface KafkaCredentials {
+  username: string;
+  password: string;
+}
+
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /** The options with every default filled in, read once by the providers that need them. */
@@ -27,7 +44,19 @@ export interface ResolvedMessagingOptions {
   service: string;
   brokers: string[];
   topicPrefix: string;
-  consumer: { concurrency: number; retryDelaysMs: number[]; batchSize: number };
+  sasl: KafkaCredentials | undefined;
+  ssl: boolean;
+  consumer: {
+    concurrency: number;
+    retryDelaysMs: number[];
+    batchSize: number;
+    parkedSweepMs: number;
+    /**
+     * A key blocked longer than this (its retry record lost: the retry topic's retention passed while
+     * the consumer was away) is released, so one lost record never holds an aggregate back for ever.
+     */
+    maxBlockedMs: number;
+  };
   relay: {
     batchSize: number;
     pollIntervalMs: number;
@@ -44,27 +73,36 @@ export interface ResolvedMessagingOptions {
 export const RESOLVED_MESSAGING_OPTIONS = Symbol('RESOLVED_MESSAGING_OPTIONS');
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Records wait in retry topics this long at most (TopicProvisioner gives them this retention). */
+export const RETRY_RETENTION_MS = 7 * DAY_MS;
 
 export function resolveMessagingOptions(options: MessagingOptions): ResolvedMessagingOptions {
   if (!/^[a-z][a-z0-9-]*$/.test(options.service)) {
     throw new Error(`MessagingModule: service "${options.service}" must be a lowercase name (it becomes ce_source, the group id and topic suffixes)`);
   }
   if (options.brokers.length === 0) throw new Error('MessagingModule: brokers is empty');
+  if (options.sasl && (!options.sasl.username || !options.sasl.password)) {
+    throw new Error('MessagingModule: sasl needs both a username and a password (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD)');
+  }
   const concurrency = options.consumer?.concurrency ?? 3;
   const retryDelaysMs = options.consumer?.retryDelaysMs ?? [1_000, 5_000, 30_000];
   const consumerBatchSize = options.consumer?.batchSize ?? 100;
+  const parkedSweepMs = options.consumer?.parkedSweepMs ?? 10_000;
   const batchSize = options.relay?.batchSize ?? 200;
   const pollIntervalMs = options.relay?.pollIntervalMs ?? 1_000;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`MessagingModule: consumer.concurrency must be a positive integer (got ${concurrency})`);
   if (retryDelaysMs.some((delay) => !Number.isFinite(delay) || delay < 0)) throw new Error('MessagingModule: consumer.retryDelaysMs must hold non-negative numbers');
   if (!Number.isInteger(consumerBatchSize) || consumerBatchSize < 1) throw new Error(`MessagingModule: consumer.batchSize must be a positive integer (got ${consumerBatchSize})`);
+  if (!Number.isFinite(parkedSweepMs) || parkedSweepMs < 100) throw new Error(`MessagingModule: consumer.parkedSweepMs must be at least 100 ms (got ${parkedSweepMs})`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MessagingModule: relay.batchSize must be a positive integer (got ${batchSize})`);
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) throw new Error(`MessagingModule: relay.pollIntervalMs must be at least 10 ms (got ${pollIntervalMs})`);
   return {
     service: options.service,
     brokers: options.brokers,
     topicPrefix: options.topicPrefix ?? '',
-    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize },
+    sasl: options.sasl ? { username: options.sasl.username, password: options.sasl.password } : undefined,
+    ssl: options.ssl ?? false,
+    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize, parkedSweepMs, maxBlockedMs: RETRY_RETENTION_MS },
     relay: {
       batchSize,
       pollIntervalMs,
@@ -73,5 +111,25 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
       inboxRetentionMs: 35 * DAY_MS,
       housekeepingIntervalMs: 10 * 60_000,
     },
+  };
+}
+
+/** The Kafka settings of a service's configuration (libs/platform serviceConfigSchema), as messaging options. */
+export function kafkaSettings(config: {
+  KAFKA_BROKERS: readonly string[];
+  KAFKA_TOPIC_PREFIX: string;
+  KAFKA_SASL_USERNAME: string | undefined;
+  KAFKA_SASL_PASSWORD: string | undefined;
+  KAFKA_SSL: boolean;
+}): Pick<MessagingOptions, 'brokers' | 'topicPrefix' | 'sasl' | 'ssl'> {
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  if ((username === undefined) !== (password === undefined)) {
+    throw new Error('KAFKA_SASL_USERNAME et KAFKA_SASL_PASSWORD vont ensemble : donnez les deux, ou aucun pour un cluster sans authentification');
+  }
+  return {
+    brokers: [...config.KAFKA_BROKERS],
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    ...(username !== undefined && password !== undefined ? { sasl: { username, password } } : {}),
+    ssl: config.KAFKA_SSL,
   };
 }

@@ -12,6 +12,7 @@ import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSignal } from './outbox-signal';
+import { ParkedKeys } from './parked-keys';
 import { TopicProvisioner } from './topic-provisioner';
 
 function optionProviders(options: MessagingOptions): Provider[] {
@@ -43,6 +44,7 @@ export class MessagingModule {
         OutboxSignal,
         HandlerRegistry,
         DirectProducer,
+        ParkedKeys,
         MessageProcessor,
         EventConsumer,
         DeadLetters,

@@ -4,6 +4,7 @@ import { type EventPayload, type EventType, type Publisher } from '@relais/contr
 import { PersistenceModule, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { EventPublisher } from './event-publisher';
 import { MessagingTables1732350000000 } from './messaging-tables.migration';
+import type { KafkaCredentials } from './messaging-options';
 import { MessagingModule } from './messaging.module';
 
 @Injectable()
@@ -32,6 +33,8 @@ export interface StandInOptions {
   /** An empty database of its own, for its outbox. */
   databaseUrl: string;
   brokers: string[];
+  /** The Kafka principal it writes with (one allowed to write the named service's topics). */
+  sasl?: KafkaCredentials;
   topicPrefix: string;
 }
 
@@ -43,7 +46,12 @@ export async function startStandInPublisher(options: StandInOptions): Promise<St
   @Module({
     imports: [
       PersistenceModule.forRoot({ url: options.databaseUrl, entities: [], migrations: [MessagingTables1732350000000], poolSize: 4 }),
-      MessagingModule.forRoot({ service: options.service, brokers: options.brokers, topicPrefix: options.topicPrefix }),
+      MessagingModule.forRoot({
+        service: options.service,
+        brokers: options.brokers,
+        topicPrefix: options.topicPrefix,
+        ...(options.sasl ? { sasl: options.sasl } : {}),
+      }),
     ],
     providers: [OutboxWriter],
   })

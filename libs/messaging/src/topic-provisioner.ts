@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { topicCatalog, type TopicDefinition } from '@relais/contracts';
 import type { ITopicConfig } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
+import { RETRY_RETENTION_MS } from './messaging-options';
 
-const RETRY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** Few dead letters, read by people: one partition keeps listing simple. */
 const DEAD_LETTER_PARTITIONS = 1;
 

@@ -21,7 +21,8 @@ describe('a broker restart during a stream', () => {
     rmSync(dataDir, { recursive: true, force: true });
     options = { dataDir, port: await freePort(), controllerPort: await freePort(), heapMb: 320 };
     [broker, database] = await Promise.all([startKafka(options), createTestDatabase('messaging_restart')]);
-    app = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers: broker.brokers, logLevels: ['error'] });
+    // Its own broker: its super user, whose password the data dir keeps across the restart.
+    app = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers: broker.brokers, sasl: broker.admin, logLevels: ['error'] });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix }
 import { DeadLetters, runDeadLettersCommand, type DeadLetter } from '../src';
 import { serviceSnapshot } from './support/fixtures';
 import { produceRaw, readRecords } from './support/raw-records';
-import { groupCaughtUp, kafkaAdmin, projections, projector, publishSnapshots, SERVICE_SNAPSHOT, SERVICE_TOPIC, startTestApp } from './support/test-app';
+import { groupCaughtUp, kafkaAdmin, projections, projector, publishSnapshots, RecordingLogger, SERVICE_SNAPSHOT, SERVICE_TOPIC, startTestApp } from './support/test-app';
 
 describe('failures: retries with backoff, dead letters, redrive', () => {
   const brokers = testInfrastructure().kafkaBrokers;
@@ -14,10 +14,11 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
   const deadLetterTopic = `${topic}.dlt`;
   let database: { url: string; drop(): Promise<void> };
   let app: INestApplicationContext;
+  const logger = new RecordingLogger();
 
   beforeAll(async () => {
     database = await createTestDatabase('messaging_dlt');
-    app = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers, consumer: { concurrency: 2, retryDelaysMs: [300, 800] } });
+    app = await startTestApp({ databaseUrl: database.url, topicPrefix: prefix, brokers, consumer: { concurrency: 2, retryDelaysMs: [300, 800] }, logger });
   });
 
   afterAll(async () => {
@@ -94,11 +95,11 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
     expect((await deadLetters().list()).some((l) => l.eventId === poisonId)).toBe(false);
   });
 
-  it('dead-letters records that are not valid events at once, and skips catalog events it does not handle', async () => {
+  it('dead-letters invalid and forged records at once, and skips types it does not handle or know', async () => {
     const good = serviceSnapshot();
-    const headers = (type: string, id = randomUUID()) => ({
-      ce_id: id,
-      ce_source: '/relais/directory',
+    const headers = (type: string, source = '/relais/directory') => ({
+      ce_id: randomUUID(),
+      ce_source: source,
       ce_type: type,
       ce_specversion: '1.0',
       ce_time: new Date().toISOString(),
@@ -106,27 +107,38 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
       'content-type': 'application/json',
     });
     const invalid = headers(SERVICE_SNAPSHOT);
-    const unknown = headers('fr.relais.directory.service.teleported.v1');
+    // A newer directory's type, during a rolling deploy: skipped, one warning for them all.
+    const newer = [headers('fr.relais.directory.service.snapshot.v2'), headers('fr.relais.directory.service.snapshot.v2')];
+    // Produced straight to the topic by someone who is not the directory (the test principal may write anywhere).
+    const forged = headers(SERVICE_SNAPSHOT, '/relais/referral');
     const unhandled = headers('fr.relais.directory.structure.snapshot.v1');
     const tail = serviceSnapshot({ name: 'Après les messages invalides' });
     await produceRaw(brokers, topic, [
       { key: good.serviceId, value: JSON.stringify({ ...good, roles: [], email: 'jeanne@example.org' }), headers: invalid },
-      { key: good.serviceId, value: JSON.stringify(good), headers: unknown },
+      ...newer.map((newerHeaders) => ({ key: good.serviceId, value: JSON.stringify(good), headers: newerHeaders })),
+      { key: good.serviceId, value: JSON.stringify({ ...good, name: 'Usurpé' }), headers: forged },
       { key: good.serviceId, value: JSON.stringify(good), headers: { 'content-type': 'application/json' } },
-      { key: good.serviceId, value: '{"structureId":"x"}', headers: unhandled },
     ]);
+    // A type of the catalog that this topic does not carry: forged too, whoever the source says it is.
+    await produceRaw(brokers, topic, [{ key: good.serviceId, value: '{"structureId":"x"}', headers: unhandled }]);
     await publishSnapshots(app, [tail]);
     await eventually(async () => expect(await applied(tail.serviceId)).toBe(1));
 
     const letters = await eventually(async () => {
       const found = (await deadLetters().list()).filter((letter) => letter.key === good.serviceId);
-      expect(found).toHaveLength(3);
+      expect(found).toHaveLength(4);
       return found;
     });
     expect(findLetter(letters, invalid.ce_id)).toMatchObject({ reason: 'invalid-payload', error: expect.stringMatching(/\/roles must NOT have fewer than 1 items.*« email »|« email ».*\/roles/) });
-    expect(findLetter(letters, unknown.ce_id)).toMatchObject({ reason: 'unknown-type', error: expect.stringContaining('fr.relais.directory.service.teleported.v1') });
+    expect(findLetter(letters, forged.ce_id)).toMatchObject({
+      reason: 'forged',
+      attempts: 1,
+      error: `Error: ce_source /relais/referral is not the publisher of ${SERVICE_SNAPSHOT} (/relais/directory)`,
+    });
+    expect(findLetter(letters, unhandled.ce_id)).toMatchObject({ reason: 'forged', error: expect.stringContaining('is published on relais.directory.structure.v1, not on relais.directory.service.v1') });
     expect(letters.find((letter) => letter.eventId === undefined)).toMatchObject({ reason: 'not-a-cloudevent', error: expect.stringContaining('header ce_id is missing') });
-    expect(letters.some((letter) => letter.eventId === unhandled.ce_id)).toBe(false);
+    expect(letters.some((letter) => newer.some((skipped) => skipped.ce_id === letter.eventId))).toBe(false);
+    expect(logger.warnings(/fr\.relais\.directory\.service\.snapshot\.v2/)).toEqual([expect.stringContaining('skipping fr.relais.directory.service.snapshot.v2')]);
     expect(await applied(good.serviceId)).toBe(0);
     // Every offset moved on, the skipped record's included.
     const admin = await kafkaAdmin(brokers);

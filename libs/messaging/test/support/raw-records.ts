@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { testInfrastructure } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { KafkaCredentials } from '../../src';
 
 export interface RawRecord {
   topic: string;
@@ -10,8 +12,9 @@ export interface RawRecord {
   headers: Record<string, string>;
 }
 
-function client(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'messaging-int-spec-raw', brokers, logLevel: logLevel.NOTHING });
+/** A raw client, as the privileged test principal unless told whom to sign in as (null: nobody). */
+export function rawClient(brokers: string[], sasl: KafkaCredentials | null | undefined = testInfrastructure().kafkaSasl): Kafka {
+  return new Kafka({ clientId: 'messaging-int-spec-raw', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 }, ...(sasl ? { sasl: { mechanism: 'scram-sha-512', ...sasl } } : {}) });
 }
 
 function text(message: KafkaMessage): Pick<RawRecord, 'key' | 'value' | 'headers'> {
@@ -25,7 +28,7 @@ function text(message: KafkaMessage): Pick<RawRecord, 'key' | 'value' | 'headers
 
 /** Reads a topic from its start in a throw-away group until `enough` says so (or fails after a while). */
 export async function readRecords(brokers: string[], topic: string, enough: (records: RawRecord[]) => boolean, timeoutMs = 20_000): Promise<RawRecord[]> {
-  const consumer = client(brokers).consumer({ groupId: `raw-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const consumer = rawClient(brokers).consumer({ groupId: `raw-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
   const records: RawRecord[] = [];
   await consumer.connect();
   try {
@@ -52,8 +55,13 @@ export async function readRecords(brokers: string[], topic: string, enough: (rec
 }
 
 /** Produces records as a foreign or broken publisher would, bypassing the outbox. */
-export async function produceRaw(brokers: string[], topic: string, messages: Array<{ key: string; value: string; headers: IHeaders }>): Promise<void> {
-  const producer = client(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+export async function produceRaw(
+  brokers: string[],
+  topic: string,
+  messages: Array<{ key: string; value: string; headers: IHeaders }>,
+  sasl?: KafkaCredentials,
+): Promise<void> {
+  const producer = rawClient(brokers, sasl ?? testInfrastructure().kafkaSasl).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });

@@ -1,11 +1,12 @@
-import { Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { PersistenceModule } from '@relais/persistence';
+import { testInfrastructure } from '@relais/testing';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { EventPublisher, MessagingModule, MessagingTables1732350000000, type MessagingOptions } from '../../src';
+import { EventPublisher, MessagingModule, MessagingParkedKeys1765000000000, MessagingTables1732350000000, type KafkaCredentials, type MessagingOptions } from '../../src';
 import { ServiceProjection, ServiceProjector, TestProjection1732350000001, type ServiceSnapshot } from './service-projection';
 
 export const SERVICE_SNAPSHOT = 'fr.relais.directory.service.snapshot.v1';
@@ -15,11 +16,15 @@ export interface TestAppOptions {
   databaseUrl: string;
   topicPrefix: string;
   brokers: string[];
+  /** The privileged test principal of the run's broker unless told otherwise. */
+  sasl?: KafkaCredentials;
   consumer?: MessagingOptions['consumer'];
   relay?: MessagingOptions['relay'];
   /** Without the projector the app only publishes (a pure publisher replica). */
   withProjector?: boolean;
   logLevels?: LogLevel[];
+  /** Where the app's logs go instead (to assert on them); replaces `logLevels`. */
+  logger?: LoggerService;
 }
 
 @Module({})
@@ -31,7 +36,7 @@ class TestAppModule {
         PersistenceModule.forRoot({
           url: options.databaseUrl,
           entities: [ServiceProjection],
-          migrations: [MessagingTables1732350000000, TestProjection1732350000001],
+          migrations: [MessagingTables1732350000000, MessagingParkedKeys1765000000000, TestProjection1732350000001],
           poolSize: 6,
           applicationName: 'messaging-int-spec',
         }),
@@ -39,6 +44,7 @@ class TestAppModule {
         MessagingModule.forRoot({
           service: 'directory',
           brokers: options.brokers,
+          sasl: options.sasl ?? testInfrastructure().kafkaSasl,
           topicPrefix: options.topicPrefix,
           consumer: { concurrency: 3, retryDelaysMs: [200, 500], ...options.consumer },
           relay: { pollIntervalMs: 500, ...options.relay },
@@ -51,7 +57,24 @@ class TestAppModule {
 
 /** Boots the tiny service: migrations applied, topics created, consumer joined, relay started. */
 export async function startTestApp(options: TestAppOptions): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(TestAppModule.forRoot(options), { logger: options.logLevels ?? ['error', 'warn'] });
+  return NestFactory.createApplicationContext(TestAppModule.forRoot(options), { logger: options.logger ?? options.logLevels ?? ['error', 'warn'] });
+}
+
+/** A logger that keeps what it is told (and says errors and warnings aloud, as the default test logger does). */
+export class RecordingLogger implements LoggerService {
+  readonly lines: Array<{ level: 'log' | 'warn' | 'error'; message: string }> = [];
+  log(message: unknown): void {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  error(message: unknown): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  warnings(pattern: RegExp): string[] {
+    return this.lines.filter((line) => line.level === 'warn' && pattern.test(line.message)).map((line) => line.message);
+  }
 }
 
 export function projector(app: INestApplicationContext): ServiceProjector {
@@ -79,8 +102,8 @@ export async function count(app: INestApplicationContext, sql: string, params: u
 }
 
 /** A plain kafkajs admin, to look at the cluster as an operator would. */
-export async function kafkaAdmin(brokers: string[]): Promise<Admin> {
-  const admin = new Kafka({ clientId: 'messaging-int-spec', brokers, logLevel: logLevel.NOTHING }).admin();
+export async function kafkaAdmin(brokers: string[], sasl: KafkaCredentials | undefined = testInfrastructure().kafkaSasl): Promise<Admin> {
+  const admin = new Kafka({ clientId: 'messaging-int-spec', brokers, logLevel: logLevel.NOTHING, ...(sasl ? { sasl: { mechanism: 'scram-sha-512', ...sasl } } : {}) }).admin();
   await admin.connect();
   return admin;
 }
