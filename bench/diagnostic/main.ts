@@ -12,7 +12,19 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
-import { demoAccounts, freePort, localInstance, passwordLogin, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import {
+  demoAccounts,
+  freePort,
+  kafkaSasl,
+  kafkaSaslEnvironment,
+  localInstance,
+  passwordLogin,
+  repoRoot,
+  startInfrastructure,
+  stateSubdir,
+  waitUntil,
+  type Infrastructure,
+} from '@relais/infra';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
@@ -156,6 +168,8 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
+      // A topic prefix of the bench's own: the broker's super user, as in tests.
+      ...kafkaSaslEnvironment(infrastructure.kafkaAdmin),
       OIDC_ISSUER: infrastructure.oidcIssuer,
       DIAGNOSTIC_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
@@ -224,7 +238,7 @@ async function main(): Promise<void> {
   process.stdout.write('starting PostgreSQL, Kafka and the identity provider (durable settings: fsync on)…\n');
   const infrastructure = await startInfrastructure({ dataDir, ports: { postgres, kafka, kafkaController, identity }, fast: false });
   let child: ChildProcess | undefined;
-  const kafkaClient = new Kafka({ clientId: 'bench-diagnostic', brokers: infrastructure.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafkaClient = new Kafka({ clientId: 'bench-diagnostic', brokers: infrastructure.kafkaBrokers, ...kafkaSasl(infrastructure.kafkaAdmin), logLevel: logLevel.NOTHING });
   const producer = kafkaClient.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
   try {
     const databaseUrl = await infrastructure.database('bench_diagnostic');

@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, localInstance, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { freePort, kafkaSaslEnvironment, localInstance, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
 const SERVICES = 50_000;
@@ -44,6 +44,8 @@ function serviceEnv(infrastructure: Infrastructure, databaseUrl: string, port: n
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
+    // A topic prefix of the bench's own: the broker's super user, as in tests.
+    ...kafkaSaslEnvironment(infrastructure.kafkaAdmin),
     OIDC_ISSUER: infrastructure.oidcIssuer,
     LOG_LEVEL: 'warn',
     ...localInstance,

@@ -19,6 +19,8 @@ import {
   clientCredentialsToken,
   demoAccounts,
   freePort,
+  kafkaSasl,
+  kafkaSaslEnvironment,
   localInstance,
   passwordLogin,
   startInfrastructure,
@@ -70,6 +72,8 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
+      // A topic prefix of the bench's own: the broker's super user, as in tests.
+      ...kafkaSaslEnvironment(infrastructure.kafkaAdmin),
       OIDC_ISSUER: infrastructure.oidcIssuer,
       LOG_LEVEL: 'warn',
       ...localInstance,
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
   process.stdout.write('starting PostgreSQL, Kafka and the identity provider (durable settings: fsync on)…\n');
   const infrastructure = await startInfrastructure({ dataDir, ports: { postgres, kafka, kafkaController, identity }, fast: false });
   let child: ChildProcess | undefined;
-  const producer = new Kafka({ clientId: 'bench-handoff', brokers: infrastructure.kafkaBrokers, logLevel: logLevel.NOTHING }).producer({
+  const producer = new Kafka({ clientId: 'bench-handoff', brokers: infrastructure.kafkaBrokers, ...kafkaSasl(infrastructure.kafkaAdmin), logLevel: logLevel.NOTHING }).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   try {

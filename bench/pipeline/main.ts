@@ -118,7 +118,7 @@ async function pipeline(infrastructure: Infrastructure, databaseUrl: string): Pr
   @Module({
     imports: [
       PersistenceModule.forRoot({ url: databaseUrl, entities: [], migrations, poolSize: 16 }),
-      MessagingModule.forRoot({ service: 'notification', brokers: infrastructure.kafkaBrokers, topicPrefix: `bench-${Date.now()}.`, consumer: { concurrency: 6 } }),
+      MessagingModule.forRoot({ service: 'notification', brokers: infrastructure.kafkaBrokers, ...(infrastructure.kafkaAdmin ? { sasl: infrastructure.kafkaAdmin } : {}), topicPrefix: `bench-${Date.now()}.`, consumer: { concurrency: 6 } }),
     ],
     providers: [BenchFlow],
   })
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     process.stdout.write('measuring L_pg (8 clients, business + outbox row per transaction)…\n');
     const limitPg = await measurePostgresLimit(rawUrl);
     process.stdout.write('measuring L_kafka (1 KB JSON, batches of 500, 3 partitions)…\n');
-    const limitKafka = await measureKafkaLimit(infrastructure.kafkaBrokers);
+    const limitKafka = await measureKafkaLimit(infrastructure.kafkaBrokers, infrastructure.kafkaAdmin);
 
     const app = await pipeline(infrastructure, await infrastructure.database('bench_pipeline'));
     try {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { kafkaSasl, type KafkaCredentials } from '@relais/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -45,8 +46,8 @@ export async function measurePostgresLimit(databaseUrl: string, { clients = 8, d
 }
 
 /** L_kafka: produce→consume messages per second of 1 KB JSON, batched, over a 3-partition topic. */
-export async function measureKafkaLimit(brokers: string[], { messages = 60_000, batchSize = 500 } = {}): Promise<number> {
-  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+export async function measureKafkaLimit(brokers: string[], credentials: KafkaCredentials | undefined, { messages = 60_000, batchSize = 500 } = {}): Promise<number> {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, ...kafkaSasl(credentials), logLevel: logLevel.NOTHING });
   const topic = `bench.raw.${randomUUID()}`;
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -47,6 +47,7 @@ function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPo
     dataDir: stateFolder(config, 'data'),
     ports,
     issuer: `http://127.0.0.1:${ports.gateway}/auth`,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
     external: {
       ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
       ...(config.KAFKA_BROKERS ? { kafkaBrokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()) } : {}),

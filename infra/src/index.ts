@@ -1,7 +1,7 @@
 export { demoAccountsFile, type DemoAccountsFile } from './demo-accounts-file';
 export { startGateway, type Gateway } from './gateway';
 export { clientCredentialsToken, DEMO_NETWORKS, DEMO_STRUCTURES, demoAccounts, passwordLogin, type DemoAccounts } from './identity';
-export { startKafka, type KafkaBroker, type KafkaBrokerOptions } from './kafka';
+export { grantServiceAcls, kafkaSasl, kafkaSaslEnvironment, serviceAcls, servicePrincipal, startKafka, type AclGrant, type KafkaBroker, type KafkaBrokerOptions, type KafkaCredentials } from './kafka';
 export { provisionServiceDatabase, startInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure';
 export { freePort, portAnswers, waitUntil } from './net';
 export { databaseName, localInstance, startPlatform, type Platform } from './platform';

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { demoAccounts, startIdentityProvider, type DemoAccounts } from './identity';
-import { ensureKafkaJars, startKafka } from './kafka';
+import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
 import { assertPortFree } from './net';
 import { provisionDatabase, startPostgres } from './postgres';
+import { serviceNames, type ServiceName } from './service-processes';
 
 export interface InfrastructurePorts {
   postgres: number;
@@ -22,6 +23,8 @@ export interface InfrastructureOptions {
   external?: { databaseUrl?: string; kafkaBrokers?: string[]; oidcIssuer?: string };
   /** Test settings: no fsync, smaller heaps. */
   fast?: boolean;
+  /** KAFKA_TOPIC_PREFIX of the services: the local broker's ACLs are granted on it. */
+  topicPrefix?: string;
   accounts?: DemoAccounts;
   log?: (message: string) => void;
 }
@@ -30,6 +33,13 @@ export interface Infrastructure {
   /** A URL with rights to create databases and roles (the server's `postgres` database). Never given to a service. */
   adminDatabaseUrl: string;
   kafkaBrokers: string[];
+  /**
+   * The local broker's super user (topic provisioning, ACLs, tests on topic prefixes of their own);
+   * absent with an external cluster, whose credentials are its operators'.
+   */
+  kafkaAdmin?: KafkaCredentials;
+  /** The principal a service signs in to the local broker as (its ACLs: docs/decisions/0003); undefined with an external cluster. */
+  kafkaCredentials(service: ServiceName): KafkaCredentials | undefined;
   oidcIssuer: string;
   /** Present when the local identity provider runs (absent with an external issuer). */
   tokenEndpoint?: string;
@@ -65,7 +75,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
         return server.adminUrl;
       })(),
       (async () => {
-        if (options.external?.kafkaBrokers) return options.external.kafkaBrokers;
+        if (options.external?.kafkaBrokers) return { brokers: options.external.kafkaBrokers };
         await assertPortFree(options.ports.kafka, 'Kafka');
         await assertPortFree(options.ports.kafkaController, 'contrôleur Kafka');
         const started = Date.now();
@@ -75,10 +85,13 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
           port: options.ports.kafka,
           controllerPort: options.ports.kafkaController,
           heapMb: options.fast ? 384 : 512,
+          principals: serviceNames.map(servicePrincipal),
         });
         stops.push(() => broker.stop());
+        // Every start: creating ACLs that exist changes nothing, and new catalog topics get theirs.
+        await grantServiceAcls(broker.brokers, broker.admin, serviceNames, options.topicPrefix ?? '');
         log(`Kafka prêt sur ${broker.brokers.join(',')} (${Date.now() - started} ms)`);
-        return broker.brokers;
+        return { brokers: broker.brokers, admin: broker.admin, principals: broker.principals };
       })(),
       (async () => {
         if (options.external?.oidcIssuer) return { issuer: options.external.oidcIssuer, tokenEndpoint: undefined };
@@ -96,14 +109,16 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
     ] as const);
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
-    const [adminDatabaseUrl, kafkaBrokers, identity] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    const [adminDatabaseUrl, kafka, identity] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
       string,
-      string[],
+      { brokers: string[]; admin?: KafkaCredentials; principals?: Record<string, KafkaCredentials> },
       { issuer: string; tokenEndpoint: string | undefined },
     ];
     return {
       adminDatabaseUrl,
-      kafkaBrokers,
+      kafkaBrokers: kafka.brokers,
+      ...(kafka.admin ? { kafkaAdmin: kafka.admin } : {}),
+      kafkaCredentials: (service) => kafka.principals?.[servicePrincipal(service)],
       oidcIssuer: identity.issuer,
       ...(identity.tokenEndpoint ? { tokenEndpoint: identity.tokenEndpoint, identityPort: options.ports.identity } : {}),
       database: (name) => provisionServiceDatabase(adminDatabaseUrl, name, join(options.dataDir, 'secrets')),

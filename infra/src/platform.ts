@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { DEMO_DEPARTMENT } from './identity/demo-accounts';
+import { kafkaSaslEnvironment } from './kafka';
 import { localMasterKeyRing } from './local-key-rings';
 import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
 
@@ -32,7 +33,7 @@ export const databaseName = (service: ServiceName): string => `relais_${service}
 /** The instance the local platform, the tests and the benchmarks run: the demo département, in development mode. */
 export const localInstance = { RELAIS_DEPARTMENT: DEMO_DEPARTMENT, RELAIS_ENVIRONMENT: 'development' } as const;
 
-/** What one service process reads: its database, the broker, the issuer, and its own secrets. */
+/** What one service process reads: its database, the broker and its principal there, the issuer, and its own secrets. */
 export function serviceEnvironment(
   name: ServiceName,
   databaseUrl: string,
@@ -46,6 +47,8 @@ export function serviceEnvironment(
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: options.infrastructure.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
+    // Each service its own Kafka principal: the broker's ACLs let it write only its own topics.
+    ...kafkaSaslEnvironment(options.infrastructure.kafkaCredentials(name)),
     OIDC_ISSUER: options.infrastructure.oidcIssuer,
     LOG_LEVEL: options.logLevel ?? 'info',
     ...localInstance,

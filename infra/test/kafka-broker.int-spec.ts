@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { startKafka, type KafkaBroker, type KafkaBrokerOptions } from '../src/kafka';
+import { startKafka, type KafkaBroker, type KafkaBrokerOptions, type KafkaCredentials } from '../src/kafka';
 import { stateSubdir } from '../src/state-dir';
 
 const TOPIC = 'relais.test.kafka-broker';
@@ -16,7 +17,7 @@ describe('local Kafka broker', () => {
 
   beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    options = { dataDir, port: await freePort(), controllerPort: await freePort(), heapMb: 256 };
+    options = { dataDir, port: await freePort(), controllerPort: await freePort(), heapMb: 256, principals: ['relais-directory'] };
   });
 
   afterAll(async () => {
@@ -35,13 +36,40 @@ describe('local Kafka broker', () => {
 
     await stopAndExpectGone(broker);
 
+    const before = broker;
     broker = await startKafka(options);
+    // The passwords are the data dir's: the same after a restart.
+    expect(broker.admin).toEqual(before.admin);
+    expect(broker.principals).toEqual(before.principals);
     const restarted = client(broker);
     expect(await partitionCount(restarted)).toBe(3);
     const replay = await consume(restarted, 'reader-after-restart');
     expect(replay.map((m) => m.value).sort()).toEqual(expectedValues());
     expect(await committedOffsetTotal(restarted, 'first-reader')).toBe(MESSAGE_COUNT);
 
+    await stopAndExpectGone(broker);
+  });
+
+  it('lets in only principals that sign in with their SCRAM password, also those added after the format', async () => {
+    // A principal the data dir did not have when it was formatted (a new service): added at start.
+    broker = await startKafka({ ...options, principals: ['relais-directory', 'relais-reporting'] });
+    const reporting = broker.principals['relais-reporting'];
+    expect(reporting?.username).toBe('relais-reporting');
+    expect(await signsIn(broker, reporting)).toBe(true);
+    expect(await signsIn(broker, broker.principals['relais-directory'])).toBe(true);
+    expect(await signsIn(broker, { username: 'relais-directory', password: 'guessed' })).toBe(false);
+    expect(await signsIn(broker, undefined)).toBe(false);
+    await stopAndExpectGone(broker);
+
+    // A data dir that lost its credentials (or was formatted before SASL): new passwords, every user made again.
+    const lost = broker;
+    rmSync(join(dataDir, 'credentials.json'));
+    broker = await startKafka(options);
+    expect(broker.admin.password).not.toBe(lost.admin.password);
+    expect(await signsIn(broker, broker.admin)).toBe(true);
+    expect(await signsIn(broker, broker.principals['relais-directory'])).toBe(true);
+    expect(await signsIn(broker, lost.admin)).toBe(false);
+    expect(await partitionCount(client(broker))).toBe(3);
     await stopAndExpectGone(broker);
   });
 
@@ -61,8 +89,29 @@ interface Received {
   partition: number;
 }
 
-function client(broker: KafkaBroker): Kafka {
-  return new Kafka({ clientId: 'kafka-broker-int-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+/** A client signed in as `credentials` (the super user by default), or as nobody with null. */
+function client(broker: KafkaBroker, credentials: KafkaCredentials | null = broker.admin): Kafka {
+  return new Kafka({
+    clientId: 'kafka-broker-int-spec',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1 },
+    ...(credentials ? { sasl: { mechanism: 'scram-sha-512', ...credentials } } : {}),
+  });
+}
+
+async function signsIn(broker: KafkaBroker, credentials: KafkaCredentials | undefined): Promise<boolean> {
+  const admin = client(broker, credentials ?? null).admin();
+  try {
+    await admin.connect();
+    // Without SASL the connection opens, and the first request fails.
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 async function createTopic(kafka: Kafka): Promise<void> {

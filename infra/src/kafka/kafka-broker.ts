@@ -1,11 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot, stateSubdir } from '../state-dir';
+import { kafkaSasl } from './kafka-client';
 
 export interface KafkaBrokerOptions {
   dataDir: string;
@@ -15,14 +17,36 @@ export interface KafkaBrokerOptions {
   logFile?: string;
   /** How long to wait for the client port to open; the first start after formatting is the slowest. */
   readyTimeoutMs?: number;
+  /**
+   * SCRAM principals for clients besides the super user (one per service). Their passwords are made once
+   * and kept in the data dir with the others (credentials.json), since the broker keeps the users.
+   */
+  principals?: string[];
+}
+
+export interface KafkaCredentials {
+  username: string;
+  password: string;
 }
 
 export interface KafkaBroker {
   brokers: string[];
+  /** The super user (SASL/SCRAM-SHA-512): topic provisioning, ACLs, tests on topic prefixes of their own. */
+  admin: KafkaCredentials;
+  /** Each principal asked for, with its password (SASL/SCRAM-SHA-512). */
+  principals: Record<string, KafkaCredentials>;
   /** The JVM's pid, which is also its process group id. */
   pid: number;
   stop(): Promise<void>;
 }
+
+/** The broker's super user, for provisioning and tests. */
+export const KAFKA_ADMIN_USER = 'relais-admin';
+/** The broker's own principal on its controller listener (SASL/PLAIN: KRaft controllers cannot use SCRAM). */
+const CONTROLLER_USER = 'relais-controller';
+const SCRAM_MECHANISM = 'SCRAM-SHA-512';
+const SCRAM_ITERATIONS = 4096;
+const CREDENTIALS_FILE = 'credentials.json';
 
 const KAFKA_VERSION = '3.9.1';
 const HOST = '127.0.0.1';
@@ -95,9 +119,19 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
   await assertPortFree(controllerPort, 'Kafka controller', dataDir);
 
   const libDir = await ensureKafkaJars();
+  const credentials = loadCredentials(dataDir, options.principals ?? []);
   const propsFile = join(dataDir, 'server.properties');
-  writeFileSync(propsFile, serverProperties(options));
-  await formatStorageOnce(libDir, dataDir, propsFile);
+  // Users are made at format time (no extra start cost); a data dir formatted before (or that lost its
+  // credentials) lacks some, and gets them once started, through the admin API.
+  const formatted = await formatStorageOnce(libDir, dataDir, propsFile, credentials, options);
+  if (formatted) {
+    credentials.registered = allUsers(credentials);
+    saveCredentials(dataDir, credentials);
+  }
+  const missing = allUsers(credentials).filter((user) => !credentials.registered.includes(user));
+  // Without its SCRAM user, the super user signs in with PLAIN (its password in the broker's own config) until it has one.
+  const bootstrapAdmin = missing.includes(KAFKA_ADMIN_USER);
+  writeSecretFile(propsFile, serverProperties(options, credentials, bootstrapAdmin));
 
   const child = spawnBroker(libDir, propsFile, logFile, options.heapMb ?? DEFAULT_HEAP_MB);
   const exited = exitPromise(child);
@@ -106,26 +140,193 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
   writeFileSync(pidFile, `${child.pid}\n`);
   const stop = once(() => stopProcessGroup(child, exited).finally(() => rmSync(pidFile, { force: true })));
 
+  const brokers = [`${HOST}:${port}`];
   try {
     await waitUntilReady(port, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    if (missing.length > 0) {
+      await addScramUsers(libDir, dataDir, port, credentials, missing, bootstrapAdmin);
+      credentials.registered = allUsers(credentials);
+      saveCredentials(dataDir, credentials);
+    }
   } catch (error) {
     await stop();
     throw new Error(`${errorMessage(error)}\n--- last ${LOG_TAIL_LINES} lines of ${logFile} ---\n${await logTail(logFile)}`);
   }
-  return { brokers: [`${HOST}:${port}`], pid: pidOf(child), stop };
+  return {
+    brokers,
+    admin: { username: KAFKA_ADMIN_USER, password: credentials.admin },
+    principals: Object.fromEntries((options.principals ?? []).map((name) => [name, { username: name, password: credentials.principals[name] ?? '' }])),
+    pid: pidOf(child),
+    stop,
+  };
 }
 
-function serverProperties(options: KafkaBrokerOptions): string {
+interface StoredCredentials {
+  /** Password of the broker's controller listener (PLAIN, checked against the broker's own config). */
+  controller: string;
+  admin: string;
+  principals: Record<string, string>;
+  /** Users the broker knows (made at format time or added since): the others are added at start. */
+  registered: string[];
+}
+
+/** The passwords of this data dir, made once per user (base64url: nothing to escape in JAAS or SCRAM syntax). */
+function loadCredentials(dataDir: string, principals: string[]): StoredCredentials {
+  const file = join(dataDir, CREDENTIALS_FILE);
+  const stored: Partial<StoredCredentials> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredCredentials>) : {};
+  const credentials: StoredCredentials = {
+    controller: stored.controller ?? newPassword(),
+    admin: stored.admin ?? newPassword(),
+    principals: { ...stored.principals },
+    registered: stored.registered ?? [],
+  };
+  for (const name of principals) {
+    if (name === KAFKA_ADMIN_USER || name === CONTROLLER_USER || !/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`invalid Kafka principal name: ${name}`);
+    credentials.principals[name] ??= newPassword();
+  }
+  saveCredentials(dataDir, credentials);
+  return credentials;
+}
+
+function saveCredentials(dataDir: string, credentials: StoredCredentials): void {
+  writeSecretFile(join(dataDir, CREDENTIALS_FILE), `${JSON.stringify(credentials, null, 2)}\n`);
+}
+
+/** Readable by this user only: it holds passwords. */
+function writeSecretFile(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+function newPassword(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function allUsers(credentials: StoredCredentials): string[] {
+  return [KAFKA_ADMIN_USER, ...Object.keys(credentials.principals)];
+}
+
+function passwordOf(credentials: StoredCredentials, user: string): string {
+  const password = user === KAFKA_ADMIN_USER ? credentials.admin : credentials.principals[user];
+  if (password === undefined) throw new Error(`no password for Kafka principal ${user}`);
+  return password;
+}
+
+function scramArgument(user: string, password: string): string {
+  return `${SCRAM_MECHANISM}=[name=${user},password=${password}]`;
+}
+
+/**
+ * Adds SCRAM users to a running broker with Kafka's own tool (kafkajs has no API for them), signed in as
+ * the super user, then waits until each can sign in (the credential reaches the broker's metadata
+ * cache a moment after the controller accepted it). About a second per user, once.
+ */
+async function addScramUsers(libDir: string, dataDir: string, port: number, credentials: StoredCredentials, users: string[], bootstrapAdmin: boolean): Promise<void> {
+  const clientConfig = join(dataDir, 'admin-client.properties');
+  const mechanism = bootstrapAdmin ? 'PLAIN' : SCRAM_MECHANISM;
+  const loginModule = bootstrapAdmin ? 'org.apache.kafka.common.security.plain.PlainLoginModule' : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+  writeSecretFile(
+    clientConfig,
+    [
+      'security.protocol=SASL_PLAINTEXT',
+      `sasl.mechanism=${mechanism}`,
+      `sasl.jaas.config=${jaas(loginModule, KAFKA_ADMIN_USER, credentials.admin)}`,
+    ].join('\n') + '\n',
+  );
+  try {
+    for (const user of users) {
+      await runCommand(
+        'java',
+        [
+          '-XX:TieredStopAtLevel=1',
+          '-XX:+UseSerialGC',
+          `-Dlog4j.configuration=file:${log4jFile}`,
+          '-cp',
+          classpath(libDir),
+          'kafka.admin.ConfigCommand',
+          '--bootstrap-server',
+          `${HOST}:${port}`,
+          '--command-config',
+          clientConfig,
+          '--alter',
+          '--entity-type',
+          'users',
+          '--entity-name',
+          user,
+          '--add-config',
+          `${SCRAM_MECHANISM}=[iterations=${SCRAM_ITERATIONS},password=${passwordOf(credentials, user)}]`,
+        ],
+        60_000,
+      );
+    }
+  } finally {
+    rmSync(clientConfig, { force: true });
+  }
+  for (const user of users) await waitUntilSignsIn(port, user, passwordOf(credentials, user));
+}
+
+async function waitUntilSignsIn(port: number, username: string, password: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const admin = new Kafka({
+      clientId: 'relais-kafka-users',
+      brokers: [`${HOST}:${port}`],
+      logLevel: logLevel.NOTHING,
+      ...kafkaSasl({ username, password }),
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Kafka principal ${username} cannot sign in: ${errorMessage(error)}`);
+      await sleep(200);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+function jaas(loginModule: string, username: string, password: string, extra = ''): string {
+  return `${loginModule} required username="${username}" password="${password}"${extra};`;
+}
+
+/**
+ * Clients authenticate with SASL/SCRAM-SHA-512 on the CLIENT listener (127.0.0.1, no TLS: loopback
+ * only), one principal per service, and the StandardAuthorizer lets each do only what its ACLs say
+ * (infra/src/kafka/kafka-acls.ts); nothing is allowed without an ACL. The broker signs in to its own
+ * controller listener with SASL/PLAIN (a KRaft controller cannot check SCRAM: the users live in the
+ * metadata it serves), as a super user like the admin.
+ */
+function serverProperties(options: KafkaBrokerOptions, credentials: StoredCredentials, bootstrapAdmin: boolean): string {
   const { dataDir, port, controllerPort } = options;
+  const plain = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule';
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${HOST}:${controllerPort}`,
-    listeners: `PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${port}`,
+    listeners: `CLIENT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
+    'advertised.listeners': `CLIENT://${HOST}:${port}`,
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name': 'CLIENT',
+    'sasl.enabled.mechanisms': SCRAM_MECHANISM,
+    'sasl.mechanism.inter.broker.protocol': bootstrapAdmin ? 'PLAIN' : SCRAM_MECHANISM,
+    'listener.name.client.scram-sha-512.sasl.jaas.config': jaas(scram, KAFKA_ADMIN_USER, credentials.admin),
+    // Only until the admin has a SCRAM user (a data dir formatted without one): PLAIN, for the admin alone.
+    ...(bootstrapAdmin
+      ? {
+          'listener.name.client.sasl.enabled.mechanisms': `${SCRAM_MECHANISM},PLAIN`,
+          'listener.name.client.plain.sasl.jaas.config': jaas(plain, KAFKA_ADMIN_USER, credentials.admin, ` user_${KAFKA_ADMIN_USER}="${credentials.admin}"`),
+        }
+      : {}),
+    'sasl.mechanism.controller.protocol': 'PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config': jaas(plain, CONTROLLER_USER, credentials.controller, ` user_${CONTROLLER_USER}="${credentials.controller}"`),
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': `User:${KAFKA_ADMIN_USER};User:${CONTROLLER_USER}`,
+    'allow.everyone.if.no.acl.found': false,
     'log.dirs': join(dataDir, 'logs'),
     // A single node can only ever hold one replica.
     'default.replication.factor': 1,
@@ -166,13 +367,23 @@ function escapePropertyValue(value: string): string {
  * Formats only a fresh data dir: formatting again would wipe nothing but would fail, and a new
  * cluster id would make the existing logs unusable. The id is kept next to the data for that reason.
  */
-async function formatStorageOnce(libDir: string, dataDir: string, propsFile: string): Promise<void> {
-  if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return;
+async function formatStorageOnce(
+  libDir: string,
+  dataDir: string,
+  propsFile: string,
+  credentials: StoredCredentials,
+  options: KafkaBrokerOptions,
+): Promise<boolean> {
+  if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return false;
+  // The users go in with the format (the same JVM run): a fresh broker costs no extra second for them.
+  writeSecretFile(propsFile, serverProperties(options, credentials, false));
+  const users = allUsers(credentials).flatMap((user) => ['--add-scram', scramArgument(user, passwordOf(credentials, user))]);
   await runCommand(
     'java',
-    [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', classpath(libDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId(dataDir), '-c', propsFile],
+    [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', classpath(libDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId(dataDir), '-c', propsFile, ...users],
     60_000,
   );
+  return true;
 }
 
 function clusterId(dataDir: string): string {

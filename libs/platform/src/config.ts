@@ -155,6 +155,14 @@ export const serviceConfigSchema = {
   DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
   KAFKA_BROKERS: env.list(),
   KAFKA_TOPIC_PREFIX: env.string({ default: '' }),
+  /**
+   * The service's own Kafka principal (SASL/SCRAM-SHA-512), whose ACLs let it write only its own topics;
+   * both or neither: without them the client connects without SASL (a cluster without authentication).
+   */
+  KAFKA_SASL_USERNAME: env.optionalString(),
+  KAFKA_SASL_PASSWORD: env.optionalString(),
+  /** TLS to the brokers (an external cluster). */
+  KAFKA_SSL: env.bool({ default: false }),
   OIDC_ISSUER: env.url({ protocols: ['http', 'https'] }),
   OIDC_AUDIENCE: env.string({ default: 'relais-api' }),
   /** The département this instance serves (INSEE code: 56, 2A, 971…): tokens of another one are refused. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { createServiceApp, type ServiceDescription } from '@relais/platform';
-import { databaseUrl, dropProvisionedDatabase, localInstance, provisionDatabase } from '@relais/infra';
+import { databaseUrl, dropProvisionedDatabase, localInstance, provisionDatabase, type KafkaCredentials } from '@relais/infra';
 import { testInfrastructure } from './test-infrastructure';
 
 /**
@@ -36,6 +36,8 @@ export async function serviceTestEnvironment(label: string): Promise<{ env: Reco
       DATABASE_URL: database.url,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(label),
+      // The privileged test principal: the ACLs `npm start` relies on are for the empty prefix (see kafka-acls.int-spec).
+      ...(infrastructure.kafkaSasl ? { KAFKA_SASL_USERNAME: infrastructure.kafkaSasl.username, KAFKA_SASL_PASSWORD: infrastructure.kafkaSasl.password } : {}),
       OIDC_ISSUER: infrastructure.oidcIssuer,
       LOG_LEVEL: 'error',
       ...localInstance,
@@ -77,8 +79,11 @@ export async function startTestService<C>(
   };
 }
 
-/** Where a stand-in publisher (see @relais/messaging) needs to write: its own database, this run's broker. */
-export async function standInTarget(label: string): Promise<{ databaseUrl: string; brokers: string[]; drop(): Promise<void> }> {
+/** Where a stand-in publisher (see @relais/messaging) needs to write: its own database, this run's broker and test principal. */
+export async function standInTarget(
+  label: string,
+): Promise<{ databaseUrl: string; brokers: string[]; sasl?: KafkaCredentials; drop(): Promise<void> }> {
   const database = await createTestDatabase(`standin_${label}`);
-  return { databaseUrl: database.url, brokers: testInfrastructure().kafkaBrokers, drop: database.drop };
+  const { kafkaBrokers, kafkaSasl } = testInfrastructure();
+  return { databaseUrl: database.url, brokers: kafkaBrokers, ...(kafkaSasl ? { sasl: kafkaSasl } : {}), drop: database.drop };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clientToken, eventually, startTestService, testInfrastructure, userToken, type TestService } from '@relais/testing';
+import { clientToken, eventually, startTestService, testKafkaClient, userToken, type TestService } from '@relais/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
@@ -73,7 +73,7 @@ export interface ReceivedEvent {
 
 /** Reads the service's topics from the beginning, as another service would (kafkajs, tests only). */
 export async function consumeTopics(prefix: string, topics: string[]): Promise<{ events: ReceivedEvent[]; stop(): Promise<void> }> {
-  const kafka = new Kafka({ clientId: `directory-test-${randomUUID()}`, brokers: testInfrastructure().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: `directory-test-${randomUUID()}`, ...testKafkaClient(), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   // The relay creates topics on first publication; create them first so the consumer can subscribe.

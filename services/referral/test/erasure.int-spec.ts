@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eventually, serviceTestEnvironment } from '@relais/testing';
+import { eventually, serviceTestEnvironment, testKafkaClient } from '@relais/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { buildService, startServiceProcess, type ServiceProcess } from './support/service-process';
@@ -218,7 +218,7 @@ async function scanDatabase(db: Client, needles: string[]): Promise<string[]> {
 }
 
 async function readAllTopics(brokers: string[], prefix: string): Promise<Array<{ topic: string; key: string | null; headers: Record<string, string>; text: string }>> {
-  const kafka = new Kafka({ clientId: 'erasure-scan', brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'erasure-scan', ...testKafkaClient(), brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));

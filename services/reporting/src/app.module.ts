@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@relais/auth';
-import { KafkaReadiness, MessagingModule } from '@relais/messaging';
+import { kafkaSettings, KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
 import { PlatformModule, type ServiceDescription } from '@relais/platform';
 import { ActivityModule } from './activity/activity.module';
@@ -25,7 +25,7 @@ export class AppModule {
           readiness: [PostgresReadiness, KafkaReadiness],
         }),
         PersistenceModule.forRoot(database(config.DATABASE_URL)),
-        MessagingModule.forRoot({ service: service.name, brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
+        MessagingModule.forRoot({ service: service.name, ...kafkaSettings(config) }),
         AuthModule.fromConfig(config),
         ActivityModule,
       ],

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '@relais/contracts';
 import { eventDefinition } from '@relais/contracts';
-import { clientToken, eventually, startTestService, testInfrastructure, userToken, type TestService } from '@relais/testing';
+import { clientToken, eventually, startTestService, testInfrastructure, testKafkaClient, userToken, type TestService } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { AppModule, service } from '../../src/app.module';
@@ -188,7 +188,7 @@ export function directoryPublisher(producer: Producer, topicPrefix: string): Pub
 }
 
 export async function kafkaProducer(brokers: string[]): Promise<Producer> {
-  const producer = new Kafka({ clientId: 'referral-int-spec', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = new Kafka({ clientId: 'referral-int-spec', ...testKafkaClient(), brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return producer;
 }
@@ -287,7 +287,7 @@ export async function readTopics(
   enough: (records: Array<{ topic: string; key: string | null; value: string; headers: Record<string, string> }>) => boolean,
   timeoutMs = 20_000,
 ): Promise<Array<{ topic: string; key: string | null; value: string; headers: Record<string, string> }>> {
-  const kafka = new Kafka({ clientId: 'referral-int-spec-reader', brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'referral-int-spec-reader', ...testKafkaClient(), brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
   const records: Array<{ topic: string; key: string | null; value: string; headers: Record<string, string> }> = [];
   await consumer.connect();
