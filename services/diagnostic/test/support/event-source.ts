@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assertValidPayload, eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
-import { testInfrastructure } from '@relais/testing';
+import { testKafkaClient } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 
 /**
@@ -17,7 +17,7 @@ export interface EventSource {
 }
 
 export async function startEventSource(topicPrefix: string): Promise<EventSource> {
-  const kafka = new Kafka({ clientId: `diagnostic-int-${randomUUID().slice(0, 8)}`, brokers: testInfrastructure().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: `diagnostic-int-${randomUUID().slice(0, 8)}`, ...testKafkaClient(), logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
   await producer.connect();
   const consumers: Consumer[] = [];
