@@ -4,7 +4,7 @@ describe('messaging options', () => {
   it('fills in the defaults', () => {
     expect(resolveMessagingOptions({ service: 'referral', brokers: ['127.0.0.1:9092'] })).toMatchObject({
       topicPrefix: '',
-      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000], batchSize: 100 },
+      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000], batchSize: 100, parkedSweepMs: 10_000, maxBlockedMs: 7 * 24 * 3600 * 1000 },
       relay: { batchSize: 200, pollIntervalMs: 1_000 },
     });
   });
@@ -18,6 +18,8 @@ describe('messaging options', () => {
     expect(() => resolveMessagingOptions({ ...base, consumer: { batchSize: 0 } })).toThrow(/consumer.batchSize/);
     expect(() => resolveMessagingOptions({ ...base, relay: { batchSize: 0 } })).toThrow(/relay.batchSize/);
     expect(() => resolveMessagingOptions({ ...base, relay: { pollIntervalMs: 1 } })).toThrow(/pollIntervalMs/);
+    expect(() => resolveMessagingOptions({ ...base, consumer: { parkedSweepMs: 0 } })).toThrow(/parkedSweepMs/);
+    expect(() => resolveMessagingOptions({ ...base, consumer: { maxBlockedMs: 0 } })).toThrow(/maxBlockedMs/);
   });
 
   it('takes the Kafka settings of a service configuration: its principal when given, none for a cluster without SASL', () => {

@@ -23,6 +23,11 @@ export interface MessagingOptions {
      * applied even if the drain that follows the settlement was interrupted (a crash, a rebalance).
      */
     parkedSweepMs?: number;
+    /**
+     * A key blocked longer than this is released by the sweep (its retry record is taken to be lost);
+     * default: the retry topics' retention, 7 days.
+     */
+    maxBlockedMs?: number;
   };
   relay?: {
     /** Outbox rows claimed and sent per transaction. */
@@ -88,11 +93,13 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
   const retryDelaysMs = options.consumer?.retryDelaysMs ?? [1_000, 5_000, 30_000];
   const consumerBatchSize = options.consumer?.batchSize ?? 100;
   const parkedSweepMs = options.consumer?.parkedSweepMs ?? 10_000;
+  const maxBlockedMs = options.consumer?.maxBlockedMs ?? RETRY_RETENTION_MS;
   const batchSize = options.relay?.batchSize ?? 200;
   const pollIntervalMs = options.relay?.pollIntervalMs ?? 1_000;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`MessagingModule: consumer.concurrency must be a positive integer (got ${concurrency})`);
   if (retryDelaysMs.some((delay) => !Number.isFinite(delay) || delay < 0)) throw new Error('MessagingModule: consumer.retryDelaysMs must hold non-negative numbers');
   if (!Number.isInteger(consumerBatchSize) || consumerBatchSize < 1) throw new Error(`MessagingModule: consumer.batchSize must be a positive integer (got ${consumerBatchSize})`);
+  if (!Number.isFinite(maxBlockedMs) || maxBlockedMs < 100) throw new Error(`MessagingModule: consumer.maxBlockedMs must be at least 100 ms (got ${maxBlockedMs})`);
   if (!Number.isFinite(parkedSweepMs) || parkedSweepMs < 100) throw new Error(`MessagingModule: consumer.parkedSweepMs must be at least 100 ms (got ${parkedSweepMs})`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MessagingModule: relay.batchSize must be a positive integer (got ${batchSize})`);
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) throw new Error(`MessagingModule: relay.pollIntervalMs must be at least 10 ms (got ${pollIntervalMs})`);
@@ -102,7 +109,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     topicPrefix: options.topicPrefix ?? '',
     sasl: options.sasl ? { username: options.sasl.username, password: options.sasl.password } : undefined,
     ssl: options.ssl ?? false,
-    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize, parkedSweepMs, maxBlockedMs: RETRY_RETENTION_MS },
+    consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize, parkedSweepMs, maxBlockedMs },
     relay: {
       batchSize,
       pollIntervalMs,

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, eventually, standInTarget, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import { startStandInPublisher, type StandInPublisher } from '../src';
 import { consentOf, ConsentProjector, consentRevoked, referralRequested, startConsentApp } from './support/consent-projection';
-import { count } from './support/test-app';
+import { count, RecordingLogger } from './support/test-app';
 
 /**
  * A consent grant whose handler fails once, then its revocation for the same referral: while the grant
@@ -61,5 +61,40 @@ describe('order per key under retries', () => {
     const again = referralRequested(grant.referralId);
     await referral.publish('fr.relais.referral.referral.requested.v1', again);
     await eventually(async () => expect((await consentOf(consumer, grant.referralId))?.history).toEqual(['granted', 'revoked', 'granted']));
+  });
+
+  it('releases a key whose blocker waits longer than a retry can (its record lost), naming it', async () => {
+    const logger = new RecordingLogger();
+    // Databases of its own: a second relay on the first publisher's outbox would only stand by.
+    const [lostDatabase, lostTarget] = await Promise.all([createTestDatabase('messaging_order_lost'), standInTarget('order_lost')]);
+    const lostPrefix = uniqueTopicPrefix('order-lost');
+    const { kafkaBrokers, kafkaSasl } = testInfrastructure();
+    // The retry is due in ten minutes: as good as lost for this test, whose keys may wait 1 s at most.
+    const app = await startConsentApp({
+      databaseUrl: lostDatabase.url,
+      brokers: kafkaBrokers,
+      sasl: kafkaSasl,
+      topicPrefix: lostPrefix,
+      retryDelaysMs: [600_000],
+      consumer: { parkedSweepMs: 300, maxBlockedMs: 1_000 },
+      logger,
+    });
+    const publisher = await startStandInPublisher({ service: 'referral', ...lostTarget, topicPrefix: lostPrefix });
+    try {
+      const grant = referralRequested(randomUUID());
+      app.get(ConsentProjector).failOnce.add(grant.referralId);
+      await publisher.publish('fr.relais.referral.referral.requested.v1', grant);
+      await publisher.publish('fr.relais.referral.referral.consent-revoked.v1', consentRevoked(grant));
+      await eventually(async () => expect(await count(app, 'SELECT count(*) AS n FROM messaging_parked_record')).toBe(1));
+      await eventually(async () => expect(await consentOf(app, grant.referralId)).toMatchObject({ state: 'revoked', history: ['revoked'] }), { timeoutMs: 10_000 });
+      expect(await count(app, 'SELECT count(*) AS n FROM messaging_parked_key')).toBe(0);
+      expect(logger.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
+        expect.stringContaining(`key ${grant.referralId} of relais.referral.referral.v1 was blocked by`),
+      ]);
+    } finally {
+      await publisher.stop();
+      await app.close();
+      await Promise.all([lostDatabase.drop(), lostTarget.drop()]);
+    }
   });
 });

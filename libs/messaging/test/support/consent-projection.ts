@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -74,6 +74,8 @@ export interface ConsentAppOptions {
   sasl: KafkaCredentials | undefined;
   topicPrefix: string;
   retryDelaysMs: number[];
+  consumer?: { parkedSweepMs?: number; maxBlockedMs?: number };
+  logger?: LoggerService;
 }
 
 @Module({})
@@ -95,7 +97,7 @@ class ConsentAppModule {
           brokers: options.brokers,
           ...(options.sasl ? { sasl: options.sasl } : {}),
           topicPrefix: options.topicPrefix,
-          consumer: { concurrency: 3, retryDelaysMs: options.retryDelaysMs },
+          consumer: { concurrency: 3, retryDelaysMs: options.retryDelaysMs, ...options.consumer },
         }),
       ],
       providers: [ConsentProjector],
@@ -104,7 +106,7 @@ class ConsentAppModule {
 }
 
 export function startConsentApp(options: ConsentAppOptions): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(ConsentAppModule.forRoot(options), { logger: ['error'] });
+  return NestFactory.createApplicationContext(ConsentAppModule.forRoot(options), { logger: options.logger ?? ['error'] });
 }
 
 export async function consentOf(app: INestApplicationContext, referralId: string): Promise<Consent | null> {
