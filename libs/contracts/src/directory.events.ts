@@ -117,7 +117,7 @@ export const directoryEvents = {
     schema: StructureSnapshot,
     key: (payload) => payload.structureId,
     publisher: 'directory',
-    consumers: ['diagnostic', 'referral', 'notification', 'reporting'],
+    consumers: ['diagnostic', 'referral', 'reporting'],
     summary: 'Une structure a été créée, modifiée, vérifiée ou retirée de l’annuaire : voici son état complet.',
   }),
   serviceSnapshot: defineEvent({
@@ -126,7 +126,7 @@ export const directoryEvents = {
     schema: ServiceSnapshot,
     key: (payload) => payload.serviceId,
     publisher: 'directory',
-    consumers: ['diagnostic', 'referral', 'notification', 'reporting'],
+    consumers: ['diagnostic', 'referral', 'reporting'],
     summary: 'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet.',
   }),
   networkSnapshot: defineEvent({
@@ -144,7 +144,7 @@ export const directoryEvents = {
     schema: VerificationDue,
     key: (payload) => payload.structureId,
     publisher: 'directory',
-    consumers: ['notification', 'reporting'],
+    consumers: ['reporting'],
     summary: 'Des informations d’une structure (fiche, services, lieux) n’ont pas été confirmées depuis trop longtemps : ses référents sont invités à les vérifier.',
   }),
 };

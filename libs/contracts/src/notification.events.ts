@@ -25,7 +25,7 @@ export const notificationEvents = {
     schema: DeliveryOutcome,
     key: (payload) => payload.deliveryId,
     publisher: 'notification',
-    consumers: ['referral', 'reporting'],
+    consumers: ['reporting'],
     summary: 'Un message a été envoyé, remis, ou n’a pas pu l’être.',
   }),
 };

@@ -167,7 +167,8 @@ export const referralEvents = {
     schema: ReferralPersonErased,
     key: (payload) => payload.referralId,
     publisher: 'referral',
-    consumers: consumersAndDiagnostic,
+    // The other services erase on `person.erased.v1`, once per person; this one keeps per-referral counts right.
+    consumers: ['reporting'],
     summary: 'Les données personnelles de la personne ont été effacées ; les compteurs restent justes.',
   }),
   personLinked: defineEvent({
