@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
 import { demoAccounts } from './identity';
 import { demoAccountsFile } from './demo-accounts-file';
+import { awaitDirectoryCopies } from './directory-copies';
 import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
@@ -111,6 +112,15 @@ async function start(config: LocalConfig): Promise<void> {
     await stopEverything(() => running.stop());
     throw error;
   }
+
+  // "Prêt" means usable: the diagnostic and the referral service have read the whole directory.
+  const behind = await awaitDirectoryCopies({
+    directoryDatabaseUrl: await infrastructure.database(databaseName('directory')),
+    kafkaBrokers: infrastructure.kafkaBrokers,
+    kafkaAdmin: infrastructure.kafkaAdmin,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+  });
+  if (behind.length > 0) say(`les copies de l’annuaire rattrapent encore leur retard (${behind.join(' ; ')}) : les recommandations seront complètes dans un instant`);
 
   const accountsPath = join(stateFolder(config), 'demo-accounts.json');
   if (infrastructure.tokenEndpoint) {
