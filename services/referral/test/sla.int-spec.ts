@@ -135,8 +135,8 @@ describe('SLA timers with a controllable clock', () => {
 
   it('never reminds about a step being done at that very moment: a referral a move holds is swept next round', async () => {
     const id = await kit.create(sender, receivingService);
-    const reminders = async () =>
-      (await kit.db.query(`SELECT 1 FROM messaging_outbox WHERE type = 'fr.relais.referral.referral.reminder-due.v1' AND payload->>'referralId' = $1`, [id])).rows;
+    const reminders = async (): Promise<unknown[]> =>
+      (await kit.db.query<Record<string, unknown>>(`SELECT 1 FROM messaging_outbox WHERE type = 'fr.relais.referral.referral.reminder-due.v1' AND payload->>'referralId' = $1`, [id])).rows;
     kit.clock.set('2026-11-24T23:00:00.001Z');
     // A receiver's acknowledgement in flight: its transaction holds the referral's row.
     const mover = new Client({ connectionString: kit.service.env['DATABASE_URL'] });
