@@ -92,9 +92,12 @@ describe('a person’s reference, across the five services, for every kind of ac
     // The receiving side: a service of the Lorient association that takes referrals through Relais.
     const receiving = platform.accounts.users.find((u) => u.username === accountOf.receiving.user);
     const structure = (await (await fetch(`${platform.origin}/api/directory/v1/structures/${receiving?.structureId ?? ''}`)).json()) as {
-      services: Array<{ id: string; acceptsRelaisReferrals: boolean }>;
+      services: Array<{ id: string }>;
     };
-    receivingServiceId = structure.services.find((s) => s.acceptsRelaisReferrals)?.id ?? '';
+    for (const { id } of structure.services) {
+      const service = (await (await fetch(`${platform.origin}/api/directory/v1/services/${id}`)).json()) as { acceptsRelaisReferrals: boolean };
+      if (service.acceptsRelaisReferrals) receivingServiceId ||= id;
+    }
     expect(receivingServiceId).not.toBe('');
 
     // 1. The CAF runs a diagnostic for someone not yet known: the diagnostic issues the reference.
@@ -107,6 +110,9 @@ describe('a person’s reference, across the five services, for every kind of ac
     person = String(assessed.body['personRef']);
     assessmentId = String(assessed.body['assessmentId']);
     expect(person).toMatch(/^p-[a-z2-7]{26}$/);
+    // The person lives in Vannes: the assessment belongs to the Vannes network, whose coordinator follows it.
+    const vannesNetwork = platform.accounts.users.find((u) => u.username === accountOf.coordVannes.user)?.networkIds ?? [];
+    expect([assessed.body['networkId']]).toEqual(vannesNetwork);
 
     // 2. It refers the person to the association with the diagnostic (the referral service learns of the
     //    assessment, and of the CAF's link to the person, from the diagnostic's event).
@@ -167,7 +173,8 @@ describe('a person’s reference, across the five services, for every kind of ac
     {
       path: 'GET /api/diagnostic/v1/persons/{person}/assessments',
       method: 'GET',
-      expect: { registering: 200, integration: 200, receiving: 200, sameNetwork: [200, 404], otherNetwork: [200, 404], coordVannes: 200, coordLorient: [200, 404], coordPontivy: [200, 404], admin: 200, anonymous: 401 },
+      // A history asked for by reference is personal data: pseudonymous readers (coordinators, admin) get 404 too.
+      expect: { registering: 200, integration: 200, receiving: 200, sameNetwork: 404, otherNetwork: 404, coordVannes: 404, coordLorient: 404, coordPontivy: 404, admin: 404, anonymous: 401 },
     },
     {
       path: 'POST /api/diagnostic/v1/assessments (personRef)',
@@ -217,12 +224,19 @@ describe('a person’s reference, across the five services, for every kind of ac
     expect((await call('registering', 'GET', `/api/referral/v1/persons/${person}`)).status).toBe(404);
     await waitFor(async () => (await call('registering', 'GET', `/api/diagnostic/v1/assessments/${assessmentId}`)).status === 404, 'the diagnostic erased the assessment');
 
-    // Every database: no direct identifier anywhere; the reference itself only where counts need the pseudonymous row.
+    // Every database: no direct identifier anywhere; the reference itself only where counts need the
+    // pseudonymous row (referral), in the append-only audit logs (who read what must stay provable to the DPO;
+    // the reference leads nowhere once the links are gone), and in the messaging tables' delivered rows.
+    const keptTables = ['messaging_outbox', 'messaging_inbox', 'audit_log'];
     const leftovers: string[] = [];
     for (const service of ['directory', 'diagnostic', 'referral', 'notification', 'reporting']) {
-      await waitFor(async () => (await scanDatabase(platform.adminDatabaseUrl(service), [person], ['messaging_outbox', 'messaging_inbox'])).length === 0 || service === 'referral', `${service} forgot the reference`);
+      let left: string[] = [];
+      await waitFor(async () => {
+        left = await scanDatabase(platform.adminDatabaseUrl(service), [person], keptTables);
+        return left.length === 0 || service === 'referral';
+      }, () => `${service} forgot the reference (still in ${left.join(', ')})`);
       leftovers.push(...(await scanDatabase(platform.adminDatabaseUrl(service), needles)).map((hit) => `${service}: ${hit}`));
-      if (service !== 'referral') leftovers.push(...(await scanDatabase(platform.adminDatabaseUrl(service), [person], ['messaging_outbox', 'messaging_inbox'])).map((hit) => `${service}: ${hit}`));
+      if (service !== 'referral') leftovers.push(...(await scanDatabase(platform.adminDatabaseUrl(service), [person], keptTables)).map((hit) => `${service}: ${hit}`));
     }
     expect(leftovers).toEqual([]);
     // Every service's log.
@@ -233,10 +247,10 @@ describe('a person’s reference, across the five services, for every kind of ac
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
