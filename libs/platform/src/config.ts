@@ -1,3 +1,5 @@
+import { serviceRoles } from './service-role';
+
 /**
  * Configuration is read from the environment once, at boot, into a typed object.
  * A missing or malformed variable stops the process with a message that names it:
@@ -173,6 +175,8 @@ export const serviceConfigSchema = {
    */
   RELAIS_ENVIRONMENT: env.oneOf(['production', 'development'] as const, { default: 'production' }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+  /** What this process runs: `all`, `api` (HTTP only) or `consumers` (consumers, relay, periodic jobs); service-role.ts. */
+  RELAIS_SERVICE_ROLE: env.oneOf(serviceRoles, { default: 'all' }),
   /**
    * Token buckets on authenticated writes, per caller and per process (docs/security.md, "Write rate
    * limits", for why these figures). Users (sub + structure) are people behind the web workspace, far

@@ -6,3 +6,4 @@ export { PlatformModule, type PlatformOptions } from './platform.module';
 export { currentTraceId, ProblemFilter, problemType, type Problem } from './problem.filter';
 export { Public, PUBLIC_ROUTE } from './public-route';
 export { fieldErrors, relaisValidationPipe } from './validation';
+export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } from './service-role';

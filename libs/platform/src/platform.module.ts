@@ -3,6 +3,7 @@ import { loggerOptions } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { HealthModule, type ReadinessCheck } from './health';
+import { SERVICE_ROLE, type ServiceRole } from './service-role';
 
 export interface PlatformOptions {
   service: string;
@@ -11,6 +12,8 @@ export interface PlatformOptions {
   readiness: Type<ReadinessCheck>[];
   /** Where log lines go: standard output unless a test captures them. */
   logDestination?: DestinationStream;
+  /** What this process runs (service-role.ts); `all` unless the configuration says otherwise. */
+  role?: ServiceRole;
 }
 
 /** What every service has whatever its domain: JSON logs with trace ids, liveness and readiness. */
@@ -20,6 +23,9 @@ export class PlatformModule {
     const base = loggerOptions(options.service, options.logLevel);
     return {
       module: PlatformModule,
+      global: true,
+      providers: [{ provide: SERVICE_ROLE, useValue: options.role ?? 'all' }],
+      exports: [SERVICE_ROLE],
       imports: [
         LoggerModule.forRoot({
           // Express 5 path syntax: the library's default '*' draws a deprecation warning at every start.
