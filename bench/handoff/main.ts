@@ -161,8 +161,9 @@ function directory(): Array<[EventType, unknown]> {
 function referralBody(receivingServiceId: string, index: number): string {
   return JSON.stringify({
     receivingServiceId,
+    // No reference: each referral registers a new person, as an agency's software does the first time
+    // (Relais issues the reference; a made-up one is refused).
     person: {
-      reference: `bench-${randomUUID().slice(0, 18)}`,
       firstName: 'Prénom',
       lastName: `Nom ${index}`,
       phone: '+33600000000',
@@ -198,6 +199,8 @@ async function main(): Promise<void> {
     const events = directory();
     await publish(producer, events);
     const db = new Client({ connectionString: databaseUrl });
+    // The connection ends when the infrastructure stops, also after a failure: that must not hide the failure.
+    db.on('error', () => undefined);
     await db.connect();
     const services = events.filter(([type]) => type === 'fr.relais.directory.service.snapshot.v1').length;
     await waitUntil('directory read model', async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM directory_services')).rows[0]?.n) >= services, {
