@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestService } from '@relais/testing';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
@@ -7,18 +7,29 @@ import { SeedService } from '../src/seed/seed.service';
 import { api, startDirectory } from './support';
 
 /**
- * Open Referral's own compiled HSDS 3.0 schemas (test/standards/hsds-3.0, CC BY-SA 4.0) against what the
+ * Open Referral's own HSDS 3.0 schemas (test/standards/hsds-3.0, CC BY-SA 4.0) against what the
  * directory exports for the whole demo département: every service, every organization and every
  * service_at_location with its location, each validated on its own, and any error fails the test.
  */
 type Json = Record<string, unknown>;
 
+const schemaDir = join(__dirname, 'standards/hsds-3.0');
+let officialSchemas: Ajv2020 | null = null;
+
 function officialValidator(file: string): ValidateFunction {
-  // The files carry no $schema; their README names draft 2020-12. They also hold Frictionless Data
-  // keywords (name, constraints, core, datapackage_metadata…) that ajv must ignore, not reject: strict off.
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync(join(__dirname, 'standards/hsds-3.0/compiled', file), 'utf8')) as Json);
+  if (!officialSchemas) {
+    // The files carry no $schema; their README names draft 2020-12. They also hold Frictionless Data
+    // keywords (name, constraints, core, datapackage_metadata…) that ajv must ignore, not reject: strict off.
+    // Each is registered under its file name, which is how they $ref one another.
+    officialSchemas = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(officialSchemas);
+    for (const name of readdirSync(schemaDir).filter((entry) => entry.endsWith('.json'))) {
+      officialSchemas.addSchema(JSON.parse(readFileSync(join(schemaDir, name), 'utf8')) as Json, name);
+    }
+  }
+  const validate = officialSchemas.getSchema(file);
+  if (!validate) throw new Error(`HSDS schema ${file} missing from ${schemaDir}`);
+  return validate;
 }
 
 interface Failure {
