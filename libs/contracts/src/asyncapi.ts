@@ -1,10 +1,48 @@
 import { eventCatalog, topicCatalog } from './catalog';
 
 /**
- * The AsyncAPI 3 document of the platform's events, generated from the catalog so it cannot drift.
- * Each service serves it beside its OpenAPI; docs/events/asyncapi.json is the committed copy.
+ * The broker of `npm start` with the default gateway port (8080): infra/ derives the local ports from the
+ * gateway's, so this is only the default of the committed document's `{broker}` variable
+ * (infra/src/asyncapi-servers.spec.ts keeps it equal to infra's own port).
  */
-export function asyncApiDocument(version = '1.0.0'): Record<string, unknown> {
+export const LOCAL_KAFKA_BROKER = '127.0.0.1:19172';
+
+export interface AsyncApiOptions {
+  version?: string;
+  /**
+   * The brokers in force (a service's KAFKA_BROKERS, with KAFKA_SSL): one server each. Without them (the
+   * committed copy, which serves every instance) one server whose host is the `{broker}` variable.
+   */
+  kafka?: { brokers: readonly string[]; ssl: boolean };
+}
+
+function servers(kafka: AsyncApiOptions['kafka']): Record<string, unknown> {
+  if (!kafka || kafka.brokers.length === 0) {
+    return {
+      kafka: {
+        host: '{broker}',
+        protocol: 'kafka',
+        description: 'Le broker de l’instance : chaque service sert ce document à /api/<service>/asyncapi.json avec ses KAFKA_BROKERS.',
+        variables: {
+          broker: { default: LOCAL_KAFKA_BROKER, description: 'hôte:port d’un broker (KAFKA_BROKERS) ; par défaut celui de npm start avec la passerelle sur 8080' },
+        },
+      },
+    };
+  }
+  return Object.fromEntries(
+    kafka.brokers.map((host, index) => [
+      index === 0 ? 'kafka' : `kafka-${index + 1}`,
+      { host, protocol: kafka.ssl ? 'kafka-secure' : 'kafka', description: 'Broker de cette instance (KAFKA_BROKERS du service)' },
+    ]),
+  );
+}
+
+/**
+ * The AsyncAPI 3 document of the platform's events, generated from the catalog so it cannot drift.
+ * Each service serves it beside its OpenAPI, with its own brokers; docs/events/asyncapi.json is the committed copy.
+ */
+export function asyncApiDocument(options: AsyncApiOptions = {}): Record<string, unknown> {
+  const version = options.version ?? '1.0.0';
   const definitions = Object.values(eventCatalog);
   const messageId = (type: string) => type.replace(/^fr\.relais\./, '').replace(/\./g, '_');
   const channelId = (topic: string) => topic.replace(/\./g, '_');
@@ -79,7 +117,7 @@ export function asyncApiDocument(version = '1.0.0'): Record<string, unknown> {
         'Aucun identifiant direct de personne : seulement une référence pseudonyme.',
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:19092', protocol: 'kafka', description: 'Broker local de npm start' } },
+    servers: servers(options.kafka),
     channels,
     operations,
     components: { messages },

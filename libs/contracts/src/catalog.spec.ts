@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asyncApiDocument } from './asyncapi';
+import { asyncApiDocument, LOCAL_KAFKA_BROKER } from './asyncapi';
 import { catalogPage } from './catalog-page';
 import { eventCatalog, eventDefinition, serviceTopics, topicCatalog, type EventPayload } from './catalog';
 import { assertValidPayload, InvalidPayloadError, payloadProblems } from './payload-validator';
@@ -93,6 +93,22 @@ describe('event catalog', () => {
     expect(document.asyncapi).toBe('3.0.0');
     expect(Object.values(document.channels).map((c) => c.address).sort()).toEqual(topicCatalog.map((t) => t.name).sort());
     expect(Object.values(document.components.messages).map((m) => m.name).sort()).toEqual(definitions.map((d) => d.type).sort());
+  });
+
+  it('names as servers the brokers in force, one each, secure when KAFKA_SSL', () => {
+    expect(asyncApiDocument({ kafka: { brokers: ['kafka-1:9093', 'kafka-2:9093'], ssl: true } })['servers']).toEqual({
+      kafka: expect.objectContaining({ host: 'kafka-1:9093', protocol: 'kafka-secure' }),
+      'kafka-2': expect.objectContaining({ host: 'kafka-2:9093', protocol: 'kafka-secure' }),
+    });
+    expect(asyncApiDocument({ kafka: { brokers: ['127.0.0.1:19172'], ssl: false } })['servers']).toEqual({
+      kafka: expect.objectContaining({ host: '127.0.0.1:19172', protocol: 'kafka' }),
+    });
+  });
+
+  it('without brokers (the committed copy), says the host is a variable defaulting to the local broker', () => {
+    expect(asyncApiDocument()['servers']).toEqual({
+      kafka: expect.objectContaining({ host: '{broker}', protocol: 'kafka', variables: { broker: expect.objectContaining({ default: LOCAL_KAFKA_BROKER }) } }),
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { EVENT_BROKERS, type EventBrokers } from '@relais/platform';
 import { DeadLetters } from './dead-letters';
 import { DirectProducer } from './direct-producer';
 import { EventConsumer } from './event-consumer';
@@ -16,9 +17,12 @@ import { ParkedKeys } from './parked-keys';
 import { TopicProvisioner } from './topic-provisioner';
 
 function optionProviders(options: MessagingOptions): Provider[] {
+  const resolved = resolveMessagingOptions(options);
   return [
     { provide: MESSAGING_OPTIONS, useValue: options },
-    { provide: RESOLVED_MESSAGING_OPTIONS, useValue: resolveMessagingOptions(options) },
+    { provide: RESOLVED_MESSAGING_OPTIONS, useValue: resolved },
+    // The served AsyncAPI document names the brokers in force (libs/platform reads this token).
+    { provide: EVENT_BROKERS, useValue: { brokers: resolved.brokers, ssl: resolved.ssl } satisfies EventBrokers },
   ];
 }
 

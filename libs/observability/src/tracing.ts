@@ -4,13 +4,28 @@ import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 export interface TracingOptions {
   serviceName: string;
-  /** OTLP/HTTP endpoint; without one, spans still carry trace ids (logs and problems use them) but go nowhere. */
+  /** OTLP/HTTP endpoint; without one, spans still carry trace ids (logs, problems and events use them) but go nowhere. */
   otlpEndpoint?: string;
 }
+
+type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
+
+/**
+ * A processor that exports nothing. The SDK registers a tracer provider only when it has at least one
+ * processor: with none, every span is non-recording with all-zero ids, so request logs said
+ * trace_id 000…0 and the outbox stored no `traceparent`. This one keeps the provider (real ids, a trace
+ * that follows an event across services) without sending spans anywhere.
+ */
+const idsOnly: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
 
 let sdk: NodeSDK | undefined;
 
@@ -24,7 +39,7 @@ export function startTracing(options: TracingOptions): void {
     serviceName: options.serviceName,
     ...(options.otlpEndpoint
       ? { traceExporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
-      : { spanProcessors: [] }),
+      : { spanProcessors: [idsOnly] }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /\/health(\/ready)?$/.test(req.url ?? '') }),
       new ExpressInstrumentation(),

@@ -6,6 +6,7 @@ import { asyncApiDocument } from '@relais/contracts';
 import type { Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config';
+import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 import { ProblemFilter } from './problem.filter';
 import { relaisValidationPipe } from './validation';
 
@@ -40,11 +41,20 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
   });
   // The event contract is served beside the HTTP one: every service publishes or consumes from the same catalog.
-  const events = asyncApiDocument();
+  const events = asyncApiDocument({ kafka: eventBrokersOf(app) });
   app.getHttpAdapter().get(`/api/${service.name}/asyncapi.json`, (_request: unknown, response: Response) => {
     response.json(events);
   });
   return document;
+}
+
+/** The brokers MessagingModule registered, if the service has messaging (`get` throws for an unknown token). */
+function eventBrokersOf(app: INestApplication): EventBrokers | undefined {
+  try {
+    return app.get<symbol, EventBrokers>(EVENT_BROKERS, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;

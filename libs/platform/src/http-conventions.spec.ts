@@ -6,6 +6,7 @@ import { IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator
 import type { INestApplication } from '@nestjs/common';
 import { configureHttp } from './bootstrap';
 import { DomainError } from './domain-error';
+import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 
 class Person {
   @IsString() reference!: string;
@@ -53,7 +54,7 @@ class ThingController {
   }
 }
 
-@Module({ controllers: [ThingController] })
+@Module({ controllers: [ThingController], providers: [{ provide: EVENT_BROKERS, useValue: { brokers: ['kafka.example:9093'], ssl: true } satisfies EventBrokers }] })
 class ThingModule {}
 
 describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
@@ -143,8 +144,9 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     expect(document.paths['/api/things/v1/things/open']?.['post']?.responses).not.toHaveProperty('429');
   });
 
-  it('serves the AsyncAPI event catalog beside it', async () => {
-    const document = (await (await fetch(`${base}/asyncapi.json`)).json()) as { asyncapi: string };
+  it('serves the AsyncAPI event catalog beside it, with the brokers messaging registered as servers', async () => {
+    const document = (await (await fetch(`${base}/asyncapi.json`)).json()) as { asyncapi: string; servers: Record<string, { host: string; protocol: string }> };
     expect(document.asyncapi).toBe('3.0.0');
+    expect(document.servers).toEqual({ kafka: expect.objectContaining({ host: 'kafka.example:9093', protocol: 'kafka-secure' }) });
   });
 });

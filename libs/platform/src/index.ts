@@ -1,5 +1,6 @@
 export { configureHttp, createServiceApp, runService, withApplicationContext, type ServiceDescription, type ServiceEntry } from './bootstrap';
 export { ConfigError, env, loadConfig, serviceConfigSchema, type ConfigOf, type ConfigSchema, type ServiceConfig } from './config';
+export { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 export { DomainError, NotFoundError, RateLimitedError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
 export { HealthModule, type ReadinessCheck, type ReadinessReport } from './health';
 export { PlatformModule, type PlatformOptions } from './platform.module';

@@ -3,6 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { trace } from '@opentelemetry/api';
 import type { EventPayload } from '@relais/contracts';
+import { loggerOptions } from '@relais/observability';
+import pino from 'pino';
 import { Column, Entity, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { HandlesEvent, PermanentEventError, type EventContext } from '../../src';
 
@@ -49,6 +51,15 @@ export interface HandledEvent {
   /** The trace active while the handler ran. */
   traceId: string | undefined;
   traceparent: string | undefined;
+  /** The handler's log line, through the services' logger options (their trace_id mixin). */
+  log: Record<string, unknown>;
+}
+
+/** What the handler logs, kept as the JSON lines a service would write. */
+function capturingLogger(): { logger: pino.Logger; last: () => Record<string, unknown> } {
+  let line = '{}';
+  const logger = pino(loggerOptions('directory', 'info'), { write: (text: string) => (line = text) });
+  return { logger, last: () => JSON.parse(line) as Record<string, unknown> };
 }
 
 /**
@@ -62,6 +73,7 @@ export class ServiceProjector {
   fixed = false;
   flakyFailures = 2;
   private readonly failures = new Map<string, number>();
+  private readonly log = capturingLogger();
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
@@ -84,7 +96,9 @@ export class ServiceProjector {
       applied: (current?.applied ?? 0) + 1,
       outOfOrder: (current?.outOfOrder ?? 0) + (current && payload.version <= current.version ? 1 : 0),
     });
+    this.log.logger.info({ eventId: context.id }, 'service projected');
     this.handled.push({
+      log: this.log.last(),
       id: context.id,
       serviceId: payload.serviceId,
       version: payload.version,
