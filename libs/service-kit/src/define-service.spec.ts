@@ -71,6 +71,10 @@ describe('a service declared with the kit', () => {
     expect(root.controllers).toEqual([]);
     expect(root.providers).toEqual([Things, Sweeper]);
     expect(root.imports).not.toContain(ThingsModule);
+    // No import keeps a controller, AuthModule's v1/me included.
+    for (const imported of root.imports ?? []) {
+      if (typeof imported === 'object' && 'module' in imported && imported.controllers) expect(imported.controllers).toEqual([]);
+    }
     expect(messagingWorkers(root)).toBe(true);
   });
 

@@ -88,8 +88,8 @@ export function defineService<C extends ServiceConfig, O = Record<string, never>
           }),
           PersistenceModule.forRoot(definition.database(config)),
           MessagingModule.forRoot({ service: service.name, ...kafkaSettings(config), workers: process.runsWorkers }),
-          AuthModule.fromConfig(config),
-          ...(features.imports ?? []).map((feature) => (process.servesApi ? feature : withoutControllers(feature))),
+          // AuthModule's own route (v1/me) is part of the API too.
+          ...[AuthModule.fromConfig(config), ...(features.imports ?? [])].map((feature) => (process.servesApi ? feature : withoutControllers(feature))),
         ],
         controllers: process.servesApi ? (features.controllers ?? []) : [],
         providers: [...(features.providers ?? []), ...(process.runsWorkers ? (features.workers ?? []) : [])],

@@ -58,6 +58,7 @@ describe('referral split into an api process and a consumers process', () => {
     expect((await fetch(`${consumersUrl}/health/ready`)).status).toBe(200);
     const list = await fetch(`${consumersUrl}/v1/referrals`, { headers: { authorization: `Bearer ${sender.token}` } });
     expect(list.status).toBe(404);
+    expect((await fetch(`${consumersUrl}/v1/me`, { headers: { authorization: `Bearer ${sender.token}` } })).status).toBe(404);
     expect((await fetch(`${consumersUrl}/openapi.json`)).status).toBe(404);
     // The api process, for contrast, serves both.
     expect((await kit.request('GET', '/v1/referrals', sender)).status).toBe(200);
