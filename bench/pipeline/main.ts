@@ -4,14 +4,19 @@
  * transaction), relay to Kafka, consume with the inbox and a projection write.
  *
  * Target (DESIGN.md): ratio ≥ 0.5 of min(L_pg, L_kafka); p99 ≤ 100 ms at 100 events/s.
+ *
+ * `-- --split`: the service split by role (RELAIS_SERVICE_ROLE), as a département that scales runs it:
+ * this process is the `api` one (it publishes: business row + outbox row, then NOTIFY), a child process
+ * the `consumers` one (the relay and the consumer), on the same database and broker.
  */
 import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { freePort, startInfrastructure, stateSubdir, type Infrastructure } from '@relais/infra';
-import { EventPublisher, HandlesEvent, MessagingModule, MessagingTables1732350000000, type EventContext } from '@relais/messaging';
+import { freePort, startInfrastructure, stateSubdir, type KafkaCredentials } from '@relais/infra';
+import { EventPublisher, HandlesEvent, MessagingModule, MessagingParkedKeys1765000000000, MessagingTables1732350000000, type EventContext } from '@relais/messaging';
 import { migrate, PersistenceModule, Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { EventPayload } from '@relais/contracts';
 import { DataSource, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
@@ -21,7 +26,8 @@ import { measureKafkaLimit, measurePostgresLimit } from './raw-limits';
 
 const EVENT = 'fr.relais.notification.delivery.outcome.v1';
 type Outcome = EventPayload<typeof EVENT>;
-const migrations = [MessagingTables1732350000000, BenchTables1732350000001];
+// Every messaging table the consumer reads (the parked keys since ADR 0003), then the bench's own.
+const migrations = [MessagingTables1732350000000, MessagingParkedKeys1765000000000, BenchTables1732350000001];
 let phase = 'warm-up';
 
 /**
@@ -45,8 +51,14 @@ function marks(runner: QueryRunner | undefined, key: symbol): string[] {
   return (data[key] ??= []);
 }
 
-/** Notes when the outer COMMIT of transactions that published or applied bench events returned. */
+/**
+ * Notes when the outer COMMIT of transactions that published or applied bench events returned. In the
+ * consumers process of a split run, `onApplied` hands the applied ids to the api process with the time on
+ * the shared wall clock (performance.timeOrigin + now: both processes run on this machine).
+ */
 class CommitClock implements EntitySubscriberInterface {
+  constructor(private readonly onApplied?: (ids: string[], epochMs: number) => void) {}
+
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
     if (queryRunner.isTransactionActive) return; // a savepoint released, not the commit
     const now = performance.now();
@@ -54,7 +66,12 @@ class CommitClock implements EntitySubscriberInterface {
       const publication = publications.get(id);
       if (publication) publication.committedAt = now;
     }
-    for (const id of take(queryRunner, APPLIED)) {
+    const applied = take(queryRunner, APPLIED);
+    if (this.onApplied) {
+      if (applied.length > 0) this.onApplied(applied, performance.timeOrigin + now);
+      return;
+    }
+    for (const id of applied) {
       const publication = publications.get(id);
       if (publication) publication.appliedAt = now;
     }
@@ -87,7 +104,8 @@ class BenchFlow {
     const payload: Outcome = {
       deliveryId: randomUUID(),
       channel: 'webhook',
-      cause: 'bench',
+      // The phase travels with the event: in a split run the consumer is another process.
+      cause: `bench:${phase}`,
       referralId: null,
       recipientStructureId: null,
       status: 'sent',
@@ -107,26 +125,91 @@ class BenchFlow {
     const publication = publications.get(payload.deliveryId);
     await this.txHost.tx.query('INSERT INTO bench_projection (id, phase, latency_ms) VALUES ($1, $2, $3)', [
       payload.deliveryId,
-      publication?.phase ?? phase,
+      payload.cause.replace(/^bench:/, ''),
       publication?.committedAt === undefined ? -1 : performance.now() - publication.committedAt,
     ]);
     marks(this.txHost.tx.queryRunner, APPLIED).push(payload.deliveryId);
   }
 }
 
-async function pipeline(infrastructure: Infrastructure, databaseUrl: string): Promise<INestApplicationContext> {
+/** Where the pipeline runs; the consumers process of a split run receives it on its command line. */
+interface PipelineTarget {
+  databaseUrl: string;
+  brokers: string[];
+  sasl?: KafkaCredentials;
+  topicPrefix: string;
+}
+
+/** `workers`: whether this process relays and consumes (false for the api process of a split run). */
+async function pipeline(target: PipelineTarget, workers: boolean, onApplied?: (ids: string[], epochMs: number) => void): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      PersistenceModule.forRoot({ url: databaseUrl, entities: [], migrations, poolSize: 16 }),
-      MessagingModule.forRoot({ service: 'notification', brokers: infrastructure.kafkaBrokers, ...(infrastructure.kafkaAdmin ? { sasl: infrastructure.kafkaAdmin } : {}), topicPrefix: `bench-${Date.now()}.`, consumer: { concurrency: 6 } }),
+      PersistenceModule.forRoot({ url: target.databaseUrl, entities: [], migrations, poolSize: 16 }),
+      MessagingModule.forRoot({
+        service: 'notification',
+        brokers: target.brokers,
+        ...(target.sasl ? { sasl: target.sasl } : {}),
+        topicPrefix: target.topicPrefix,
+        consumer: { concurrency: 6 },
+        workers,
+      }),
     ],
     providers: [BenchFlow],
   })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
   await app.init();
-  app.get(DataSource).subscribers.push(new CommitClock());
+  app.get(DataSource).subscribers.push(new CommitClock(onApplied));
   return app;
+}
+
+const CONSUMERS_FLAG = '--consumers-process';
+
+/** The consumers process of a split run: relays and consumes until its parent tells it to stop. */
+async function consumersProcess(target: PipelineTarget): Promise<void> {
+  let pending: Array<[string, number]> = [];
+  const app = await pipeline(target, true, (ids, epochMs) => {
+    for (const id of ids) pending.push([id, epochMs]);
+  });
+  // Batched: one IPC message per commit would cost the consumer's event loop more than the work measured.
+  const flush = setInterval(() => {
+    if (pending.length === 0) return;
+    process.send?.({ applied: pending });
+    pending = [];
+  }, 20);
+  process.send?.({ ready: true });
+  // Stops when told to, or when the api process is gone (the IPC channel closes).
+  await new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.once('disconnect', () => resolve());
+  });
+  clearInterval(flush);
+  await app.close();
+}
+
+/** Starts the consumers process and resolves once its consumer and relay run; applied times land in `publications`. */
+async function startConsumersProcess(target: PipelineTarget): Promise<ChildProcess> {
+  const child = fork(process.argv[1] ?? '', [CONSUMERS_FLAG, JSON.stringify(target)], { execArgv: process.execArgv, stdio: 'inherit' });
+  child.on('message', (message: { applied?: Array<[string, number]> }) => {
+    for (const [id, epochMs] of message.applied ?? []) {
+      const publication = publications.get(id);
+      if (publication) publication.appliedAt = epochMs - performance.timeOrigin;
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the consumers process exited at start (code ${code})`)));
+    child.on('message', (message: { ready?: boolean }) => {
+      if (message.ready) resolve();
+    });
+  });
+  return child;
+}
+
+async function stopConsumersProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send({ stop: true });
+  await exited;
 }
 
 /** Events of the phase applied (a count: fetching every row while the consumer drains would slow it down). */
@@ -182,6 +265,7 @@ async function sustained(app: INestApplicationContext, seconds: number): Promise
 }
 
 async function main(): Promise<void> {
+  const split = process.argv.includes('--split');
   const dataDir = stateSubdir('bench', `pipeline-${process.pid}`);
   const [postgres, kafka, kafkaController, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   process.stdout.write('starting PostgreSQL and Kafka (durable settings: fsync on)…\n');
@@ -194,7 +278,15 @@ async function main(): Promise<void> {
     process.stdout.write('measuring L_kafka (1 KB JSON, batches of 500, 3 partitions)…\n');
     const limitKafka = await measureKafkaLimit(infrastructure.kafkaBrokers, infrastructure.kafkaAdmin);
 
-    const app = await pipeline(infrastructure, await infrastructure.database('bench_pipeline'));
+    const target: PipelineTarget = {
+      databaseUrl: await infrastructure.database('bench_pipeline'),
+      brokers: infrastructure.kafkaBrokers,
+      ...(infrastructure.kafkaAdmin ? { sasl: infrastructure.kafkaAdmin } : {}),
+      topicPrefix: `bench-${Date.now()}.`,
+    };
+    const app = await pipeline(target, !split);
+    if (split) process.stdout.write('split: this process publishes (api), a child process relays and consumes (consumers)…\n');
+    const consumers = split ? await startConsumersProcess(target) : undefined;
     try {
       phase = 'warm-up';
       const flow = app.get(BenchFlow);
@@ -213,7 +305,7 @@ async function main(): Promise<void> {
         { limit: 'L_pg', 'per second': round(limitPg, 0), what: 'business + outbox transactions, 8 clients' },
         { limit: 'L_kafka', 'per second': round(limitKafka, 0), what: 'produce→consume 1 KB JSON, 3 partitions' },
       ]);
-      printTable('Pipeline (outbox → relay → Kafka → inbox + projection)', [
+      printTable(`Pipeline (outbox → relay → Kafka → inbox + projection)${split ? ', split: api + consumers processes' : ''}`, [
         { measure: 'sustained events/s', value: round(max.eventsPerSecond, 0), target: '≥ 500', 'ratio to target': round(max.eventsPerSecond / 500, 2) },
         { measure: 'ratio to min(L_pg, L_kafka)', value: round(ratio, 2), target: '≥ 0.5', 'ratio to target': round(ratio / 0.5, 2) },
         { measure: 'p50 ms @100/s', value: at100.p50, target: '', 'ratio to target': '' },
@@ -225,6 +317,7 @@ async function main(): Promise<void> {
       ]);
       const result = {
         benchmark: 'pipeline',
+        split,
         limits: { postgresTxPerSecond: round(limitPg, 0), kafkaMessagesPerSecond: round(limitKafka, 0) },
         sustained: { eventsPerSecond: round(max.eventsPerSecond, 0), published: max.published, ratioToRawLimit: round(ratio, 3) },
         latencyMs: { at100: at100, at500: at500 },
@@ -233,6 +326,7 @@ async function main(): Promise<void> {
       };
       process.stdout.write(`\n${JSON.stringify(result)}\n`);
     } finally {
+      if (consumers) await stopConsumersProcess(consumers);
       await app.close();
     }
   } finally {
@@ -241,7 +335,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+const consumersTarget = process.argv.indexOf(CONSUMERS_FLAG);
+(consumersTarget >= 0 ? consumersProcess(JSON.parse(process.argv[consumersTarget + 1] ?? '{}') as PipelineTarget) : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`bench:pipeline failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

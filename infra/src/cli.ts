@@ -12,7 +12,7 @@ import { awaitDirectoryCopies } from './directory-copies';
 import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
-import { databaseName, serviceEnvironment, startPlatform } from './platform';
+import { databaseName, parseSplitRoles, serviceEnvironment, startPlatform } from './platform';
 import { serviceNames } from './service-processes';
 import { repoRoot, stateSubdir } from './state-dir';
 
@@ -61,6 +61,7 @@ function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPo
 async function start(config: LocalConfig): Promise<void> {
   const started = Date.now();
   const ports = localPorts(config.RELAIS_PORT);
+  const splitRoles = parseSplitRoles(config.RELAIS_SPLIT_ROLES);
   await assertPortFree(ports.gateway, 'passerelle');
   const infrastructure = await infrastructureFor(config, ports);
   let stopping = false;
@@ -78,6 +79,8 @@ async function start(config: LocalConfig): Promise<void> {
       infrastructure,
       gatewayPort: ports.gateway,
       servicePorts: ports.services,
+      splitRoles,
+      consumersPorts: ports.consumers,
       logDir: stateFolder(config, 'logs'),
       secretsDir: stateFolder(config, 'data', 'secrets'),
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
@@ -130,6 +133,9 @@ async function start(config: LocalConfig): Promise<void> {
   say(`Relais est prêt en ${seconds} s sur ${running.url}`);
   for (const name of serviceNames) {
     say(`  ${name.padEnd(13)} ${running.url}/api/${name}/docs`);
+  }
+  for (const name of splitRoles) {
+    say(`  ${name.padEnd(13)} en deux processus : api (derrière la passerelle), consumers sur http://127.0.0.1:${ports.consumers[name]}/api/${name}/health`);
   }
   say(`  identité      ${infrastructure.oidcIssuer}/.well-known/openid-configuration`);
   if (infrastructure.tokenEndpoint) {

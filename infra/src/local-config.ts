@@ -9,6 +9,11 @@ export const localConfigSchema = {
   OIDC_ISSUER: env.optionalString(),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, { default: 'info' }),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optionalString(),
+  /**
+   * Services to run as two processes, an `api` one behind the gateway and a `consumers` one (event
+   * consumers, outbox relay, periodic jobs): `referral,diagnostic`, or `all`. Empty: one process each.
+   */
+  RELAIS_SPLIT_ROLES: env.optionalString(),
   /** Where data, logs and the demo accounts file go (default: .relais/ in the clone). */
   RELAIS_STATE_DIR: env.optionalString(),
 };
@@ -32,6 +37,14 @@ export function localPorts(gateway: number) {
       referral: gateway + 3,
       notification: gateway + 4,
       reporting: gateway + 5,
+    },
+    /** The `consumers` processes of services split by RELAIS_SPLIT_ROLES (probes only). */
+    consumers: {
+      directory: gateway + 21,
+      diagnostic: gateway + 22,
+      referral: gateway + 23,
+      notification: gateway + 24,
+      reporting: gateway + 25,
     },
     identity: gateway + 9,
     postgres: gateway + 7432,

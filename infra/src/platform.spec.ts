@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Infrastructure } from './infrastructure';
-import { serviceEnvironment } from './platform';
+import { ConfigError } from '@relais/platform';
+import { parseSplitRoles, serviceEnvironment } from './platform';
 
 describe('a service’s environment under `npm start`', () => {
   const secretsDir = join(mkdtempSync(join(tmpdir(), 'relais-platform-')), 'secrets');
@@ -26,5 +27,18 @@ describe('a service’s environment under `npm start`', () => {
     const env = serviceEnvironment('reporting', 'postgres://p', { infrastructure: infrastructure(false), secretsDir });
     expect(env).not.toHaveProperty('KAFKA_SASL_USERNAME');
     expect(env).not.toHaveProperty('KAFKA_SASL_PASSWORD');
+  });
+});
+
+describe('RELAIS_SPLIT_ROLES', () => {
+  it('splits nothing by default, the named services, or every one', () => {
+    expect(parseSplitRoles(undefined)).toEqual([]);
+    expect(parseSplitRoles(' referral, diagnostic ')).toEqual(['referral', 'diagnostic']);
+    expect(parseSplitRoles('all')).toEqual(['directory', 'diagnostic', 'referral', 'notification', 'reporting']);
+  });
+
+  it('refuses a name that is not a service, naming it', () => {
+    expect(() => parseSplitRoles('referral,gateway')).toThrow(ConfigError);
+    expect(() => parseSplitRoles('referral,gateway')).toThrow(/gateway/);
   });
 });

@@ -1,17 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '@relais/platform';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { DEMO_DEPARTMENT } from './identity/demo-accounts';
 import { kafkaSaslEnvironment } from './kafka';
 import { localMasterKeyRing } from './local-key-rings';
-import { serviceNames, startServices, type RunningServices, type ServiceName } from './service-processes';
+import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec } from './service-processes';
 
 export interface PlatformOptions {
   infrastructure: Infrastructure;
   gatewayPort: number;
-  /** service → port */
+  /** service → port (of its `api` process when split) */
   servicePorts: Record<ServiceName, number>;
+  /** Services run as two processes, `api` (on servicePorts) and `consumers` (on consumersPorts); the others run `all`. */
+  splitRoles?: readonly ServiceName[];
+  /** service → port of its `consumers` process, for the split ones (probes only). */
+  consumersPorts?: Record<ServiceName, number>;
   logDir: string;
   /** Where the platform's own secrets are kept (made on first start). */
   secretsDir: string;
@@ -57,6 +62,30 @@ export function serviceEnvironment(
   };
 }
 
+/**
+ * The process(es) of one service: one `all` process, or for a service in `splitRoles` an `api` process
+ * (the gateway's target) and a `consumers` process on a port of its own. They share the database, the
+ * topics and the consumer group; migrations are applied by whichever starts first (under a lock).
+ */
+function serviceProcesses(name: ServiceName, env: Record<string, string>, options: Pick<PlatformOptions, 'servicePorts' | 'splitRoles' | 'consumersPorts' | 'logDir'>): ServiceSpec[] {
+  if (!options.splitRoles?.includes(name)) return [{ name, port: options.servicePorts[name], logFile: join(options.logDir, `${name}.log`), env }];
+  const consumersPort = options.consumersPorts?.[name];
+  if (consumersPort === undefined) throw new Error(`no port for the consumers process of ${name}`);
+  return [
+    { name, role: 'api', port: options.servicePorts[name], logFile: join(options.logDir, `${name}-api.log`), env },
+    { name, role: 'consumers', port: consumersPort, logFile: join(options.logDir, `${name}-consumers.log`), env },
+  ];
+}
+
+/** Reads RELAIS_SPLIT_ROLES: `all`, or service names separated by commas; empty: no service split. */
+export function parseSplitRoles(value: string | undefined): ServiceName[] {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 1 && items[0] === 'all') return [...serviceNames];
+  const unknown = items.filter((item) => !(serviceNames as readonly string[]).includes(item));
+  if (unknown.length > 0) throw new ConfigError([`RELAIS_SPLIT_ROLES : service inconnu ${unknown.join(', ')} (services : ${serviceNames.join(', ')}, ou all)`]);
+  return items as ServiceName[];
+}
+
 /** The five services behind one gateway, on top of running infrastructure. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { infrastructure } = options;
@@ -70,12 +99,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let services: RunningServices;
   try {
     services = await startServices(
-      serviceNames.map((name, index) => ({
-        name,
-        port: options.servicePorts[name],
-        logFile: join(options.logDir, `${name}.log`),
-        env: serviceEnvironment(name, databases[index] ?? '', options),
-      })),
+      serviceNames.flatMap((name, index) => serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', options), options)),
     );
   } catch (error) {
     await gateway.stop();

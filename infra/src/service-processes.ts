@@ -9,12 +9,23 @@ export type ServiceName = (typeof serviceNames)[number];
 
 export interface ServiceSpec {
   name: ServiceName;
+  /**
+   * RELAIS_SERVICE_ROLE of the process: `all` (the default) runs the whole service; a service split in
+   * two runs an `api` process (behind the gateway) and a `consumers` process (its own port, probes only).
+   */
+  role?: 'all' | 'api' | 'consumers';
   port: number;
   env: Record<string, string>;
   logFile: string;
 }
 
+/** How a process is named in pids and messages: the service, or `<service>-<role>` for a split one. */
+export function processLabel(spec: Pick<ServiceSpec, 'name' | 'role'>): string {
+  return spec.role && spec.role !== 'all' ? `${spec.name}-${spec.role}` : spec.name;
+}
+
 export interface RunningServices {
+  /** Process id by processLabel (referral, or referral-api and referral-consumers). */
   pids: Record<string, number>;
   stop(): Promise<void>;
 }
@@ -26,18 +37,18 @@ export interface RunningServices {
 export async function startServices(specs: ServiceSpec[], timeoutMs = 90_000): Promise<RunningServices> {
   const children = specs.map((spec) => ({ spec, child: spawnService(spec) }));
   const running: RunningServices = {
-    pids: Object.fromEntries(children.map(({ spec, child }) => [spec.name, child.pid ?? -1])),
+    pids: Object.fromEntries(children.map(({ spec, child }) => [processLabel(spec), child.pid ?? -1])),
     stop: () => stopAll(children.map(({ child }) => child)),
   };
   try {
     await Promise.all(
       children.map(({ spec, child }) =>
         Promise.race([
-          waitUntil(`service ${spec.name}`, () => httpOk(`http://127.0.0.1:${spec.port}/api/${spec.name}/health/ready`), {
+          waitUntil(`service ${processLabel(spec)}`, () => httpOk(`http://127.0.0.1:${spec.port}/api/${spec.name}/health/ready`), {
             timeoutMs,
           }),
           exited(child).then((code) => {
-            throw new Error(`le service ${spec.name} s'est arrêté au démarrage (code ${code}) :\n${tail(spec.logFile)}`);
+            throw new Error(`le service ${processLabel(spec)} s'est arrêté au démarrage (code ${code}) :\n${tail(spec.logFile)}`);
           }),
         ]),
       ),
@@ -62,7 +73,13 @@ function spawnService(spec: ServiceSpec): ChildProcess {
     ],
     {
       cwd: repoRoot,
-      env: { PATH: process.env['PATH'] ?? '', OTEL_SERVICE_NAME: `relais-${spec.name}`, ...spec.env, PORT: String(spec.port) },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        OTEL_SERVICE_NAME: `relais-${spec.name}`,
+        ...spec.env,
+        PORT: String(spec.port),
+        RELAIS_SERVICE_ROLE: spec.role ?? 'all',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

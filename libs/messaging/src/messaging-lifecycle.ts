@@ -1,6 +1,7 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumer } from './event-consumer';
 import { HandlerRegistry } from './handler-registry';
+import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
 import { OutboxRelay } from './outbox-relay';
 import { TopicProvisioner } from './topic-provisioner';
 
@@ -18,9 +19,15 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly provisioner: TopicProvisioner,
     private readonly consumer: EventConsumer,
     private readonly relay: OutboxRelay,
+    @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.workers) {
+      // An `api` process: it publishes through the outbox only; another process's relay sends the rows.
+      this.logger.log('api process: neither consuming nor relaying (the consumers process does)');
+      return;
+    }
     this.registry.discover();
     // Topics first: the broker does not create them on use, and a subscription to a missing topic fails.
     await this.provisioner.provision(this.registry.consumedTopics());
@@ -31,6 +38,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Stopping what never started returns at once.
     await Promise.all([this.consumer.stop(), this.relay.stop()]);
   }
 }

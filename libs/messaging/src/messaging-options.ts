@@ -29,6 +29,13 @@ export interface MessagingOptions {
      */
     maxBlockedMs?: number;
   };
+  /**
+   * Whether this process consumes and relays the outbox (a process whose role runs workers, see
+   * RELAIS_SERVICE_ROLE); false in an `api` process, which only writes outbox rows: the relay of a
+   * `consumers` process sends them, woken by the NOTIFY that OutboxSignal sends after each commit.
+   * Default true.
+   */
+  workers?: boolean;
   relay?: {
     /** Outbox rows claimed and sent per transaction. */
     batchSize?: number;
@@ -51,6 +58,7 @@ export interface ResolvedMessagingOptions {
   topicPrefix: string;
   sasl: KafkaCredentials | undefined;
   ssl: boolean;
+  workers: boolean;
   consumer: {
     concurrency: number;
     retryDelaysMs: number[];
@@ -109,6 +117,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     topicPrefix: options.topicPrefix ?? '',
     sasl: options.sasl ? { username: options.sasl.username, password: options.sasl.password } : undefined,
     ssl: options.ssl ?? false,
+    workers: options.workers ?? true,
     consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize, parkedSweepMs, maxBlockedMs },
     relay: {
       batchSize,

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { sealAppendOnlyTables } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
+import { migrateExclusively } from './migration-lock';
 
 /**
  * Applies (or reverts the last of) a service's migrations: the `migrate` and `migrate:revert` targets.
@@ -14,8 +14,7 @@ export async function migrate(database: ServiceDatabase, direction: 'up' | 'down
       await dataSource.undoLastMigration({ transaction: 'each' });
       return [];
     }
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    await sealAppendOnlyTables(dataSource, database.appendOnlyTables ?? []);
+    const applied = await migrateExclusively(dataSource, database.appendOnlyTables ?? []);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

@@ -4,13 +4,15 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
-import { AppendOnlyTablesNotSealed, sealAppendOnlyTables } from './append-only';
+import { AppendOnlyTablesNotSealed } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
+import { migrateExclusively } from './migration-lock';
 import { PostgresReadiness } from './postgres.readiness';
 
 /**
  * The service's database, with pending migrations applied at start then its append-only tables sealed
- * (before anything is served), and ambient transactions:
+ * (before anything is served; under an advisory lock, so processes starting together take turns), and
+ * ambient transactions:
  * a method marked @Transactional() runs every repository call made through TransactionHost in one
  * transaction, without a manager passed from call to call.
  */
@@ -24,14 +26,13 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...dataSourceOptions(database),
-            migrationsRun: true,
             // Retrying cannot provision the database; connection errors are still retried as before.
             toRetry: (error: unknown) => !(error instanceof AppendOnlyTablesNotSealed),
           }),
           dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options ?? { ...dataSourceOptions(database), migrationsRun: true }).initialize();
+            const dataSource = await new DataSource(options ?? dataSourceOptions(database)).initialize();
             try {
-              await sealAppendOnlyTables(dataSource, database.appendOnlyTables ?? []);
+              await migrateExclusively(dataSource, database.appendOnlyTables ?? []);
             } catch (error) {
               await dataSource.destroy();
               throw error;

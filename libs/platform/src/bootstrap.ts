@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigError } from './config';
 import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 import { ProblemFilter } from './problem.filter';
+import { SERVICE_ROLE, servesApi, type ServiceRole } from './service-role';
 import { relaisValidationPipe } from './validation';
 
 export interface ServiceDescription {
@@ -18,12 +19,16 @@ export interface ServiceDescription {
   version?: string;
 }
 
-/** Applies the HTTP conventions every service shares (prefix, validation, problems, OpenAPI). */
-export function configureHttp(app: INestApplication, service: ServiceDescription): OpenAPIObject {
+/**
+ * Applies the HTTP conventions every service shares (prefix, validation, problems, OpenAPI). A
+ * `consumers` process serves its probes only: it documents no API (returns undefined).
+ */
+export function configureHttp(app: INestApplication, service: ServiceDescription): OpenAPIObject | undefined {
   app.setGlobalPrefix(`api/${service.name}`);
   app.useGlobalPipes(relaisValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
+  if (!servesApi(roleOf(app))) return undefined;
 
   const document = SwaggerModule.createDocument(
     app,
@@ -54,6 +59,15 @@ function eventBrokersOf(app: INestApplication): EventBrokers | undefined {
     return app.get<symbol, EventBrokers>(EVENT_BROKERS, { strict: false });
   } catch {
     return undefined;
+  }
+}
+
+/** The role PlatformModule provides; `all` for a module built without it (a library's own test). */
+function roleOf(app: INestApplication): ServiceRole {
+  try {
+    return app.get<ServiceRole>(SERVICE_ROLE, { strict: false });
+  } catch {
+    return 'all';
   }
 }
 

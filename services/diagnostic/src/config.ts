@@ -1,8 +1,8 @@
-import { env, loadConfig, serviceConfigSchema, type ConfigOf } from '@relais/platform';
+import { env, type ConfigOf } from '@relais/platform';
 import { masterKeyRing } from '@relais/privacy';
+import { serviceConfig } from '@relais/service-kit';
 
-export const diagnosticConfigSchema = {
-  ...serviceConfigSchema,
+export const { schema: diagnosticConfigSchema, read: readConfig } = serviceConfig({
   /**
    * The master keys that wrap each person's data key (answers and results are sealed under it; erasing
    * the person deletes it): `id:base64,…`, the first current, the others accepted for reading until
@@ -14,10 +14,6 @@ export const diagnosticConfigSchema = {
    * (the referral service registers the person a moment before and tells this service through Kafka).
    */
   DIAGNOSTIC_LINK_WAIT_MS: env.int({ default: 2_000, min: 0, max: 10_000 }),
-};
+});
 
 export type DiagnosticConfig = ConfigOf<typeof diagnosticConfigSchema>;
-
-export function readConfig(source?: Record<string, string | undefined>): DiagnosticConfig {
-  return loadConfig(diagnosticConfigSchema, source);
-}

@@ -1,7 +1,7 @@
-import { env, loadConfig, serviceConfigSchema, type ConfigOf } from '@relais/platform';
+import { env, type ConfigOf } from '@relais/platform';
+import { serviceConfig } from '@relais/service-kit';
 
-export const directoryConfigSchema = {
-  ...serviceConfigSchema,
+export const { schema: directoryConfigSchema, read: readConfig } = serviceConfig({
   /** The département this instance serves (one instance per département). */
   DIRECTORY_DEPARTMENT: env.string({ default: '56' }),
   /** A record not confirmed for longer than this is flagged stale and its structure reminded. */
@@ -10,13 +10,9 @@ export const directoryConfigSchema = {
   DIRECTORY_REMINDER_INTERVAL_DAYS: env.int({ default: 30, min: 1, max: 365 }),
   /** How often the periodic work runs (freshness sweep, opening-interval refresh); 0 turns it off. */
   DIRECTORY_SWEEP_INTERVAL_SECONDS: env.int({ default: 3600, min: 0, max: 86_400 }),
-};
+});
 
 export type DirectoryConfig = ConfigOf<typeof directoryConfigSchema>;
-
-export function readConfig(source?: Record<string, string | undefined>): DirectoryConfig {
-  return loadConfig(directoryConfigSchema, source);
-}
 
 /** The options of the directory's own providers, derived from its config once. */
 export interface DirectoryOptions {

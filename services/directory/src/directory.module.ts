@@ -3,7 +3,6 @@ import { CommunesController } from './communes/communes.controller';
 import { CommunesService } from './communes/communes.service';
 import { CommuneCoordinatesImporter } from './communes/commune-coordinates.importer';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from './config';
-import { FreshnessScheduler } from './freshness/freshness.scheduler';
 import { FreshnessService } from './freshness/freshness.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
@@ -24,10 +23,13 @@ import { SnapshotPublisher } from './snapshots/snapshot-publisher';
 import { StructuresController } from './structures/structures.controller';
 import { StructuresService } from './structures/structures.service';
 
-/** The directory's features, without the platform around them (so commands can run them without HTTP). */
+/**
+ * The directory's features, without the platform around them (so commands can run them without HTTP).
+ * Its periodic work (FreshnessScheduler) is a worker of the app module, which only some processes run.
+ */
 @Module({})
 export class DirectoryModule {
-  static forRoot(options: DirectoryOptions, { scheduler = true }: { scheduler?: boolean } = {}): DynamicModule {
+  static forRoot(options: DirectoryOptions): DynamicModule {
     return {
       module: DirectoryModule,
       // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
@@ -49,9 +51,8 @@ export class DirectoryModule {
         HsdsExporter,
         SeedService,
         SyntheticSeeder,
-        ...(scheduler ? [FreshnessScheduler] : []),
       ],
-      exports: [FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
+      exports: [DIRECTORY_OPTIONS, FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
     };
   }
 }

@@ -1,13 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@relais/auth';
-import { kafkaSettings, KafkaReadiness, MessagingModule } from '@relais/messaging';
-import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
-import { PlatformModule, type ServiceDescription } from '@relais/platform';
 import { FieldCipher, PersonVault } from '@relais/privacy';
+import { defineService } from '@relais/service-kit';
 import { AssessmentCopies } from './assessments/assessment-copies';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
-import type { ReferralConfig } from './config';
+import { readConfig, type ReferralConfig } from './config';
 import { ConsentController } from './consent/consent.controller';
 import { ConsentService } from './consent/consent.service';
 import { database } from './database';
@@ -25,50 +21,39 @@ import { REFERRAL_CONFIG } from './shared/tokens';
 import { SlaPolicy } from './sla/sla-policy';
 import { SlaSweeper } from './sla/sla-sweeper';
 
-export const service: ServiceDescription = {
-  name: 'referral',
-  title: 'Relais — orientation',
-  description: "Orientations entre structures, leur cycle de vie, les parcours, le consentement, les délais et l'audit des accès aux données personnelles.",
-};
-
 export interface ReferralModuleOptions {
   /** The clock deadlines are measured by; tests pass a ManualClock to move time. */
   clock?: Clock;
 }
 
-@Module({})
-export class AppModule {
-  static forRoot(config: ReferralConfig, options: ReferralModuleOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        PlatformModule.forRoot({
-          service: service.name,
-          logLevel: config.LOG_LEVEL,
-          readiness: [PostgresReadiness, KafkaReadiness],
-        }),
-        PersistenceModule.forRoot(database(config.DATABASE_URL)),
-        MessagingModule.forRoot({ service: service.name, ...kafkaSettings(config) }),
-        AuthModule.fromConfig(config),
-      ],
-      controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController],
-      providers: [
-        { provide: REFERRAL_CONFIG, useValue: config },
-        { provide: Clock, useValue: options.clock ?? new SystemClock() },
-        { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEYS) },
-        AuditLog,
-        PersonVault,
-        PersonRegistry,
-        AssessmentCopies,
-        DirectoryReadModel,
-        SlaPolicy,
-        Idempotency,
-        ReferralService,
-        ConsentService,
-        ErasureService,
-        JourneysService,
-        SlaSweeper,
-      ],
-    };
-  }
-}
+export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
+  service: {
+    name: 'referral',
+    title: 'Relais — orientation',
+    description: "Orientations entre structures, leur cycle de vie, les parcours, le consentement, les délais et l'audit des accès aux données personnelles.",
+  },
+  readConfig,
+  database: (config) => database(config.DATABASE_URL),
+  features: (config, options) => ({
+    controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController],
+    providers: [
+      { provide: REFERRAL_CONFIG, useValue: config },
+      { provide: Clock, useValue: options.clock ?? new SystemClock() },
+      { provide: FieldCipher, useFactory: () => new FieldCipher(config.REFERRAL_MASTER_KEYS) },
+      AuditLog,
+      PersonVault,
+      PersonRegistry,
+      AssessmentCopies,
+      DirectoryReadModel,
+      SlaPolicy,
+      Idempotency,
+      ReferralService,
+      ConsentService,
+      ErasureService,
+      JourneysService,
+    ],
+    workers: [SlaSweeper],
+  }),
+});
+
+export const { service, AppModule } = referral;

@@ -1,10 +1,3 @@
-import { migrate } from '@relais/persistence';
-import { runService } from '@relais/platform';
-import { AppModule, service } from './app.module';
-import { readConfig } from './config';
-import { database } from './database';
+import { referral } from './app.module';
 
-void runService(service, () => readConfig(), {
-  module: (config) => AppModule.forRoot(config),
-  migrate: (config, direction) => migrate(database(config.DATABASE_URL), direction),
-});
+void referral.run();

@@ -1,11 +1,6 @@
-import { loadConfig, serviceConfigSchema, type ConfigOf } from '@relais/platform';
+import type { ConfigOf } from '@relais/platform';
+import { serviceConfig } from '@relais/service-kit';
 
-export const reportingConfigSchema = {
-  ...serviceConfigSchema,
-};
+export const { schema: reportingConfigSchema, read: readConfig } = serviceConfig({});
 
 export type ReportingConfig = ConfigOf<typeof reportingConfigSchema>;
-
-export function readConfig(source?: Record<string, string | undefined>): ReportingConfig {
-  return loadConfig(reportingConfigSchema, source);
-}

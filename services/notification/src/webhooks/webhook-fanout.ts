@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { WebhookDeliverer } from './webhook-deliverer';
@@ -21,7 +21,8 @@ interface ReferralParties {
 export class WebhookFanout {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly deliverer: WebhookDeliverer,
+    // Absent in an `api` process, which consumes no event and so never calls this handler.
+    @Optional() private readonly deliverer?: WebhookDeliverer,
   ) {}
 
   @HandlesEvent(...webhookEventTypes)
@@ -55,6 +56,6 @@ export class WebhookFanout {
         [randomUUID(), subscription.id, context.id, context.type, payload.referralId, body, body === null ? 'cancelled' : 'pending'],
       );
     }
-    if (body !== null) this.deliverer.wakeSoon();
+    if (body !== null) this.deliverer?.wakeSoon();
   }
 }

@@ -9,11 +9,18 @@ import { WebhooksController } from './webhooks.controller';
 
 @Module({})
 export class WebhooksModule {
-  static forRoot(config: NotificationConfig, overrides: Partial<WebhookSettings> = {}): DynamicModule {
+  /** `deliverer`: whether this process sends deliveries (it runs workers); the fan-out records them either way. */
+  static forRoot(config: NotificationConfig, overrides: Partial<WebhookSettings> = {}, { deliverer = true }: { deliverer?: boolean } = {}): DynamicModule {
     return {
       module: WebhooksModule,
       controllers: [WebhooksController],
-      providers: [{ provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } }, WebhookSubscriptions, WebhookFanout, WebhookDeliverer, WebhookPersonErasure],
+      providers: [
+        { provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } },
+        WebhookSubscriptions,
+        WebhookFanout,
+        ...(deliverer ? [WebhookDeliverer] : []),
+        WebhookPersonErasure,
+      ],
     };
   }
 }
