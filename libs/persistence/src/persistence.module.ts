@@ -6,13 +6,15 @@ import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { AppendOnlyTablesNotSealed, sealAppendOnlyTables } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
+import { JOB_LOCKS, PeriodicJobs, PostgresJobLocks } from './periodic-jobs';
 import { PostgresReadiness } from './postgres.readiness';
 
 /**
  * The service's database, with pending migrations applied at start then its append-only tables sealed
  * (before anything is served), and ambient transactions:
  * a method marked @Transactional() runs every repository call made through TransactionHost in one
- * transaction, without a manager passed from call to call.
+ * transaction, without a manager passed from call to call. Also the service's periodic jobs, each run
+ * under an advisory lock of this database (periodic-jobs.ts).
  */
 @Module({})
 export class PersistenceModule {
@@ -49,8 +51,8 @@ export class PersistenceModule {
           ],
         }),
       ],
-      providers: [PostgresReadiness],
-      exports: [PostgresReadiness],
+      providers: [PostgresReadiness, { provide: JOB_LOCKS, useClass: PostgresJobLocks }, PeriodicJobs],
+      exports: [PostgresReadiness, PeriodicJobs],
     };
   }
 }
