@@ -39,7 +39,7 @@ class FakeTimers implements JobTimers {
   }
 }
 
-function definition(run: (now: Date) => Promise<number>, overrides: Partial<PeriodicJobDefinition<number>> = {}): PeriodicJobDefinition<number> {
+function definition(run: PeriodicJobDefinition<number>['run'], overrides: Partial<PeriodicJobDefinition<number>> = {}): PeriodicJobDefinition<number> {
   return {
     name: 'test.chore',
     intervalMs: 60_000,
@@ -133,15 +133,22 @@ describe('PeriodicJob', () => {
     await job.stop();
   });
 
-  it('waits for the round in flight when stopped, and schedules none after it', async () => {
+  it('tells the round in flight it is stopping, waits for it, and schedules none after it', async () => {
     let finish: (value: number) => void = () => undefined;
     let finished = false;
-    const job = new PeriodicJob(definition(() => new Promise<number>((resolve) => (finish = resolve))), locks, timers);
+    let stopping: AbortSignal | undefined;
+    const job = new PeriodicJob(
+      definition((_now, signal) => ((stopping = signal), new Promise<number>((resolve) => (finish = resolve)))),
+      locks,
+      timers,
+    );
     job.start();
     await timers.fire();
+    expect(stopping?.aborted).toBe(false);
 
     const stopped = job.stop().then(() => (finished = true));
     await Promise.resolve();
+    expect(stopping?.aborted).toBe(true);
     expect(finished).toBe(false);
     finish(1);
     await stopped;

@@ -22,7 +22,8 @@ export interface PeriodicJobDefinition<R> {
   transactional: boolean;
   /** The service's clock when it has one that tests move; the wall clock otherwise. */
   clock?: () => Date;
-  run(now: Date): Promise<R>;
+  /** One round. A chore that works in chunks checks `stopping` between them, so shutdown need not wait for a backlog. */
+  run(now: Date, stopping: AbortSignal): Promise<R>;
 }
 
 /** A round either ran (with what the chore reports) or was skipped because another replica held the lock. */
@@ -58,6 +59,7 @@ export class PeriodicJob<R = unknown> {
   private cancelTimer: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private started = false;
+  private stopping = new AbortController();
   /** A wake() during a round: the next round follows at this delay rather than after the interval. */
   private wokenDelayMs: number | undefined;
 
@@ -83,13 +85,15 @@ export class PeriodicJob<R = unknown> {
    * Errors reach the caller (only the job's own rounds log and carry on).
    */
   runOnce(now: Date = this.now()): Promise<JobRound<R>> {
-    return this.locks.exclusive(this.definition.lock, this.definition.transactional, () => this.definition.run(now));
+    const stopping = this.stopping.signal;
+    return this.locks.exclusive(this.definition.lock, this.definition.transactional, () => this.definition.run(now, stopping));
   }
 
   /** Rounds from now on: the first after `firstDelayMs`. A job without an interval only runs on demand. */
   start(): void {
     if (this.started || this.definition.intervalMs <= 0) return;
     this.started = true;
+    this.stopping = new AbortController();
     this.schedule(this.definition.firstDelayMs);
   }
 
@@ -106,6 +110,7 @@ export class PeriodicJob<R = unknown> {
   /** No more rounds; waits for the one in flight. */
   async stop(): Promise<void> {
     this.started = false;
+    this.stopping.abort();
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     await this.running;
