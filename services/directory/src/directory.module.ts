@@ -3,7 +3,6 @@ import { CommunesController } from './communes/communes.controller';
 import { CommunesService } from './communes/communes.service';
 import { CommuneCoordinatesImporter } from './communes/commune-coordinates.importer';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from './config';
-import { FreshnessScheduler } from './freshness/freshness.scheduler';
 import { FreshnessService } from './freshness/freshness.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
@@ -33,7 +32,8 @@ export class DirectoryModule {
       // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
       controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController],
       providers: [
-        { provide: DIRECTORY_OPTIONS, useValue: options },
+        // Without the scheduler (commands, tests), the freshness jobs run only when asked.
+        { provide: DIRECTORY_OPTIONS, useValue: scheduler ? options : { ...options, sweepIntervalSeconds: 0 } },
         SnapshotPublisher,
         NetworksService,
         StructuresService,
@@ -49,7 +49,6 @@ export class DirectoryModule {
         HsdsExporter,
         SeedService,
         SyntheticSeeder,
-        ...(scheduler ? [FreshnessScheduler] : []),
       ],
       exports: [FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
     };

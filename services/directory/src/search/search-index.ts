@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { mobileModalities, modalities, publics, roles, thematiques } from '../shared/vocabulary';
 
@@ -90,7 +90,7 @@ export class SearchIndex implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       // One replica rebuilds; the others wait on the lock and then find the index current.
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [0x52_44_49_31]);
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [advisoryLocks.directorySearchIndex]);
       const [state] = await manager.query<Array<{ vocabulary: string }>>(`SELECT vocabulary FROM search_index_state WHERE id = 1`);
       if (state?.vocabulary === vocabularyFingerprint) return;
       this.logger.log('vocabulaire changé (ou première mise en route) : reconstruction de l’index de recherche');
