@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
+import { OfferLieu } from '../offers/offer.entity';
 import { mobileModalities, modalities, publics, roles, thematiques } from '../shared/vocabulary';
 
 /**
@@ -56,9 +57,9 @@ export function searchEntryInsert(condition: string): string {
 export const searchEntryVocabularyParameters = (): unknown[] => [roles, thematiques, publics, modalities, mobileModalities];
 
 /**
- * Keeps the search index in step: called, in the same transaction, whenever a service, its structure
- * or one of its lieux changes — the moment its snapshot is published, so the directory's own search
- * and the other services' read models follow the same changes.
+ * Keeps the search index in step: the writers call it, in the same transaction, whenever a service, its
+ * structure or one of its lieux changes — right before they publish the service's snapshot, so the
+ * directory's own search and the other services' read models follow the same changes.
  */
 @Injectable()
 export class SearchIndex implements OnApplicationBootstrap {
@@ -75,6 +76,12 @@ export class SearchIndex implements OnApplicationBootstrap {
     const ids = [...new Set(offerIds)];
     await manager.query(`DELETE FROM search_entry WHERE offer_id = ANY($1::uuid[])`, [ids]);
     await manager.query(searchEntryInsert('o.id = ANY($6::uuid[])'), [...searchEntryVocabularyParameters(), ids]);
+  }
+
+  /** The services offered at a lieu (after its hours, address or position changed). */
+  async refreshServicesAtLieu(lieuId: string): Promise<void> {
+    const rows = await this.txHost.tx.getRepository(OfferLieu).find({ where: { lieuId } });
+    await this.refresh(rows.map((row) => row.offerId));
   }
 
   /** Rebuilds every row (after a vocabulary change, or bulk loads). */
