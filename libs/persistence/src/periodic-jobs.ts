@@ -75,10 +75,6 @@ export class PeriodicJobs implements OnApplicationBootstrap, BeforeApplicationSh
     return job;
   }
 
-  get all(): ReadonlyArray<PeriodicJob<unknown>> {
-    return this.jobs;
-  }
-
   onApplicationBootstrap(): void {
     if (!runsWorkers(this.role)) return;
     this.started = true;
