@@ -75,10 +75,11 @@ export interface ResolvedMessagingOptions {
     pollIntervalMs: number;
     /** How often a replica that is not the relay leader tries to become it. */
     leaderRetryMs: number;
-    /** Sent outbox rows are kept this long (to investigate), then deleted by the relay. */
+    /** Sent outbox rows are kept this long (to investigate), then deleted by OutboxPruning. */
     outboxRetentionMs: number;
-    /** Inbox rows outlive the 30-day retention of event topics, so any redelivery Kafka can still make is deduplicated. */
+    /** Inbox rows outlive the 30-day retention of event topics, so any redelivery Kafka can still make is deduplicated (InboxPruning). */
     inboxRetentionMs: number;
+    /** How often the outbox and inbox pruning jobs run. */
     housekeepingIntervalMs: number;
   };
 }

@@ -6,11 +6,13 @@ import { DirectProducer } from './direct-producer';
 import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { HandlerRegistry } from './handler-registry';
+import { InboxPruning } from './inbox-pruning';
 import { KafkaConnection } from './kafka-connection';
 import { KafkaReadiness } from './kafka.readiness';
 import { MessageProcessor } from './message-processor';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
+import { OutboxPruning } from './outbox-pruning';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSignal } from './outbox-signal';
 import { ParkedKeys } from './parked-keys';
@@ -28,7 +30,7 @@ function optionProviders(options: MessagingOptions): Provider[] {
 
 /**
  * The service's Kafka port. Needs PersistenceModule (the outbox, inbox and redrive tables live in the
- * service database, written through its ambient transactions).
+ * service database, written through its ambient transactions; their pruning jobs run as PeriodicJobs).
  */
 @Module({})
 export class MessagingModule {
@@ -45,12 +47,14 @@ export class MessagingModule {
         TopicProvisioner,
         EventPublisher,
         OutboxRelay,
+        OutboxPruning,
         OutboxSignal,
         HandlerRegistry,
         DirectProducer,
         ParkedKeys,
         MessageProcessor,
         EventConsumer,
+        InboxPruning,
         DeadLetters,
         MessagingLifecycle,
       ],

@@ -12,7 +12,6 @@ import { contextFromTraceparent, traceparentOf } from './trace-context';
 import { pause, Wakeup } from './wakeup';
 
 const MAX_BACKOFF_MS = 10_000;
-const HOUSEKEEPING_CHUNK = 5_000;
 
 /**
  * Sends the outbox to Kafka. One replica per service database relays (the holder of an advisory
@@ -20,7 +19,7 @@ const HOUSEKEEPING_CHUNK = 5_000;
  * when a transaction of its own process that wrote events commits (OutboxSignal), on NOTIFY from the
  * other replicas, and polls as a safety net; per batch it claims the oldest unsent rows, sends them
  * with the idempotent producer, and marks them sent in the same transaction. A crash between send and
- * mark sends them again: consumers deduplicate by event id.
+ * mark sends them again: consumers deduplicate by event id. Deleting sent rows is OutboxPruning's job.
  */
 @Injectable()
 export class OutboxRelay {
@@ -33,7 +32,7 @@ export class OutboxRelay {
   private producer: Producer | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly connection: KafkaConnection,
     @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {
@@ -84,12 +83,7 @@ export class OutboxRelay {
 
   private async lead(): Promise<void> {
     let failures = 0;
-    let nextHousekeeping = 0;
     while (!this.stopping && this.leadership.isLeader) {
-      if (Date.now() >= nextHousekeeping) {
-        nextHousekeeping = Date.now() + this.options.relay.housekeepingIntervalMs;
-        await this.housekeeping().catch((error: unknown) => this.logger.warn(`outbox housekeeping failed: ${message(error)}`));
-      }
       try {
         const sent = await this.relayBatch();
         failures = 0;
@@ -181,27 +175,6 @@ export class OutboxRelay {
       throw error;
     } finally {
       for (const span of spans) span.end();
-    }
-  }
-
-  /** Sent rows are kept a day to investigate, then deleted; inbox rows once no redelivery can reach them. */
-  private async housekeeping(): Promise<void> {
-    const outboxBefore = new Date(Date.now() - this.options.relay.outboxRetentionMs);
-    const inboxBefore = new Date(Date.now() - this.options.relay.inboxRetentionMs);
-    // In chunks, so a large backlog never becomes one long transaction.
-    for (;;) {
-      const [, deleted] = await this.dataSource.query<[unknown, number]>(
-        `DELETE FROM messaging_outbox WHERE id IN (SELECT id FROM messaging_outbox WHERE sent_at < $1 LIMIT ${HOUSEKEEPING_CHUNK})`,
-        [outboxBefore],
-      );
-      if (deleted < HOUSEKEEPING_CHUNK || this.stopping) break;
-    }
-    for (;;) {
-      const [, deleted] = await this.dataSource.query<[unknown, number]>(
-        `DELETE FROM messaging_inbox WHERE ctid IN (SELECT ctid FROM messaging_inbox WHERE received_at < $1 LIMIT ${HOUSEKEEPING_CHUNK})`,
-        [inboxBefore],
-      );
-      if (deleted < HOUSEKEEPING_CHUNK || this.stopping) break;
     }
   }
 

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
-import { OUTBOX_CHANNEL, RELAY_LOCK_KEY } from './messaging-tables';
+import { advisoryLocks } from '@relais/persistence';
+import { OUTBOX_CHANNEL } from './messaging-tables';
 
 /**
  * The relay's own connection: it holds the session advisory lock that makes this replica the one
@@ -36,7 +37,7 @@ export class RelayLeadership {
   async tryLead(): Promise<boolean> {
     if (this.isLeader) return true;
     const client = await this.connected();
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [advisoryLocks.outboxRelayLeader]);
     if (rows[0]?.locked !== true) return false;
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     // The relay's batches need not wait for the WAL flush of their sent_at marks: a mark lost in a

@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import type { Admin } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { InboxPruning } from '../src/inbox-pruning';
 import { serviceSnapshot } from './support/fixtures';
 import type { ServiceSnapshot } from './support/service-projection';
 import { count, groupCaughtUp, kafkaAdmin, projections, projector, publishSnapshots, SERVICE_TOPIC, startTestApp } from './support/test-app';
@@ -84,5 +86,20 @@ describe('inbox: each event has one effect, in order per key', () => {
     }
     const partitions = await admin.fetchTopicOffsets(topic);
     expect(partitions.filter((p) => Number(p.high) > 0).length).toBeGreaterThan(1);
+  });
+
+  it('forgets handled events once no redelivery can reach them, in a job of its own', async () => {
+    const running = app ?? (await start());
+    const dataSource = running.get(DataSource);
+    // 36 days: past the 35 of retention (longer than the topics' 30); 34 days: still deduplicated.
+    await dataSource.query(
+      `INSERT INTO messaging_inbox (consumer, event_id, type, received_at) VALUES
+         ('test-consumer', 'forgotten', 'test', now() - interval '36 days'),
+         ('test-consumer', 'remembered', 'test', now() - interval '34 days')`,
+    );
+    const round = await running.get(InboxPruning).job.runOnce();
+    expect(round).toEqual({ ran: true, result: 1 });
+    expect(await count(running, `SELECT count(*) AS n FROM messaging_inbox WHERE consumer = 'test-consumer'`)).toBe(1);
+    expect(await count(running, `SELECT count(*) AS n FROM messaging_inbox WHERE event_id = 'remembered'`)).toBe(1);
   });
 });

@@ -4,10 +4,12 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InvalidPayloadError } from '@relais/contracts';
+import { advisoryLocks } from '@relais/persistence';
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventPublisher, PublishOutsideTransactionError } from '../src';
+import { OutboxPruning } from '../src/outbox-pruning';
 import { OutboxRelay } from '../src/outbox-relay';
 import { serviceSnapshot } from './support/fixtures';
 import { readRecords } from './support/raw-records';
@@ -153,6 +155,33 @@ describe('outbox: publishing in the business transaction, relayed to Kafka', () 
     const rows = await projections(app);
     for (const snapshot of snapshots) expect(rows.find((row) => row.serviceId === snapshot.serviceId)?.applied).toBe(1);
     expect(await count(app, 'SELECT count(*) AS n FROM messaging_inbox WHERE event_id = ANY($1::text[])', [ids])).toBe(ids.length);
+  });
+
+  it('prunes sent rows past their retention in a job of its own, one replica at a time', async () => {
+    const ids = await publishSnapshots(app, [serviceSnapshot({ name: 'Envoyé il y a longtemps' }), serviceSnapshot({ name: 'Envoyé hier soir' })]);
+    await eventually(async () => expect(await count(app, 'SELECT count(*) AS n FROM messaging_outbox WHERE event_id = ANY($1::uuid[]) AND sent_at IS NOT NULL', [ids])).toBe(2));
+    const dataSource = app.get(DataSource);
+    // Sent two days ago (past the day of retention), and an hour ago (kept to investigate).
+    await dataSource.query(`UPDATE messaging_outbox SET sent_at = now() - interval '2 days' WHERE event_id = $1`, [ids[0]]);
+    await dataSource.query(`UPDATE messaging_outbox SET sent_at = now() - interval '1 hour' WHERE event_id = $1`, [ids[1]]);
+    const pruning = app.get(OutboxPruning).job;
+
+    const other = dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.outboxPruning]);
+      expect(await pruning.runOnce()).toEqual({ ran: false });
+      await other.rollbackTransaction();
+    } finally {
+      await other.release();
+    }
+    expect(await count(app, 'SELECT count(*) AS n FROM messaging_outbox WHERE event_id = ANY($1::uuid[])', [ids])).toBe(2);
+
+    // Every other row of this file was sent minutes ago: only the one of two days ago goes.
+    expect(await pruning.runOnce()).toEqual({ ran: true, result: 1 });
+    expect(await count(app, 'SELECT count(*) AS n FROM messaging_outbox WHERE event_id = $1', [ids[0]])).toBe(0);
+    expect(await count(app, 'SELECT count(*) AS n FROM messaging_outbox WHERE event_id = $1', [ids[1]])).toBe(1);
   });
 
   it('hands the relay to another replica when the leader stops', async () => {

@@ -1,6 +1,9 @@
+export { advisoryLockPrefixes, advisoryLocks, type AdvisoryLockKey, type AdvisoryLockName } from './advisory-locks';
 export { AppendOnlyTablesNotSealed, sealAppendOnlyTables } from './append-only';
 export { dataSourceOptions, type ServiceDatabase } from './data-source-options';
 export { migrate } from './migrate';
+export { PeriodicJob, type JobLocks, type JobRound, type JobTimers, type PeriodicJobDefinition } from './periodic-job';
+export { PeriodicJobs } from './periodic-jobs';
 export { PersistenceModule } from './persistence.module';
 export { PostgresReadiness } from './postgres.readiness';
 export { Transactional, TransactionHost } from '@nestjs-cls/transactional';

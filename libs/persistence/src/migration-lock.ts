@@ -1,5 +1,6 @@
 import type { DataSource, Migration } from 'typeorm';
 import { sealAppendOnlyTables } from './append-only';
+import { advisoryLocks } from './advisory-locks';
 
 /**
  * Key of the session advisory lock held while a process applies migrations. TypeORM takes none: two
@@ -7,7 +8,7 @@ import { sealAppendOnlyTables } from './append-only';
  * both apply a pending migration and one would fail. Each service has a database of its own, so one key
  * serves them all.
  */
-export const MIGRATION_LOCK_KEY = 0x52454c4d4947; // "RELMIG", within 2^53 so JavaScript holds it exactly
+const MIGRATION_LOCK_KEY = advisoryLocks.migrations;
 
 /**
  * Applies the pending migrations then seals the append-only tables, one process of the database at a

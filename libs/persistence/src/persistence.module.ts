@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppendOnlyTablesNotSealed } from './append-only';
 import { dataSourceOptions, type ServiceDatabase } from './data-source-options';
 import { migrateExclusively } from './migration-lock';
+import { JOB_LOCKS, PeriodicJobs, PostgresJobLocks } from './periodic-jobs';
 import { PostgresReadiness } from './postgres.readiness';
 
 /**
@@ -14,7 +15,8 @@ import { PostgresReadiness } from './postgres.readiness';
  * (before anything is served; under an advisory lock, so processes starting together take turns), and
  * ambient transactions:
  * a method marked @Transactional() runs every repository call made through TransactionHost in one
- * transaction, without a manager passed from call to call.
+ * transaction, without a manager passed from call to call. Also the service's periodic jobs, each run
+ * under an advisory lock of this database (periodic-jobs.ts).
  */
 @Module({})
 export class PersistenceModule {
@@ -50,8 +52,8 @@ export class PersistenceModule {
           ],
         }),
       ],
-      providers: [PostgresReadiness],
-      exports: [PostgresReadiness],
+      providers: [PostgresReadiness, { provide: JOB_LOCKS, useClass: PostgresJobLocks }, PeriodicJobs],
+      exports: [PostgresReadiness, PeriodicJobs],
     };
   }
 }

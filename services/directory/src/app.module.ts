@@ -2,7 +2,6 @@ import { defineService } from '@relais/service-kit';
 import { directoryOptions, readConfig, type DirectoryConfig } from './config';
 import { database } from './database';
 import { DirectoryModule } from './directory.module';
-import { FreshnessScheduler } from './freshness/freshness.scheduler';
 
 export interface DirectoryModuleOptions {
   /** Whether the periodic freshness work runs (in a process that runs workers); tests and commands turn it off. */
@@ -18,8 +17,7 @@ export const directory = defineService<DirectoryConfig, DirectoryModuleOptions>(
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, { scheduler = true }) => ({
-    imports: [DirectoryModule.forRoot(directoryOptions(config))],
-    workers: scheduler ? [FreshnessScheduler] : [],
+    imports: [DirectoryModule.forRoot(directoryOptions(config), { scheduler })],
   }),
 });
 

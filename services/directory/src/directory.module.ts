@@ -25,17 +25,18 @@ import { StructuresService } from './structures/structures.service';
 
 /**
  * The directory's features, without the platform around them (so commands can run them without HTTP).
- * Its periodic work (FreshnessScheduler) is a worker of the app module, which only some processes run.
+ * Its periodic work is freshness/'s jobs, which start only in a process that runs workers.
  */
 @Module({})
 export class DirectoryModule {
-  static forRoot(options: DirectoryOptions): DynamicModule {
+  static forRoot(options: DirectoryOptions, { scheduler = true }: { scheduler?: boolean } = {}): DynamicModule {
     return {
       module: DirectoryModule,
       // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
       controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController],
       providers: [
-        { provide: DIRECTORY_OPTIONS, useValue: options },
+        // Without the scheduler (commands, tests), the freshness jobs run only when asked.
+        { provide: DIRECTORY_OPTIONS, useValue: scheduler ? options : { ...options, sweepIntervalSeconds: 0 } },
         SnapshotPublisher,
         NetworksService,
         StructuresService,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TestService } from '@relais/testing';
 import { DataSource } from 'typeorm';
-import { FreshnessService, REMINDER_LOCK } from '../src/freshness/freshness.service';
+import { advisoryLocks } from '@relais/persistence';
+import { FreshnessService } from '../src/freshness/freshness.service';
 import { api, consumeTopics, eventually, startDirectory, tokens } from './support';
 
 describe('directory freshness', () => {
@@ -74,7 +75,7 @@ describe('directory freshness', () => {
     await other.connect();
     await other.startTransaction();
     try {
-      await other.query('SELECT pg_advisory_xact_lock($1)', [REMINDER_LOCK]);
+      await other.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.directoryFreshnessReminders]);
       expect(await directory.app.get(FreshnessService).remindStaleStructures()).toEqual({ ran: false, reminded: [] });
     } finally {
       await other.rollbackTransaction();

@@ -9,6 +9,7 @@ import { ConsentService } from './consent/consent.service';
 import { database } from './database';
 import { DirectoryReadModel } from './directory-read-model/directory-read-model';
 import { Idempotency } from './idempotency/idempotency';
+import { IdempotencyPurge } from './idempotency/idempotency-purge';
 import { JourneysController } from './journeys/journeys.controller';
 import { JourneysService } from './journeys/journeys.service';
 import { ErasureService } from './persons/erasure.service';
@@ -47,6 +48,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       DirectoryReadModel,
       SlaPolicy,
       Idempotency,
+      IdempotencyPurge,
       ReferralService,
       ConsentService,
       ErasureService,

@@ -1,3 +1,4 @@
+import { IdempotencyPurge } from '../src/idempotency/idempotency-purge';
 import { asClient, asUser, clients, referralBody, serviceOf, startReferralKit, users, type Caller, type ReferralKit } from './support/referral-kit';
 
 /** The `client_id` claim of a real access token: for a person, the web app the token was obtained through. */
@@ -75,5 +76,16 @@ describe('Idempotency-Key owner', () => {
     expect(await owners('avant-la-mise-a-jour')).toEqual([`user:${agent.structureId}:${agent.subject}`, `user:${colleague.structureId}:${colleague.subject}`]);
     // Another body under the same key is refused, as it always was.
     expect((await post(agent, { ...body, urgency: 'urgent' }, 'avant-la-mise-a-jour')).status).toBe(422);
+  });
+
+  it('forgets keys past their time to live, in a job of its own', async () => {
+    await post(agent, referralBody(receivingService), 'oubliee-apres-un-jour');
+    const purge = kit.service.app.get(IdempotencyPurge).job;
+    expect((await purge.runOnce()).ran).toBe(true);
+    expect(await owners('oubliee-apres-un-jour')).toHaveLength(1);
+    // Past the 24 hours of the default time to live.
+    kit.clock.advanceDays(2);
+    expect((await purge.runOnce()).ran).toBe(true);
+    expect(await owners('oubliee-apres-un-jour')).toEqual([]);
   });
 });

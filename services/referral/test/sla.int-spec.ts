@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { advisoryLocks } from '@relais/persistence';
 import { createServiceApp } from '@relais/platform';
 import { eventually, serviceTestEnvironment } from '@relais/testing';
 import { Client } from 'pg';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
 import { ManualClock } from '../src/shared/clock';
-import { SLA_SWEEP_LOCK_KEY, SlaSweeper } from '../src/sla/sla-sweeper';
+import { SlaSweeper } from '../src/sla/sla-sweeper';
 import {
   asUser,
   directoryPublisher,
@@ -123,7 +124,7 @@ describe('SLA timers with a controllable clock', () => {
     await other.connect();
     try {
       await other.query('BEGIN');
-      await other.query(`SELECT pg_advisory_xact_lock($1)`, [SLA_SWEEP_LOCK_KEY]);
+      await other.query(`SELECT pg_advisory_xact_lock($1)`, [advisoryLocks.referralSlaSweep]);
       expect(await sweep()).toEqual({ reminders: 0, expired: 0, dropped: 0 });
       await other.query('COMMIT');
     } finally {

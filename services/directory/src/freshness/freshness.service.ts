@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
-import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DIRECTORY_OPTIONS, type DirectoryOptions } from '../config';
 import { OpeningIntervals } from '../lieux/opening-intervals';
 
-/** Keys of the advisory locks: one replica at a time sweeps, the others skip that round. */
-export const REMINDER_LOCK = 0x52_44_46_31; // "RDF1"
-const HOURS_LOCK = 0x52_44_48_31; // "RDH1"
+/** A first round soon after start (the hours of a new day, reminders), then at the configured pace. */
+const FIRST_ROUND_MS = 5_000;
 /** Structures reminded per round, so one round stays a short transaction. */
 const BATCH = 500;
 
@@ -26,23 +25,56 @@ export interface SweepReport {
  * Freshness: a record not confirmed for `freshnessMaxAgeDays` is flagged stale wherever it is shown,
  * and its structure is reminded — one `verification-due` event per structure, repeated at most every
  * `reminderIntervalDays` until someone confirms (POST …/structures/{id}/verification) or edits.
+ * Both chores are periodic jobs, every `sweepIntervalSeconds` (0: only when asked), one replica at a time.
  */
 @Injectable()
 export class FreshnessService {
   private readonly logger = new Logger('FreshnessService');
+  readonly reminders: PeriodicJob<string[]>;
+  readonly openingIntervals: PeriodicJob<number>;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventPublisher,
     private readonly intervals: OpeningIntervals,
     @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
-  ) {}
+    jobs: PeriodicJobs,
+  ) {
+    const intervalMs = options.sweepIntervalSeconds * 1000;
+    this.openingIntervals = jobs.define({
+      name: 'directory.opening-intervals',
+      intervalMs,
+      firstDelayMs: FIRST_ROUND_MS,
+      lock: advisoryLocks.directoryOpeningIntervals,
+      transactional: true,
+      run: (now) => this.intervals.refreshIfStale(now),
+    });
+    this.reminders = jobs.define({
+      name: 'directory.freshness-reminders',
+      intervalMs,
+      firstDelayMs: FIRST_ROUND_MS,
+      lock: advisoryLocks.directoryFreshnessReminders,
+      // One batch per round, so a round stays a short transaction.
+      transactional: true,
+      run: (now) => this.remind(now),
+    });
+  }
 
-  @Transactional()
+  /** One round of reminders now; `ran: false` while another replica holds the round. */
   async remindStaleStructures(now: Date = new Date()): Promise<SweepReport> {
+    const round = await this.reminders.runOnce(now);
+    return round.ran ? { ran: true, reminded: round.result } : { ran: false, reminded: [] };
+  }
+
+  /** The opening intervals describe the seven days from today: recomputed once the day has changed. */
+  async refreshOpeningIntervals(now: Date = new Date()): Promise<number> {
+    const round = await this.openingIntervals.runOnce(now);
+    return round.ran ? round.result : 0;
+  }
+
+  /** Reminds one batch of structures, in the round's transaction; returns their ids. */
+  private async remind(now: Date): Promise<string[]> {
     const manager = this.txHost.tx;
-    const [lock] = await manager.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [REMINDER_LOCK]);
-    if (!lock?.locked) return { ran: false, reminded: [] };
     const cutoff = new Date(now.getTime() - this.options.freshnessMaxAgeDays * 86_400_000).toISOString();
     const remindedBefore = new Date(now.getTime() - this.options.reminderIntervalDays * 86_400_000).toISOString();
     const rows: StaleRow[] = await manager.query(
@@ -81,14 +113,6 @@ export class FreshnessService {
       await manager.query(`UPDATE structure SET verification_reminded_at = $1 WHERE id = ANY($2::uuid[])`, [now.toISOString(), rows.map((r) => r.structure_id)]);
       this.logger.log(`${rows.length} structure(s) relancée(s) pour vérifier leurs fiches`);
     }
-    return { ran: true, reminded: rows.map((row) => row.structure_id) };
-  }
-
-  /** The opening intervals describe the seven days from today: recomputed once the day has changed. */
-  @Transactional()
-  async refreshOpeningIntervals(now: Date = new Date()): Promise<number> {
-    const [lock] = await this.txHost.tx.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [HOURS_LOCK]);
-    if (!lock?.locked) return 0;
-    return this.intervals.refreshIfStale(now);
+    return rows.map((row) => row.structure_id);
   }
 }

@@ -10,6 +10,7 @@ import { publicAttribution, showTo, type ShowAttribution } from '../shared/attri
 import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { SnapshotPublisher } from '../snapshots/snapshot-publisher';
+import { SearchIndex } from '../search/search-index';
 import { Structure } from '../structures/structure.entity';
 import type { SourceRef } from '../structures/structures.service';
 import type { CreateLieuInput, LieuView, OpeningHoursInput, UpdateLieuInput } from './lieu.dto';
@@ -22,6 +23,7 @@ export class LieuxService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly snapshots: SnapshotPublisher,
+    private readonly searchIndex: SearchIndex,
     private readonly intervals: OpeningIntervals,
     @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
   ) {}
@@ -125,7 +127,10 @@ export class LieuxService {
     if (verifiedAt) lieu.lastVerifiedAt = verifiedAt;
     await this.repository.save(lieu);
     await this.intervals.replace(lieu);
-    if (!isNew) await this.snapshots.servicesAtLieu(lieu.id);
+    if (!isNew) {
+      await this.searchIndex.refreshServicesAtLieu(lieu.id);
+      await this.snapshots.servicesAtLieu(lieu.id);
+    }
     return Object.assign(lieu, { changed: true, openingHoursWarnings: warnings });
   }
 

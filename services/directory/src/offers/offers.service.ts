@@ -13,6 +13,7 @@ import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { AIDANTS_CONNECT } from '../shared/vocabulary';
 import { SnapshotPublisher } from '../snapshots/snapshot-publisher';
+import { SearchIndex } from '../search/search-index';
 import { Structure } from '../structures/structure.entity';
 import type { SourceRef } from '../structures/structures.service';
 import type { CapacityInput, CreateServiceInput, ServiceView, StatusInput, UpdateServiceInput } from './offer.dto';
@@ -24,6 +25,7 @@ export class OffersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly snapshots: SnapshotPublisher,
+    private readonly searchIndex: SearchIndex,
     private readonly lieux: LieuxService,
     @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
   ) {}
@@ -96,6 +98,7 @@ export class OffersService {
     offer.deleted = true;
     touch(offer, callerKey(principal));
     await this.repository.save(offer);
+    await this.searchIndex.refresh([offer.id]);
     await this.snapshots.services([offer.id]);
   }
 
@@ -191,6 +194,7 @@ export class OffersService {
       await links.delete({ offerId: offer.id });
       if (lieuIds.length) await links.insert(lieuIds.map((lieuId) => ({ offerId: offer.id, lieuId })));
     }
+    await this.searchIndex.refresh([offer.id]);
     await this.snapshots.services([offer.id]);
     return Object.assign(offer, { changed: true });
   }

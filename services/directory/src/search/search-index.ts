@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
+import { OfferLieu } from '../offers/offer.entity';
 import { mobileModalities, modalities, publics, roles, thematiques } from '../shared/vocabulary';
 
 /**
@@ -56,9 +57,9 @@ export function searchEntryInsert(condition: string): string {
 export const searchEntryVocabularyParameters = (): unknown[] => [roles, thematiques, publics, modalities, mobileModalities];
 
 /**
- * Keeps the search index in step: called, in the same transaction, whenever a service, its structure
- * or one of its lieux changes — the moment its snapshot is published, so the directory's own search
- * and the other services' read models follow the same changes.
+ * Keeps the search index in step: the writers call it, in the same transaction, whenever a service, its
+ * structure or one of its lieux changes — right before they publish the service's snapshot, so the
+ * directory's own search and the other services' read models follow the same changes.
  */
 @Injectable()
 export class SearchIndex implements OnApplicationBootstrap {
@@ -77,6 +78,12 @@ export class SearchIndex implements OnApplicationBootstrap {
     await manager.query(searchEntryInsert('o.id = ANY($6::uuid[])'), [...searchEntryVocabularyParameters(), ids]);
   }
 
+  /** The services offered at a lieu (after its hours, address or position changed). */
+  async refreshServicesAtLieu(lieuId: string): Promise<void> {
+    const rows = await this.txHost.tx.getRepository(OfferLieu).find({ where: { lieuId } });
+    await this.refresh(rows.map((row) => row.offerId));
+  }
+
   /** Rebuilds every row (after a vocabulary change, or bulk loads). */
   async rebuild(manager: EntityManager = this.txHost.tx): Promise<void> {
     await manager.query(`DELETE FROM search_entry`);
@@ -90,7 +97,7 @@ export class SearchIndex implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       // One replica rebuilds; the others wait on the lock and then find the index current.
-      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [0x52_44_49_31]);
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [advisoryLocks.directorySearchIndex]);
       const [state] = await manager.query<Array<{ vocabulary: string }>>(`SELECT vocabulary FROM search_index_state WHERE id = 1`);
       if (state?.vocabulary === vocabularyFingerprint) return;
       this.logger.log('vocabulaire changé (ou première mise en route) : reconstruction de l’index de recherche');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { CommuneCoordinatesImporter } from '../communes/commune-coordinates.importer';
 import { LieuxService } from '../lieux/lieux.service';
 import { NetworksService } from '../networks/networks.service';
@@ -19,7 +19,6 @@ export interface SeedReport {
 }
 
 const SEED_VERIFIER = 'seed';
-const SEED_LOCK = 0x52_44_53_31; // "RDS1"
 
 /**
  * `seed`: the demo département, idempotently. Writes through the same services as the API (so every
@@ -50,7 +49,7 @@ export class SeedService {
     const fingerprint = createHash('sha256').update(JSON.stringify(plan)).digest('hex');
     const manager = this.txHost.tx;
     // One seed at a time, whoever runs it (two npm start, a test): the second waits, then finds it done.
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SEED_LOCK]);
+    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [advisoryLocks.directorySeed]);
     const [state] = await manager.query<Array<{ fingerprint: string }>>(`SELECT fingerprint FROM seed_state WHERE name = 'morbihan'`);
     if (!force && state?.fingerprint === fingerprint) return report;
     report.applied = true;

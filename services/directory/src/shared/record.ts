@@ -45,3 +45,8 @@ export function stableJson(value: unknown): string {
       : item,
   );
 }
+
+/** A date as events carry it (ISO 8601, UTC), or null. */
+export function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

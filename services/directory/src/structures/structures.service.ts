@@ -16,6 +16,7 @@ import { freshnessOf } from '../shared/freshness';
 import { stableJson, touch, type Verifier } from '../shared/record';
 import { AIDANTS_CONNECT, typologyLabels, type Typology } from '../shared/vocabulary';
 import { SnapshotPublisher } from '../snapshots/snapshot-publisher';
+import { SearchIndex } from '../search/search-index';
 import type { CreateStructureInput, ReferentView, StructureView, UpdateStructureInput } from './structure.dto';
 import { Structure } from './structure.entity';
 
@@ -29,6 +30,7 @@ export class StructuresService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly snapshots: SnapshotPublisher,
+    private readonly searchIndex: SearchIndex,
     @Inject(DIRECTORY_OPTIONS) private readonly options: DirectoryOptions,
   ) {}
 
@@ -166,6 +168,7 @@ export class StructuresService {
       offer.updatedAt = new Date();
     }
     await this.txHost.tx.getRepository(Offer).save(offers);
+    await this.searchIndex.refresh(offers.map((offer) => offer.id));
     await this.snapshots.services(offers.map((offer) => offer.id));
   }
 
@@ -209,6 +212,7 @@ export class StructuresService {
     touch(structure, by);
     await this.repository.save(structure);
     await this.snapshots.structure(structure);
+    await this.searchIndex.refresh(offers.map((offer) => offer.id));
     await this.snapshots.services(offers.map((offer) => offer.id));
   }
 
@@ -229,6 +233,7 @@ export class StructuresService {
     structure.verificationRemindedAt = null;
     await this.repository.save(structure);
     await this.snapshots.structure(structure);
+    await this.searchIndex.refresh(offers.map((offer) => offer.id));
     await this.snapshots.services(offers.map((offer) => offer.id));
     return this.view(structure, showTo(principal, { structureId: structure.id, networkIds: structure.networkIds }));
   }

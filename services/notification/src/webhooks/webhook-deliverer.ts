@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
-import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { addressPolicy } from './webhook-address-policy';
 import { sendWebhook, systemResolve, type DeliveryFailure, type SendOptions } from './webhook-http';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
@@ -27,53 +27,37 @@ interface DueDelivery {
 /**
  * Sends recorded deliveries over HTTP, outside any transaction: rows are leased (their next attempt
  * pushed a minute away) so replicas never send the same one at once, then settled with the outcome
- * event in one transaction.
+ * event in one transaction. A periodic job without an advisory lock: every replica sends, the leases
+ * keep them apart.
  */
 @Injectable()
-export class WebhookDeliverer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliverer.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+export class WebhookDeliverer {
+  readonly job: PeriodicJob<number>;
   private readonly sendOptions: SendOptions;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly publisher: EventPublisher,
     @Inject(WEBHOOK_SETTINGS) settings: WebhookSettings,
+    jobs: PeriodicJobs,
   ) {
     this.sendOptions = { resolve: systemResolve, addressAllowed: addressPolicy(settings.environment), timeoutMs: TIMEOUT_MS };
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule(POLL_MS);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    this.job = jobs.define({
+      name: 'notification.webhook-delivery',
+      intervalMs: POLL_MS,
+      firstDelayMs: POLL_MS,
+      lock: null,
+      transactional: false,
+      run: () => this.sendDue(),
+    });
   }
 
   /** Called after a consumer recorded deliveries: no need to wait for the next poll. */
   wakeSoon(): void {
-    this.schedule(50);
+    this.job.wake(50);
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running ??= this.sendDue()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error(`webhook round failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(POLL_MS);
-        });
-    }, delayMs);
-  }
-
+  /** Sends one batch of the deliveries due; returns how many. */
   async sendDue(): Promise<number> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
     const [due] = await this.txHost.tx.query<[DueDelivery[], number]>(

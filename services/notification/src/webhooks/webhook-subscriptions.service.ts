@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
-import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLockPrefixes, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError, NotFoundError, ValidationError } from '@relais/platform';
 import type { CreatedWebhook, CreateWebhook, DeliveryView, UpdateWebhook, WebhookListQuery, WebhookView } from './webhook.dto';
 import { subscriptionUrlProblem } from './webhook-address-policy';
@@ -40,7 +40,7 @@ export class WebhookSubscriptions {
     const limit = this.settings.maxSubscriptionsPerStructure;
     const row = await this.txHost.withTransaction(async () => {
       // One creation at a time per structure, so two concurrent requests cannot both pass the cap.
-      await this.txHost.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`webhook-subscriptions:${structureId}`]);
+      await this.txHost.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${advisoryLockPrefixes.webhookSubscriptions}:${structureId}`]);
       const [held] = await this.txHost.tx.query<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM webhook_subscription WHERE structure_id = $1`, [structureId]);
       if ((held?.count ?? 0) >= limit) {
         throw new DomainError('unprocessable', `Une structure peut avoir au plus ${limit} abonnements : supprimez-en un avant d’en créer un autre.`, { limit });

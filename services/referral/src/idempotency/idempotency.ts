@@ -137,9 +137,11 @@ export class Idempotency {
     return earlier;
   }
 
-  /** Forgets keys past their time to live (the SLA sweeper calls this). */
-  async purge(): Promise<void> {
-    const before = new Date(this.clock.now().getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
-    await this.txHost.tx.query(`DELETE FROM idempotency_keys WHERE created_at < $1`, [before]);
+  /** Forgets keys past their time to live as of `now`; returns how many (IdempotencyPurge runs it). */
+  async purgeExpired(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, deleted] = await this.txHost.tx.query<[unknown, number]>(`DELETE FROM idempotency_keys WHERE created_at < $1`, [before]);
+    return deleted;
   }
 }

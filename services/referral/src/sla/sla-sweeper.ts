@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
-import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, PeriodicJobs, Transactional, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { ReferralConfig } from '../config';
-import { Idempotency } from '../idempotency/idempotency';
 import { eventParties } from '../referrals/referral-events';
 import { ReferralEntity } from '../referrals/referral.entity';
 import { ReferralService } from '../referrals/referral.service';
@@ -10,8 +9,6 @@ import { Clock } from '../shared/clock';
 import { REFERRAL_CONFIG } from '../shared/tokens';
 import { ReferralTimerEntity, type TimerKind } from './referral-timer.entity';
 
-/** Transaction-scoped advisory lock: one replica sweeps at a time, and a crash releases it with the transaction. */
-export const SLA_SWEEP_LOCK_KEY = 0x52454c534c41; // "RELSLA", within 2^53 so JavaScript holds it exactly
 const BATCH = 100;
 
 export interface SweepReport {
@@ -26,64 +23,52 @@ export interface SweepReport {
  * timer whose step was done in the meantime is dropped without effect.
  */
 @Injectable()
-export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SlaSweeper.name);
-  private interval: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+export class SlaSweeper {
+  /** Every REFERRAL_SLA_SWEEP_INTERVAL_MS (0: only when asked), one replica at a time. */
+  readonly job: PeriodicJob<SweepReport>;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly referrals: ReferralService,
     private readonly publisher: EventPublisher,
-    private readonly idempotency: Idempotency,
-    private readonly clock: Clock,
-    @Inject(REFERRAL_CONFIG) private readonly config: ReferralConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const every = this.config.REFERRAL_SLA_SWEEP_INTERVAL_MS;
-    if (every > 0) {
-      this.interval = setInterval(() => {
-        if (this.running) return;
-        this.running = this.sweep()
-          .catch((error: unknown) => this.logger.error({ err: error }, 'SLA sweep failed; the next one retries'))
-          .finally(() => (this.running = undefined));
-      }, every);
-      this.interval.unref();
-    }
+    jobs: PeriodicJobs,
+    clock: Clock,
+    @Inject(REFERRAL_CONFIG) config: ReferralConfig,
+  ) {
+    this.job = jobs.define({
+      name: 'referral.sla-sweep',
+      intervalMs: config.REFERRAL_SLA_SWEEP_INTERVAL_MS,
+      firstDelayMs: config.REFERRAL_SLA_SWEEP_INTERVAL_MS,
+      lock: advisoryLocks.referralSlaSweep,
+      // A transaction per batch: a backlog of due timers never becomes one long transaction.
+      transactional: false,
+      clock: () => clock.now(),
+      run: (now) => this.sweepDue(now),
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.interval);
-    await this.running;
-  }
-
-  /** Sweeps until no due timer is left (or another replica holds the lock). */
+  /** One round now, by the service's clock; nothing done while another replica sweeps. */
   async sweep(): Promise<SweepReport> {
+    const round = await this.job.runOnce();
+    return round.ran ? round.result : { reminders: 0, expired: 0, dropped: 0 };
+  }
+
+  /** Sweeps until no due timer is left. */
+  private async sweepDue(now: Date): Promise<SweepReport> {
     const report: SweepReport = { reminders: 0, expired: 0, dropped: 0 };
     for (;;) {
-      const batch = await this.sweepBatch();
-      if (batch === null) break;
+      const batch = await this.sweepBatch(now);
       report.reminders += batch.reminders;
       report.expired += batch.expired;
       report.dropped += batch.dropped;
       if (batch.reminders + batch.expired + batch.dropped < BATCH) break;
     }
-    await this.purgeIdempotencyKeys();
     return report;
   }
 
   @Transactional()
-  private async purgeIdempotencyKeys(): Promise<void> {
-    await this.idempotency.purge();
-  }
-
-  @Transactional()
-  private async sweepBatch(): Promise<SweepReport | null> {
+  private async sweepBatch(now: Date): Promise<SweepReport> {
     const tx = this.txHost.tx;
-    const [lock] = await tx.query<Array<{ locked: boolean }>>(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SLA_SWEEP_LOCK_KEY]);
-    if (!lock?.locked) return null;
-    const now = this.clock.now();
     const due: Array<{ referral_id: string; kind: TimerKind }> = await tx.query(
       `SELECT referral_id, kind FROM referral_timers WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, BATCH],

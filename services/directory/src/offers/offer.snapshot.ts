@@ -1,0 +1,49 @@
+import type { EventPayload } from '@relais/contracts';
+import type { Lieu } from '../lieux/lieu.entity';
+import { iso } from '../shared/record';
+import type { Fee, Modality, ServiceRole, ServiceStatus } from '../shared/vocabulary';
+import type { Offer } from './offer.entity';
+
+type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v1'>;
+
+/**
+ * The full state of a service as other services learn it, with the lieux it is offered at (given, not
+ * read: the caller loads them in its transaction). Compacted topic: the last per key wins.
+ */
+export function serviceSnapshot(offer: Offer, lieux: Lieu[]): ServiceSnapshot {
+  return {
+    serviceId: offer.id,
+    structureId: offer.structureId,
+    version: offer.version,
+    deleted: offer.deleted,
+    updatedAt: offer.updatedAt.toISOString(),
+    lastVerifiedAt: iso(offer.lastVerifiedAt),
+    name: offer.name,
+    roles: offer.roles as ServiceRole[],
+    thematiques: [...offer.thematiques],
+    publics: [...offer.publics],
+    languages: [...offer.languages],
+    modalities: offer.modalities as Modality[],
+    acceptsRelaisReferrals: offer.acceptsRelaisReferrals,
+    status: offer.status as ServiceStatus,
+    suspendedUntil: offer.suspendedUntil,
+    networkIds: [...offer.networkIds],
+    lieux: lieux
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((lieu) => ({
+        lieuId: lieu.id,
+        communeCode: lieu.communeCode,
+        latitude: lieu.latitude,
+        longitude: lieu.longitude,
+        openingHours: lieu.openingHours,
+      })),
+    capacity: {
+      openSlotsPerWeek: offer.openSlotsPerWeek,
+      waitingDays: offer.waitingDays,
+      updatedAt: iso(offer.capacityUpdatedAt),
+    },
+    fees: offer.fees as Fee[],
+    referralMethods: offer.referralMethods.map((method) => method.kind),
+    accessibilityFeatures: [...offer.accessibilityFeatures],
+  };
+}
