@@ -19,9 +19,13 @@ import { ErasureService } from './persons/erasure.service';
 import { PersonRegistry } from './persons/person-registry';
 import { PersonsController } from './persons/persons.controller';
 import { ReferralController } from './referrals/referral.controller';
-import { ReferralService } from './referrals/referral.service';
+import { ReferralMover } from './referral-model/referral-mover';
+import { ReferralCreation } from './referrals/referral-creation';
+import { ReferralMoves } from './referrals/referral-moves';
+import { ReferralReads } from './referrals/referral-reads';
 import { Clock, SystemClock } from './shared/clock';
 import { REFERRAL_CONFIG } from './shared/tokens';
+import { ReferralTimers } from './sla/referral-timers';
 import { SlaPolicy } from './sla/sla-policy';
 import { SlaSweeper } from './sla/sla-sweeper';
 
@@ -63,7 +67,12 @@ export class AppModule {
         DirectoryReadModel,
         SlaPolicy,
         Idempotency,
-        ReferralService,
+        ReferralTimers,
+        ReferralCreation,
+        ReferralMoves,
+        ReferralReads,
+        // The SLA sweeper expires referrals through this port, so sla/ never imports referrals/.
+        { provide: ReferralMover, useExisting: ReferralMoves },
         ConsentService,
         ErasureService,
         JourneysService,

@@ -7,9 +7,9 @@ import { AssessmentCopies, type AssessmentCopy } from '../assessments/assessment
 import { AuditLog } from '../audit/audit-log';
 import { consentActive } from '../consent/consent-policy';
 import { PersonRegistry } from '../persons/person-registry';
-import { partiesOf, viewOf } from '../referrals/referral-access';
-import { ReferralTransitionEntity } from '../referrals/referral-transition.entity';
-import { ReferralEntity } from '../referrals/referral.entity';
+import { partiesOf, viewOf } from '../referral-model/referral-access';
+import { ReferralTransitionEntity } from '../referral-model/referral-transition.entity';
+import { ReferralEntity } from '../referral-model/referral.entity';
 import { Clock } from '../shared/clock';
 import { buildJourney, type Journey, type JourneyAssessment } from './journey-builder';
 import { journeyForStructure } from './journey-visibility';

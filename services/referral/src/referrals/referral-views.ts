@@ -1,6 +1,7 @@
 import type { ReferralStatus } from '@relais/contracts';
-import type { CreatedReferralView, DeadlinesView, ReferralSummaryView } from './referral.dto';
-import type { ReferralEntity } from './referral.entity';
+import type { ReferralEntity } from '../referral-model/referral.entity';
+import type { CreatedReferralView } from './referral-creation.dto';
+import type { DeadlinesView, ReferralSummaryView } from './referral-reads.dto';
 
 const waitingForFirstContact: ReadonlySet<ReferralStatus> = new Set(['received', 'accepted']);
 

@@ -3,9 +3,9 @@ import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { ReferralConfig } from '../config';
 import { Idempotency } from '../idempotency/idempotency';
-import { eventParties } from '../referrals/referral-events';
-import { ReferralEntity } from '../referrals/referral.entity';
-import { ReferralService } from '../referrals/referral.service';
+import { eventParties } from '../referral-model/referral-events';
+import { ReferralMover } from '../referral-model/referral-mover';
+import { ReferralEntity } from '../referral-model/referral.entity';
 import { Clock } from '../shared/clock';
 import { REFERRAL_CONFIG } from '../shared/tokens';
 import { ReferralTimerEntity, type TimerKind } from './referral-timer.entity';
@@ -33,7 +33,7 @@ export class SlaSweeper implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly referrals: ReferralService,
+    private readonly referrals: ReferralMover,
     private readonly publisher: EventPublisher,
     private readonly idempotency: Idempotency,
     private readonly clock: Clock,
