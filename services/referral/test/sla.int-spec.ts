@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { createServiceApp } from '@relais/platform';
+import { createServiceApp, ManualClock } from '@relais/platform';
 import { eventually, serviceTestEnvironment } from '@relais/testing';
 import { Client } from 'pg';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
-import { ManualClock } from '../src/shared/clock';
 import { SLA_SWEEP_LOCK_KEY, SlaSweeper } from '../src/sla/sla-sweeper';
 import {
   asUser,

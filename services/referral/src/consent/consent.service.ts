@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError } from '@relais/platform';
+import { Clock, DomainError, NotFoundError } from '@relais/platform';
 import { AuditLog } from '../audit/audit-log';
 import { partiesOf, viewOf } from '../referral-model/referral-access';
 import { actorRole, eventParties } from '../referral-model/referral-events';
 import { ReferralEntity } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import { consentView, type ConsentView } from './consent.view';
 
 /**

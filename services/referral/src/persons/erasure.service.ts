@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '@relais/auth';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { NotFoundError } from '@relais/platform';
+import { Clock, NotFoundError } from '@relais/platform';
 import { In } from 'typeorm';
 import { AssessmentCopies } from '../assessments/assessment-copies';
 import { AuditLog } from '../audit/audit-log';
 import { actorRole, eventParties } from '../referral-model/referral-events';
 import { ReferralTransitionEntity } from '../referral-model/referral-transition.entity';
 import { ReferralEntity } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import { PersonRegistry } from './person-registry';
 import { PersonVault } from '@relais/privacy';
 

@@ -4,7 +4,7 @@ import type { Principal } from '@relais/auth';
 import type { EventPayload } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, ValidationError } from '@relais/platform';
+import { Clock, DomainError, ValidationError } from '@relais/platform';
 import { PersonVault } from '@relais/privacy';
 import { AssessmentCopies } from '../assessments/assessment-copies';
 import { DirectoryReadModel, serviceRefusal, type ServiceEntry } from '../directory-read-model/directory-read-model';
@@ -22,7 +22,6 @@ import {
   type ContactPreference,
   type Urgency,
 } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import { parisDate } from '../sla/business-days';
 import { ReferralTimers } from '../sla/referral-timers';
 import type { CreatedReferralView, CreateReferralDto } from './referral-creation.dto';

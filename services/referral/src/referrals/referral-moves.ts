@@ -3,7 +3,7 @@ import type { Principal } from '@relais/auth';
 import type { ReferralStatus } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError, ValidationError } from '@relais/platform';
+import { Clock, DomainError, NotFoundError, ValidationError } from '@relais/platform';
 import { PersonVault, type PersonKey } from '@relais/privacy';
 import { redirectMayShare } from '../consent/consent-policy';
 import { DirectoryReadModel, serviceRefusal } from '../directory-read-model/directory-read-model';
@@ -14,7 +14,6 @@ import { checkTransition, isEndState, nextStatusesFor, type Party } from '../ref
 import { ReferralMover, type MoveDetails, type Mover, type TransitionResult } from '../referral-model/referral-mover';
 import { ReferralTransitionEntity } from '../referral-model/referral-transition.entity';
 import { ReferralEntity } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import { parisDate } from '../sla/business-days';
 import { ReferralTimers } from '../sla/referral-timers';
 import { reasonProblem } from './reason-codes';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { referralStatuses, type ReferralStatus } from '@relais/contracts';
+import { booleanFromQuery, listFromQuery } from '@relais/platform';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ConsentView } from '../consent/consent.view';
@@ -10,9 +11,6 @@ import { autonomyGains, contactPreferences, urgencies, type AutonomyGain, type C
 export const boxes = ['received', 'sent', 'network'] as const;
 export type Box = (typeof boxes)[number];
 
-const toList = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
-const toBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class ListReferralsQuery {
   @ApiPropertyOptional({ enum: boxes, description: 'received : la boîte de réception de la structure ; sent : son suivi des envois ; network : les orientations de ses réseaux (coordination). Par défaut received pour une structure, network sinon.' })
   @IsOptional()
@@ -21,14 +19,14 @@ export class ListReferralsQuery {
 
   @ApiPropertyOptional({ description: 'Un ou plusieurs statuts séparés par des virgules', example: 'requested,received' })
   @IsOptional()
-  @Transform(toList)
+  @Transform(listFromQuery)
   @IsArray()
   @IsIn(referralStatuses, { each: true })
   status?: ReferralStatus[];
 
   @ApiPropertyOptional({ description: 'true : seulement les orientations en retard (accusé de réception ou premier contact au-delà du délai)' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(booleanFromQuery)
   @IsBoolean()
   overdue?: boolean;
 

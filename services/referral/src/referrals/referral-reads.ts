@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError, ValidationError } from '@relais/platform';
+import { Clock, DomainError, NotFoundError, pageOf, ValidationError } from '@relais/platform';
 import { PersonVault } from '@relais/privacy';
 import { AuditLog } from '../audit/audit-log';
 import { sharedParts } from '../consent/consent-policy';
@@ -11,9 +11,8 @@ import { partiesOf, viewOf } from '../referral-model/referral-access';
 import { nextStatusesFor } from '../referral-model/referral-lifecycle';
 import { ReferralTransitionEntity } from '../referral-model/referral-transition.entity';
 import { ReferralEntity } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import type { ListReferralsQuery, PersonView, ReferralDetailView, ReferralPageView, TransitionView } from './referral-reads.dto';
-import { decodeCursor, encodeCursor, summaryView } from './referral-views';
+import { cursorKey, decodeCursor, summaryView } from './referral-views';
 
 /**
  * Reading referrals as each caller may: one referral with what its consent shares (every personal part read
@@ -127,11 +126,6 @@ export class ReferralReads {
       builder.andWhere('(r.createdAt, r.id) < (:cursorAt, :cursorId)', { cursorAt: new Date(cursor.createdAt), cursorId: cursor.id });
     }
     const rows = await builder.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').limit(limit + 1).getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((row) => summaryView(row, now)),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    return pageOf(rows, limit, (row) => summaryView(row, now), (row) => cursorKey({ createdAt: row.createdAt.toISOString(), id: row.id }));
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
+import { ApiIdempotencyKey, ApiProblems, markReplayed } from '@relais/platform';
 import type { Response } from 'express';
-import { ApiProblems } from '../shared/api-problems';
 import { ReferralIdPipe } from '../shared/params';
 import type { TransitionResult } from '../referral-model/referral-mover';
 import { ReferralCreation } from './referral-creation';
@@ -27,9 +27,9 @@ export class ReferralController {
   @ApiOperation({
     summary: 'Orienter une personne vers un service',
     description:
-      "Crée une orientation au statut `requested`. Avec `Idempotency-Key`, la même clé et le même corps rendent la même réponse 201 ; la même clé avec un autre corps est refusée (422).",
+      "Crée une orientation au statut `requested`. Avec `Idempotency-Key`, la même clé et le même corps rendent la même réponse 201 ; la même clé avec un autre corps est refusée (422) ; voir « Retries » dans docs/integrators.md.",
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Clé choisie par l’appelant (1 à 255 caractères ASCII visibles), retenue 24 h' })
+  @ApiIdempotencyKey('24 h')
   @ApiCreatedResponse({ type: CreatedReferralView, headers: { 'Idempotent-Replayed': { description: '`true` quand la réponse est rejouée', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 422)
   async create(
@@ -39,7 +39,7 @@ export class ReferralController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CreatedReferralView> {
     const { body: created, replayed } = await this.creation.create(principal, body, idempotencyKey);
-    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    if (replayed) markReplayed(response);
     response.setHeader('Location', `/api/referral/v1/referrals/${created.id}`);
     return created;
   }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { Clock } from '@relais/platform';
 import type { ReferralConfig } from '../config';
 import { Idempotency } from '../idempotency/idempotency';
 import { eventParties } from '../referral-model/referral-events';
 import { ReferralMover } from '../referral-model/referral-mover';
 import { ReferralEntity } from '../referral-model/referral.entity';
-import { Clock } from '../shared/clock';
 import { REFERRAL_CONFIG } from '../shared/tokens';
 import { ReferralTimerEntity, type TimerKind } from './referral-timer.entity';
 
