@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@relais/auth';
 import { kafkaSettings, KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { PersistenceModule, PostgresReadiness } from '@relais/persistence';
-import { PlatformModule, type ServiceDescription } from '@relais/platform';
+import { Clock, PlatformModule, type ServiceDescription, SystemClock } from '@relais/platform';
 import { FieldCipher, PersonVault } from '@relais/privacy';
 import { ReferralConsentHandlers } from './access/referral-consent.handlers';
 import { AssessmentReads } from './assessments/assessment-reads';
@@ -10,7 +10,6 @@ import { AssessmentController } from './assessments/assessment.controller';
 import { AssessmentService } from './assessments/assessment.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
-import { Clock } from './clock';
 import { CommuneDirectory } from './communes/commune-directory';
 import { frenchCommunes } from './communes/french-communes';
 import type { DiagnosticConfig } from './config';
@@ -47,7 +46,7 @@ export class AppModule {
       ],
       controllers: [QuestionnaireController, AssessmentController, AuditController],
       providers: [
-        Clock,
+        { provide: Clock, useClass: SystemClock },
         { provide: FieldCipher, useValue: cipher },
         PersonVault,
         AuditLog,
