@@ -31,6 +31,24 @@ function moduleBoundaries(inTests) {
   };
 }
 
+const kafkajsBan = { name: 'kafkajs', message: 'Publish and consume through @relais/messaging.' };
+
+/** One config block per layer of the referral service: its folders may not import the folders above them. */
+function referralLayers(layers) {
+  return layers.map(({ folders, mayNotImport }) => ({
+    files: folders.map((folder) => `services/referral/src/${folder}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [kafkajsBan],
+          patterns: [{ group: mayNotImport.map((folder) => `../${folder}/*`), message: 'A lower folder of the referral service never imports a higher one (docs/referral.md, layout).' }],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.relais/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -61,9 +79,17 @@ export default tseslint.config(
     files: ['services/**/*.ts', 'libs/!(messaging)/**/*.ts'],
     ignores: ['**/test/**', '**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Publish and consume through @relais/messaging.' }] }],
+      'no-restricted-imports': ['error', { paths: [kafkajsBan] }],
     },
   },
+  // The referral service's folders depend one way (docs/referral.md, "layout"): referrals/ (creation, moves,
+  // reads) sits on top; the folders it uses never import it back, and referral-model/ and shared/ import none.
+  // Flat config replaces a rule's options per file, so the kafkajs ban is repeated here.
+  ...referralLayers([
+    { folders: ['referral-model', 'shared'], mayNotImport: ['referrals', 'journeys', 'sla', 'consent', 'persons', 'assessments', 'audit', 'idempotency', 'directory-read-model'] },
+    { folders: ['sla', 'consent', 'persons', 'assessments', 'audit', 'idempotency', 'directory-read-model'], mayNotImport: ['referrals', 'journeys'] },
+    { folders: ['referrals'], mayNotImport: ['journeys'] },
+  ]),
   {
     files: ['**/test/**/*.ts', '**/*.spec.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(true)] },

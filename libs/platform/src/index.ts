@@ -8,3 +8,18 @@ export { currentTraceId, ProblemFilter, problemType, type Problem } from './prob
 export { Public, PUBLIC_ROUTE } from './public-route';
 export { fieldErrors, relaisValidationPipe } from './validation';
 export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } from './service-role';
+export { ApiProblems, FieldErrorView, problemResponses, ProblemView, type ProblemStatus } from './api-problems';
+export { canonicalJson } from './canonical-json';
+export { Clock, ManualClock, SystemClock } from './clock';
+export { decodeCursor, encodeCursor, pageOf, readCursor } from './cursor';
+export {
+  ApiIdempotencyKey,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENT_REPLAYED_HEADER,
+  idempotencyKeyInFlight,
+  idempotencyKeyOf,
+  idempotencyKeyReused,
+  markReplayed,
+  requestFingerprint,
+} from './idempotency';
+export { booleanFromQuery, listFromQuery } from './query-transforms';

@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from '@relais/platform';
 import { FieldCipher, PersonVault } from '@relais/privacy';
 import { defineService } from '@relais/service-kit';
 import { ReferralConsentHandlers } from './access/referral-consent.handlers';
@@ -6,7 +7,6 @@ import { AssessmentController } from './assessments/assessment.controller';
 import { AssessmentService } from './assessments/assessment.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
-import { Clock } from './clock';
 import { CommuneDirectory } from './communes/commune-directory';
 import { frenchCommunes } from './communes/french-communes';
 import { readConfig, type DiagnosticConfig } from './config';
@@ -38,7 +38,7 @@ export const diagnostic = defineService<DiagnosticConfig>({
   features: (config) => ({
     controllers: [QuestionnaireController, AssessmentController, AuditController],
     providers: [
-      Clock,
+      { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useValue: cipherOf(config) },
       PersonVault,
       AuditLog,

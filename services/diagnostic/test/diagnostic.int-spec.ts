@@ -69,7 +69,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const parsed: unknown = await response.json();
-    return { status: response.status, body: parsed };
+    return { status: response.status, body: parsed, headers: response.headers };
   };
 
   beforeAll(async () => {
@@ -217,16 +217,26 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
     expect((unknown.body as Problem).errors?.map((e) => e.field)).toEqual(['communeCode']);
   });
 
-  it('replays an Idempotency-Key, and refuses it for another request', async () => {
+  it('replays an Idempotency-Key with the original 201 marked as a replay, and refuses it for another request', async () => {
     const key = randomUUID();
     const first = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': key });
     const again = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': key });
-    expect([first.status, again.status]).toEqual([201, 200]);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect([first.headers.get('idempotent-replayed'), again.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
     expect((again.body as Assessment).assessmentId).toBe((first.body as Assessment).assessmentId);
     // The person new to Relais got one reference, not one per replay.
     expect((again.body as Assessment).personRef).toBe((first.body as Assessment).personRef);
     const other = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(undefined, { communeCode: '56165' }), { 'idempotency-key': key });
     expect(other.status).toBe(422);
+    expect((other.body as { type: string }).type).toBe('urn:relais:problem:idempotency-key-reused');
+  });
+
+  it('takes keys of 1 to 255 visible ASCII characters, the rule of every service', async () => {
+    const longest = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': `k${'x'.repeat(254)}` });
+    expect(longest.status).toBe(201);
+    const tooLong = await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior(), { 'idempotency-key': 'x'.repeat(256) });
+    expect(tooLong.status).toBe(400);
+    expect((tooLong.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(['header.idempotency-key']);
   });
 
   it('lets read the structure that ran it, the one the person was referred to with consent until revoked, and coordinators pseudonymized', async () => {

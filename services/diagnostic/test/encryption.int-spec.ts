@@ -1,12 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { MessagingTables1732350000000 } from '@relais/messaging';
 import { dataSourceOptions } from '@relais/persistence';
+import { requestFingerprint } from '@relais/platform';
 import { countKeysById, FieldCipher, parseMasterKeyRing, rotatePersonKeys, wrappedKeyId } from '@relais/privacy';
 import { createTestDatabase, type TestService } from '@relais/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DiagnosticSchema1732400000000 } from '../migrations/1732400000000-diagnostic-schema';
-import { canonicalJson } from '../src/questionnaires/questionnaire-catalog';
 import { neverUsedDigital, person } from '../src/rules/scenarios/scenario';
 import { call, demoTokens, ringOf, sql, startDiagnostic } from './support/diagnostic-kit';
 import { ids } from './support/directory-fixtures';
@@ -90,7 +90,7 @@ describe('diagnostic: answers sealed at rest, the migration of clear rows, maste
         JSON.stringify(legacy.result),
         legacy.result.completedAt,
         legacy.idempotencyKey,
-        createHash('sha256').update(canonicalJson(legacy.body())).digest('hex'),
+        requestFingerprint(legacy.body()),
       ],
     );
   });
@@ -131,7 +131,8 @@ describe('diagnostic: answers sealed at rest, the migration of clear rows, maste
 
     // The structure that ran the old assessment is linked to its person; its Idempotency-Key is the agent's own.
     const replay = await call<Assessment>(diagnostic, 'POST', '/v1/assessments', tokens.cafAgent, legacy.body(), { 'idempotency-key': legacy.idempotencyKey });
-    expect(replay.status).toBe(200);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.assessmentId).toBe(legacy.assessmentId);
     // A colleague's request with the same key is a new request of theirs (valid answers this time, the old ones predate the questionnaire).
     const colleague = await call<Assessment>(

@@ -172,6 +172,15 @@ describe('diagnostic: persons, access, audit, grants and erasure', () => {
       expect(audit.status).toBe(200);
       expect(audit.body.items.map((i) => i.actor.subject)).toEqual(['agent.mediatheque-ploermel', 'admin.departement', 'coord.ploermel', 'agent.mediatheque-ploermel']);
       expect((await call(diagnostic, 'GET', `/v1/audit?personRef=${personRef}`, tokens.ploermelAgent)).status).toBe(403);
+
+      // Paged like every list: `cursor` takes the previous page's `nextCursor` (null on the last page).
+      type AuditPage = { items: Array<{ id: string }>; nextCursor: string | null };
+      const firstPage = await call<AuditPage>(diagnostic, 'GET', `/v1/audit?personRef=${personRef}&limit=3`, tokens.admin);
+      expect(firstPage.body.items).toHaveLength(3);
+      const lastPage = await call<AuditPage>(diagnostic, 'GET', `/v1/audit?personRef=${personRef}&limit=3&cursor=${firstPage.body.nextCursor ?? ''}`, tokens.admin);
+      expect([...firstPage.body.items, ...lastPage.body.items].map((i) => i.id)).toEqual((audit.body as unknown as AuditPage).items.map((i) => i.id));
+      expect(lastPage.body.nextCursor).toBeNull();
+      expect((await call(diagnostic, 'GET', '/v1/audit?cursor=garbage', tokens.admin)).status).toBe(400);
     });
 
     it('keeps the audit log append-only', async () => {
@@ -281,7 +290,8 @@ describe('diagnostic: persons, access, audit, grants and erasure', () => {
       expect(new Set([lea.body.assessmentId, erwan.body.assessmentId, software.body.assessmentId]).size).toBe(3);
       const leaAgain = await post(tokens.cafAgent, body, { 'idempotency-key': key });
       const softwareAgain = await post(tokens.cafIntegration, body, { 'idempotency-key': key });
-      expect([leaAgain.status, softwareAgain.status]).toEqual([200, 200]);
+      expect([leaAgain.status, softwareAgain.status]).toEqual([201, 201]);
+      expect([leaAgain.headers.get('idempotent-replayed'), softwareAgain.headers.get('idempotent-replayed')]).toEqual(['true', 'true']);
       expect(leaAgain.body.assessmentId).toBe(lea.body.assessmentId);
       expect(softwareAgain.body.assessmentId).toBe(software.body.assessmentId);
     });

@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from '@relais/platform';
 import { FieldCipher, PersonVault } from '@relais/privacy';
 import { defineService } from '@relais/service-kit';
 import { AssessmentCopies } from './assessments/assessment-copies';
@@ -16,9 +17,12 @@ import { ErasureService } from './persons/erasure.service';
 import { PersonRegistry } from './persons/person-registry';
 import { PersonsController } from './persons/persons.controller';
 import { ReferralController } from './referrals/referral.controller';
-import { ReferralService } from './referrals/referral.service';
-import { Clock, SystemClock } from './shared/clock';
+import { ReferralMover } from './referral-model/referral-mover';
+import { ReferralCreation } from './referrals/referral-creation';
+import { ReferralMoves } from './referrals/referral-moves';
+import { ReferralReads } from './referrals/referral-reads';
 import { REFERRAL_CONFIG } from './shared/tokens';
+import { ReferralTimers } from './sla/referral-timers';
 import { SlaPolicy } from './sla/sla-policy';
 import { SlaSweeper } from './sla/sla-sweeper';
 
@@ -49,7 +53,12 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       SlaPolicy,
       Idempotency,
       IdempotencyPurge,
-      ReferralService,
+      ReferralTimers,
+      ReferralCreation,
+      ReferralMoves,
+      ReferralReads,
+      // The SLA sweeper expires referrals through this port, so sla/ never imports referrals/.
+      { provide: ReferralMover, useExisting: ReferralMoves },
       ConsentService,
       ErasureService,
       JourneysService,

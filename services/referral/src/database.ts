@@ -1,7 +1,7 @@
 import type { ServiceDatabase } from '@relais/persistence';
 import { migrations } from '../migrations';
-import { ReferralTransitionEntity } from './referrals/referral-transition.entity';
-import { ReferralEntity } from './referrals/referral.entity';
+import { ReferralTransitionEntity } from './referral-model/referral-transition.entity';
+import { ReferralEntity } from './referral-model/referral.entity';
 import { ReferralTimerEntity } from './sla/referral-timer.entity';
 
 /** The referral service's own database: its entities and the migrations that shape it. */

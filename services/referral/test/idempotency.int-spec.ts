@@ -1,3 +1,5 @@
+import { TransactionHost } from '@relais/persistence';
+import { Idempotency } from '../src/idempotency/idempotency';
 import { asClient, asUser, clients, referralBody, serviceOf, startReferralKit, users, type Caller, type ReferralKit } from './support/referral-kit';
 
 describe('Idempotency-Key on creation', () => {
@@ -77,5 +79,20 @@ describe('Idempotency-Key on creation', () => {
     const later = await kit.request<{ id: string }>('POST', '/v1/referrals', integration, { ...body, urgency: 'urgent' }, { 'idempotency-key': 'old-key' });
     expect(later.status).toBe(201);
     expect(later.body.id).not.toBe(first.body.id);
+  });
+
+  it('forgets keys past their time to live and says how many (purgeExpired, for the periodic purge)', async () => {
+    const body = referralBody(receivingService);
+    expect((await kit.request('POST', '/v1/referrals', integration, body, { 'idempotency-key': 'caf-dossier-purge' })).status).toBe(201);
+    const [row] = (await kit.db.query<{ created_at: Date }>(`SELECT created_at FROM idempotency_keys WHERE key = 'caf-dossier-purge'`)).rows;
+    const purgeAt = (now: Date) => kit.service.app.get(TransactionHost).withTransaction(() => kit.service.app.get(Idempotency).purgeExpired(now));
+    const createdAt = row?.created_at ?? new Date(0);
+    // Still within its 24 h: kept.
+    await purgeAt(new Date(createdAt.getTime() + 23 * 3_600_000));
+    expect((await kit.db.query(`SELECT 1 FROM idempotency_keys WHERE key = 'caf-dossier-purge'`)).rowCount).toBe(1);
+    // Every key of this file is older than a day by then: all are forgotten, and counted.
+    const total = Number((await kit.db.query<{ n: string }>(`SELECT count(*) AS n FROM idempotency_keys`)).rows[0]?.n);
+    expect(await purgeAt(new Date(createdAt.getTime() + 25 * 3_600_000))).toBe(total);
+    expect((await kit.db.query(`SELECT 1 FROM idempotency_keys WHERE key = 'caf-dossier-purge'`)).rowCount).toBe(0);
   });
 });

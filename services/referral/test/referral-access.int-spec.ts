@@ -98,6 +98,28 @@ describe('who sees a referral, and the audit of every read of personal data', ()
     expect(JSON.stringify(audit.body)).not.toMatch(/Jeanne|Goff|\+336/);
   });
 
+  it('pages the audit log like every list: cursor and nextCursor, the former before/nextBefore still answered', async () => {
+    type AuditPage = { items: Array<{ id: string }>; nextCursor: string | null; nextBefore: string | null };
+    const all = await kit.request<AuditPage>('GET', `/v1/audit?referralId=${id}`, as['admin']);
+    expect(all.body.items.length).toBeGreaterThanOrEqual(3);
+    expect(all.body.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: AuditPage } = await kit.request<AuditPage>('GET', `/v1/audit?referralId=${id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, as['admin']);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.body.items.map((item) => item.id));
+    // The former paging, for one more version.
+    const first = await kit.request<AuditPage>('GET', `/v1/audit?referralId=${id}&limit=2`, as['admin']);
+    const older = await kit.request<AuditPage>('GET', `/v1/audit?referralId=${id}&limit=2&before=${first.body.nextBefore ?? ''}`, as['admin']);
+    expect(older.body.items.map((item) => item.id)).toEqual(seen.slice(2, 4));
+    const garbage = await kit.request<{ errors: Array<{ field: string }> }>('GET', '/v1/audit?cursor=garbage', as['admin']);
+    expect([garbage.status, garbage.body.errors.map((e) => e.field)]).toEqual([400, ['cursor']]);
+  });
+
   it('keeps the audit log for administrators, and append-only', async () => {
     expect((await kit.request('GET', `/v1/audit?referralId=${id}`, as['senderAgent'])).status).toBe(403);
     expect((await kit.request('GET', `/v1/audit?referralId=${id}`, as['coordinatorReceivingNetwork'])).status).toBe(403);

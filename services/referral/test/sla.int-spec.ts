@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { advisoryLocks } from '@relais/persistence';
-import { createServiceApp } from '@relais/platform';
+import { createServiceApp, ManualClock } from '@relais/platform';
 import { eventually, serviceTestEnvironment } from '@relais/testing';
 import { Client } from 'pg';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
-import { ManualClock } from '../src/shared/clock';
 import { SlaSweeper } from '../src/sla/sla-sweeper';
 import {
   asUser,

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { NotFoundError } from '@relais/platform';
+import { Clock, NotFoundError } from '@relais/platform';
 import { PersonVault } from '@relais/privacy';
 import { readAccess, type ReadAccess } from '../access/assessment-access';
 import { AuditLog } from '../audit/audit-log';
-import { Clock } from '../clock';
 import type { AssessmentView, HistoryEntryView, PersonHistoryView } from './assessment.view';
 import { progression } from './progression';
 import { assessmentView, openAssessment, readFields, type AssessmentRow } from './sealed-assessment';

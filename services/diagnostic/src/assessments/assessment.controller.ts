@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -15,7 +14,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
-import { DomainError } from '@relais/platform';
+import { ApiIdempotencyKey, idempotencyKeyOf, markReplayed } from '@relais/platform';
 import type { Response } from 'express';
 import { AssessmentReads } from './assessment-reads';
 import { AssessmentService } from './assessment.service';
@@ -47,13 +46,8 @@ export class AssessmentController {
       'Sans `personRef`, une référence est délivrée pour la personne et renvoyée ; avec, la structure doit être liée à la personne : ' +
       'si le lien n’est pas encore connu, le service l’attend jusqu’à 2 s (enregistrement fait juste avant dans le service orientation), puis répond 404.',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Rejouer la même requête avec la même clé renvoie le même diagnostic. Une clé est propre à l’appelant : à chaque utilisateur dans sa structure, à chaque logiciel client.',
-  })
-  @ApiCreatedResponse({ type: AssessmentView })
-  @ApiOkResponse({ type: AssessmentView, description: 'Rejeu d’une requête déjà traitée (même Idempotency-Key)' })
+  @ApiIdempotencyKey('sans limite de durée')
+  @ApiCreatedResponse({ type: AssessmentView, headers: { 'Idempotent-Replayed': { description: '`true` quand la réponse est rejouée (même Idempotency-Key)', schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ description: 'Réponses incomplètes ou invalides, consentement absent : chaque problème est listé dans `errors` (problem+json)' })
   @ApiForbiddenResponse({ description: 'Rôle agent ou integration requis, rattaché à une structure (problem+json)' })
   @ApiNotFoundResponse({ description: 'Personne inconnue ou à laquelle la structure n’est pas liée — les deux cas sont indiscernables (problem+json)' })
@@ -65,13 +59,9 @@ export class AssessmentController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AssessmentView> {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw new DomainError('validation-error', 'L’en-tête Idempotency-Key doit faire 1 à 200 caractères visibles.', {
-        errors: [{ field: 'header.idempotency-key', message: '1 à 200 caractères ASCII visibles' }],
-      });
-    }
-    const { view, replayed, timings } = await this.assessments.create(principal, body, idempotencyKey);
-    response.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
+    const { view, replayed, timings } = await this.assessments.create(principal, body, idempotencyKeyOf(idempotencyKey));
+    // A replay answers as the first request did (201), marked as a replay: docs/integrators.md, "Retries".
+    if (replayed) markReplayed(response);
     // Where the time went, for operators and the benchmark (W3C Server-Timing).
     response.setHeader('Server-Timing', Object.entries(timings).map(([phase, ms]) => `${phase};dur=${ms.toFixed(1)}`).join(', '));
     response.setHeader('Location', `/api/diagnostic/v1/assessments/${view.assessmentId}`);

@@ -1,14 +1,22 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { callerKey, hasRole, type Principal } from '@relais/auth';
 import { autonomyLevels, issuePersonRef, type EventPayload } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError, ValidationError, type FieldError } from '@relais/platform';
+import {
+  Clock,
+  DomainError,
+  type FieldError,
+  idempotencyKeyInFlight,
+  idempotencyKeyReused,
+  NotFoundError,
+  requestFingerprint,
+  ValidationError,
+} from '@relais/platform';
 import { PersonVault } from '@relais/privacy';
 import { CommuneDirectory } from '../communes/commune-directory';
-import { canonicalJson } from '../questionnaires/questionnaire-catalog';
 import { QuestionnaireService } from '../questionnaires/questionnaire.service';
 import { validateAnswers } from '../questionnaires/answers';
 import { DirectoryReadModel } from '../directory/directory-read-model';
@@ -16,7 +24,6 @@ import { recommendServices } from '../recommendation/recommend';
 import { rankingWeights } from '../recommendation/ranking-weights';
 import { assess } from '../rules/engine';
 import { RuleCatalog } from '../rules/rule-catalog';
-import { Clock } from '../clock';
 import { PersonLinks } from '../persons/person-links';
 import type { AssessmentView } from './assessment.view';
 import type { CreateAssessmentDto } from './dto/create-assessment.dto';
@@ -73,7 +80,7 @@ export class AssessmentService {
     } catch (error) {
       // Two requests with one key at the same instant: the second one's insert hits the unique key.
       if (error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'assessment_idempotency') {
-        throw new DomainError('conflict', 'Une requête avec la même Idempotency-Key est en cours : réessayez dans un instant.');
+        throw idempotencyKeyInFlight();
       }
       throw error;
     }
@@ -92,12 +99,12 @@ export class AssessmentService {
     if (structureId === null) throw new DomainError('forbidden', 'Un diagnostic est fait au nom d’une structure : ce compte n’est rattaché à aucune.');
 
     const owner = callerKey(principal);
-    const requestHash = idempotencyKey === undefined ? null : createHash('sha256').update(canonicalJson(dto)).digest('hex');
+    const requestHash = idempotencyKey === undefined ? null : requestFingerprint(dto);
     if (idempotencyKey !== undefined) {
       const previous = await this.byIdempotencyKey(owner, idempotencyKey);
       if (previous) {
         if (previous.request_hash !== requestHash) {
-          throw new DomainError('idempotency-key-reused', 'Cette clé d’idempotence a déjà servi pour un autre diagnostic.');
+          throw idempotencyKeyReused('un nouveau diagnostic');
         }
         return { view: assessmentView(await openAssessment(this.vault, previous), 'full'), replayed: true, timings };
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { Clock } from '../clock';
+import { Clock } from '@relais/platform';
 
 export const auditActions = ['read', 'read-history', 'erase'] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Roles } from '@relais/auth';
+import { pageOf, readCursor, ValidationError } from '@relais/platform';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { auditActions, AuditLog, type AuditAction, type AuditEntry } from './audit-log';
 
 class AuditQuery {
@@ -16,7 +17,13 @@ class AuditQuery {
   @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'personRef ne contient que lettres, chiffres et . _ : - (8 à 128 caractères)' })
   personRef?: string;
 
-  @ApiPropertyOptional({ description: 'Curseur : les entrées plus anciennes que cet id' })
+  @ApiPropertyOptional({ description: 'Curseur opaque de la page suivante (nextCursor de la page précédente)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Ancien curseur (id de la dernière entrée lue) : remplacé par cursor, accepté encore pendant une version' })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'before est un identifiant d’entrée (nombre)' })
   before?: string;
@@ -49,7 +56,9 @@ class AuditEntryView {
 
 class AuditPageView {
   @ApiProperty({ type: [AuditEntryView] }) items!: AuditEntryView[];
-  @ApiProperty({ type: String, nullable: true }) nextBefore!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'À passer en `cursor` pour la page suivante ; null en fin de liste' }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true, deprecated: true, description: 'Ancien curseur (pour `before`), remplacé par nextCursor, donné encore pendant une version' })
+  nextBefore!: string | null;
 }
 
 @ApiTags('audit')
@@ -67,9 +76,18 @@ export class AuditController {
   })
   @ApiOkResponse({ type: AuditPageView })
   @ApiForbiddenResponse({ description: 'Rôle admin requis (problem+json)' })
-  async list(@Query() query: AuditQuery): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
+  async list(@Query() query: AuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null; nextBefore: string | null }> {
     const limit = query.limit ?? 100;
-    const items = await this.audit.list({ assessmentId: query.assessmentId, personRef: query.personRef, before: query.before, limit });
-    return { items, nextBefore: items.length === limit ? (items[items.length - 1]?.id ?? null) : null };
+    const before = query.cursor !== undefined ? auditCursor(query.cursor) : query.before;
+    const rows = await this.audit.list({ assessmentId: query.assessmentId, personRef: query.personRef, before, limit: limit + 1 });
+    const page = pageOf(rows, limit, (row) => row, (row) => [row.id]);
+    return { ...page, nextBefore: page.nextCursor === null ? null : (page.items[page.items.length - 1]?.id ?? null) };
   }
+}
+
+/** The entry id an audit cursor holds; anything else is the 400 every list answers for a cursor not its own. */
+function auditCursor(cursor: string): string {
+  const [id] = readCursor(cursor, 1);
+  if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) throw new ValidationError([{ field: 'cursor', message: 'curseur illisible : reprenez nextCursor tel quel' }]);
+  return id;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@relais/platform';
 import type { Question, Questionnaire } from './questionnaire.types';
 import { questionnaireV1 } from './v1/questionnaire.v1';
 
@@ -45,18 +46,6 @@ export function questionnaireProblems(questionnaire: Questionnaire): string[] {
  */
 export function questionnaireHash(questionnaire: Questionnaire): string {
   return createHash('sha256').update(canonicalJson(questionnaire)).digest('hex');
-}
-
-/** JSON with sorted keys: the hash depends on the content, not on the order properties were written in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Loaded once at start: the versions, validated, with their hashes and a question index. */

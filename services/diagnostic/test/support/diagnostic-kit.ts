@@ -19,6 +19,7 @@ export function startDiagnostic(overrides: Record<string, string> = {}): Promise
 export interface Reply<T = unknown> {
   status: number;
   body: T;
+  headers: Headers;
   ms: number;
 }
 
@@ -38,7 +39,7 @@ export async function call<T = unknown>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const parsed = (await response.json()) as T;
-  return { status: response.status, body: parsed, ms: performance.now() - started };
+  return { status: response.status, body: parsed, headers: response.headers, ms: performance.now() - started };
 }
 
 /** A query on the service's own database, as an operator (or an attacker with a dump) would see it. */

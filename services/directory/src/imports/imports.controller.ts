@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UploadedFile
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@relais/auth';
-import { DomainError } from '@relais/platform';
+import { booleanFromQuery, DomainError } from '@relais/platform';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { ApiProblems } from '../shared/problems';
@@ -27,7 +27,7 @@ export class ImportQuery {
 
   @ApiPropertyOptional({ type: Boolean, description: 'Vérifier et rendre le rapport sans rien écrire' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanFromQuery)
   @IsBoolean()
   dryRun?: boolean;
 }

@@ -1,21 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { booleanFromQuery, listFromQuery } from '@relais/platform';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, Validate, type ValidationArguments, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { CapacityView } from '../offers/offer.dto';
 import { IsCommuneCode, IsLanguageCode } from '../shared/validators';
 import { modalities, publics, roles, thematiqueFilterValues, type Modality, type Public, type ServiceRole } from '../shared/vocabulary';
-
-/** `role=a&role=b` and `role=a,b` both give ['a', 'b']. */
-const list = ({ value }: { value: unknown }): unknown => {
-  if (value === undefined || value === null || value === '') return undefined;
-  const values: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
-  return values
-    .flatMap((v): unknown[] => (typeof v === 'string' ? v.split(',') : [v]))
-    .map((v): unknown => (typeof v === 'string' ? v.trim() : v))
-    .filter((v) => v !== '');
-};
-
-const bool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 @ValidatorConstraint({ name: 'isOpenAt' })
 class IsOpenAt implements ValidatorConstraintInterface {
@@ -31,14 +20,14 @@ class IsOpenAt implements ValidatorConstraintInterface {
 export class SearchQuery {
   @ApiPropertyOptional({ enum: roles, isArray: true, description: 'Rôle(s) du service ; plusieurs valeurs : l’un ou l’autre' })
   @IsOptional()
-  @Transform(list)
+  @Transform(listFromQuery)
   @ArrayMaxSize(10)
   @IsIn(roles, { each: true, message: `role : valeur inconnue ; valeurs possibles : ${roles.join(', ')}` })
   role?: ServiceRole[];
 
   @ApiPropertyOptional({ enum: thematiqueFilterValues, isArray: true, description: 'Thématique(s) ; une catégorie (numerique, demarches) vaut toutes ses thématiques' })
   @IsOptional()
-  @Transform(list)
+  @Transform(listFromQuery)
   @ArrayMaxSize(20)
   @IsIn(thematiqueFilterValues, { each: true, message: 'thematique : valeur inconnue (voir docs/directory.md pour la liste)' })
   thematique?: string[];
@@ -69,26 +58,26 @@ export class SearchQuery {
 
   @ApiPropertyOptional({ enum: modalities, isArray: true })
   @IsOptional()
-  @Transform(list)
+  @Transform(listFromQuery)
   @IsIn(modalities, { each: true, message: `modality : valeur inconnue ; valeurs possibles : ${modalities.join(', ')}` })
   modality?: Modality[];
 
   @ApiPropertyOptional({ enum: publics, isArray: true, description: 'Public(s) ; les services « tous-publics » conviennent toujours' })
   @IsOptional()
-  @Transform(list)
+  @Transform(listFromQuery)
   @IsIn(publics, { each: true, message: `public : valeur inconnue ; valeurs possibles : ${publics.join(', ')}` })
   public?: Public[];
 
   @ApiPropertyOptional({ type: [String], example: ['ar'], description: 'Langue(s) parlée(s), codes ISO 639' })
   @IsOptional()
-  @Transform(list)
+  @Transform(listFromQuery)
   @ArrayMaxSize(10)
   @IsLanguageCode({ each: true })
   language?: string[];
 
   @ApiPropertyOptional({ type: Boolean, description: 'Seulement les services qui reçoivent les orientations par Relais' })
   @IsOptional()
-  @Transform(bool)
+  @Transform(booleanFromQuery)
   @IsBoolean({ message: 'acceptsReferrals doit valoir true ou false' })
   acceptsReferrals?: boolean;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { Clock } from '../shared/clock';
+import { Clock } from '@relais/platform';
 
 export const auditActions = ['read', 'read-journey', 'read-person', 'register', 'erase', 'revoke-consent'] as const;
 export type AuditAction = (typeof auditActions)[number];

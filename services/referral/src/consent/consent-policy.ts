@@ -1,4 +1,4 @@
-import type { ConsentScope } from '../referrals/referral.entity';
+import type { ConsentScope } from '../referral-model/referral.entity';
 
 export interface ConsentState {
   consentScope: ConsentScope[];

@@ -1,8 +1,8 @@
 import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
-import { ConsentView } from '../referrals/referral.dto';
-import { ApiProblems } from '../shared/api-problems';
+import { ApiProblems } from '@relais/platform';
+import { ConsentView } from './consent.view';
 import { ReferralIdPipe } from '../shared/params';
 import { ConsentService } from './consent.service';
 

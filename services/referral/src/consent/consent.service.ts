@@ -2,15 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError } from '@relais/platform';
+import { Clock, DomainError, NotFoundError } from '@relais/platform';
 import { AuditLog } from '../audit/audit-log';
-import { partiesOf, viewOf } from '../referrals/referral-access';
-import { eventParties } from '../referrals/referral-events';
-import type { ConsentView } from '../referrals/referral.dto';
-import { ReferralEntity } from '../referrals/referral.entity';
-import { actorRole } from '../referrals/referral.service';
-import { Clock } from '../shared/clock';
-import { consentActive } from './consent-policy';
+import { partiesOf, viewOf } from '../referral-model/referral-access';
+import { actorRole, eventParties } from '../referral-model/referral-events';
+import { ReferralEntity } from '../referral-model/referral.entity';
+import { consentView, type ConsentView } from './consent.view';
 
 /**
  * Withdrawal of consent: from that instant the receiving structure no longer sees the person's data
@@ -49,15 +46,6 @@ export class ConsentService {
       );
       await this.audit.record(principal, 'revoke-consent', { referralId: referral.id, personRef: referral.personRef }, ['consent']);
     }
-    return {
-      scope: referral.consentScope,
-      method: referral.consentMethod,
-      sharedWith: referral.consentSharedWith,
-      obtainedAt: referral.consentObtainedAt.toISOString(),
-      obtainedBy: referral.consentObtainedBy,
-      expiresAt: referral.consentExpiresAt?.toISOString() ?? null,
-      revokedAt: referral.consentRevokedAt.toISOString(),
-      active: consentActive(referral, now),
-    };
+    return consentView(referral, now);
   }
 }

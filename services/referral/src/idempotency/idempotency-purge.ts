@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { advisoryLocks, PeriodicJobs, type PeriodicJob } from '@relais/persistence';
-import { Clock } from '../shared/clock';
+import { Clock } from '@relais/platform';
 import { Idempotency } from './idempotency';
 
 const HOUR_MS = 3_600_000;

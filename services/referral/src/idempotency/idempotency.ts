@@ -1,29 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { callerKey, isClientCaller, type Principal } from '@relais/auth';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError } from '@relais/platform';
+import { Clock, idempotencyKeyInFlight, idempotencyKeyOf, idempotencyKeyReused, requestFingerprint } from '@relais/platform';
 import type { ReferralConfig } from '../config';
-import { Clock } from '../shared/clock';
 import { REFERRAL_CONFIG } from '../shared/tokens';
-
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-/** A stable fingerprint of a request body: the same JSON with keys in another order is the same request. */
-export function requestHash(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 export type Claim<R> = { kind: 'new'; complete(referralId: string, status: number, body: R): Promise<void> } | { kind: 'replay'; status: number; body: R };
 
@@ -34,7 +14,8 @@ interface StoredKey<R> {
 }
 
 /**
- * `Idempotency-Key` for creations: the key is claimed in the creation's own transaction, so either the
+ * `Idempotency-Key` for creations, by the platform's rule (`idempotency.ts` of @relais/platform, docs/integrators.md
+ * "Retries"), stored in this service's `idempotency_keys`: the key is claimed in the creation's own transaction, so either the
  * referral and the remembered response commit together or neither does. A concurrent request with the
  * same key waits on the claim's row lock, then replays the committed response.
  *
@@ -51,13 +32,9 @@ export class Idempotency {
   ) {}
 
   async claim<R>(principal: Principal, key: string, body: unknown): Promise<Claim<R>> {
-    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new DomainError('validation-error', "L'en-tête Idempotency-Key doit compter 1 à 255 caractères ASCII visibles.", {
-        errors: [{ field: 'header.idempotency-key', message: '1 à 255 caractères ASCII visibles' }],
-      });
-    }
+    idempotencyKeyOf(key); // a 400 unless the key follows the one rule
     const owner = callerKey(principal);
-    const hash = requestHash(body);
+    const hash = requestFingerprint(body);
     const now = this.clock.now();
     const expiredBefore = new Date(now.getTime() - this.config.REFERRAL_IDEMPOTENCY_TTL_HOURS * 3_600_000);
     // One statement claims a new key, or takes back one past its time to live; a live key returns nothing.
@@ -87,20 +64,13 @@ export class Idempotency {
       [owner, key],
     );
     const existing = rows[0];
-    if (!existing) throw new DomainError('conflict', 'Une requête avec la même clé d’idempotence est en cours ; réessayez dans un instant.');
+    if (!existing) throw idempotencyKeyInFlight();
     return this.replay(existing, hash);
   }
 
   private replay<R>(existing: StoredKey<R>, hash: string): Claim<R> {
-    if (existing.response_status === null || existing.response_body === null) {
-      throw new DomainError('conflict', 'Une requête avec la même clé d’idempotence est en cours ; réessayez dans un instant.');
-    }
-    if (existing.request_hash !== hash) {
-      throw new DomainError(
-        'idempotency-key-reused',
-        "Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé pour une nouvelle orientation.",
-      );
-    }
+    if (existing.response_status === null || existing.response_body === null) throw idempotencyKeyInFlight();
+    if (existing.request_hash !== hash) throw idempotencyKeyReused('une nouvelle orientation');
     return { kind: 'replay', status: existing.response_status, body: existing.response_body };
   }
 

@@ -1,5 +1,5 @@
 import type { ReferralStatus } from '@relais/contracts';
-import { isEndState } from '../referrals/referral-lifecycle';
+import { isEndState } from '../referral-model/referral-lifecycle';
 
 export interface JourneyAssessment {
   assessmentId: string;

@@ -1,9 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@relais/auth';
-import { NotFoundError } from '@relais/platform';
-import { PERSON_REF_PATTERN } from '../referrals/referral.dto';
-import { ApiProblems } from '../shared/api-problems';
+import { ApiProblems, NotFoundError } from '@relais/platform';
+import { PERSON_REF_PATTERN } from '../persons/person.dto';
 import type { Journey } from './journey-builder';
 import { JourneyView } from './journey.dto';
 import { JourneysService } from './journeys.service';

@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { hasRole, type Principal } from '@relais/auth';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { NotFoundError } from '@relais/platform';
+import { Clock, NotFoundError } from '@relais/platform';
 import { In } from 'typeorm';
 import { AssessmentCopies, type AssessmentCopy } from '../assessments/assessment-copies';
 import { AuditLog } from '../audit/audit-log';
 import { consentActive } from '../consent/consent-policy';
 import { PersonRegistry } from '../persons/person-registry';
-import { partiesOf, viewOf } from '../referrals/referral-access';
-import { ReferralTransitionEntity } from '../referrals/referral-transition.entity';
-import { ReferralEntity } from '../referrals/referral.entity';
-import { Clock } from '../shared/clock';
+import { partiesOf, viewOf } from '../referral-model/referral-access';
+import { ReferralTransitionEntity } from '../referral-model/referral-transition.entity';
+import { ReferralEntity } from '../referral-model/referral.entity';
 import { buildJourney, type Journey, type JourneyAssessment } from './journey-builder';
 import { journeyForStructure } from './journey-visibility';
 

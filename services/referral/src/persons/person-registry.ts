@@ -4,10 +4,9 @@ import type { Principal } from '@relais/auth';
 import { issuePersonRef, type EventPayload } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { DomainError, NotFoundError, ValidationError } from '@relais/platform';
+import { Clock, DomainError, NotFoundError, ValidationError } from '@relais/platform';
 import { AuditLog } from '../audit/audit-log';
-import type { ContactPreference } from '../referrals/referral.entity';
-import { Clock } from '../shared/clock';
+import type { ContactPreference } from '../referral-model/referral.entity';
 import type { PersonDetailsDto, PersonRecordView, RegisterPersonDto } from './person.dto';
 import { PersonVault } from '@relais/privacy';
 

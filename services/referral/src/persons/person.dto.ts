@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { contactPreferences, type ContactPreference } from '../referrals/referral.entity';
+import { contactPreferences, type ContactPreference } from '../referral-model/referral.entity';
+
+/** The pseudonymous person reference of the event catalog (no name, no NIR: a stable opaque code). */
+export const PERSON_REF_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** An agency's own file number for a person: letters, digits and a few separators, never shown to others. */
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
-import { NotFoundError } from '@relais/platform';
-import { PERSON_REF_PATTERN } from '../referrals/referral.dto';
-import { ApiProblems } from '../shared/api-problems';
+import { ApiProblems, NotFoundError } from '@relais/platform';
+import { PERSON_REF_PATTERN } from './person.dto';
 import type { Response } from 'express';
 import { ErasureService, type ErasureResult } from './erasure.service';
 import { PersonRecordView, RegisterPersonDto } from './person.dto';

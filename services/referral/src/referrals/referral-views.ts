@@ -1,6 +1,8 @@
 import type { ReferralStatus } from '@relais/contracts';
-import type { CreatedReferralView, DeadlinesView, ReferralSummaryView } from './referral.dto';
-import type { ReferralEntity } from './referral.entity';
+import { decodeCursor as decodeKey, encodeCursor as encodeKey } from '@relais/platform';
+import type { ReferralEntity } from '../referral-model/referral.entity';
+import type { CreatedReferralView } from './referral-creation.dto';
+import type { DeadlinesView, ReferralSummaryView } from './referral-reads.dto';
 
 const waitingForFirstContact: ReadonlySet<ReferralStatus> = new Set(['received', 'accepted']);
 
@@ -61,19 +63,18 @@ export interface ListCursor {
   id: string;
 }
 
+/** The sort key a list cursor holds (the platform's cursor format: `encodeCursor` of @relais/platform). */
+export function cursorKey(cursor: ListCursor): [string, string] {
+  return [cursor.createdAt, cursor.id];
+}
+
 export function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+  return encodeKey(cursorKey(cursor));
 }
 
 export function decodeCursor(text: string): ListCursor | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 2) return null;
-    const [createdAt, id] = value as unknown[];
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return { createdAt, id };
-  } catch {
-    return null;
-  }
+  const [createdAt, id] = decodeKey(text, 2) ?? [];
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { createdAt, id };
 }

@@ -1,34 +1,35 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
+import { ApiIdempotencyKey, ApiProblems, markReplayed } from '@relais/platform';
 import type { Response } from 'express';
-import { ApiProblems } from '../shared/api-problems';
 import { ReferralIdPipe } from '../shared/params';
-import {
-  CreatedReferralView,
-  CreateReferralDto,
-  ListReferralsQuery,
-  ReferralDetailView,
-  ReferralPageView,
-  TransitionDto,
-} from './referral.dto';
-import { ReferralService, type TransitionResult } from './referral.service';
-import { TransitionResultView } from './transition-result.view';
+import type { TransitionResult } from '../referral-model/referral-mover';
+import { ReferralCreation } from './referral-creation';
+import { CreatedReferralView, CreateReferralDto } from './referral-creation.dto';
+import { ReferralMoves } from './referral-moves';
+import { TransitionDto, TransitionResultView } from './referral-moves.dto';
+import { ReferralReads } from './referral-reads';
+import { ListReferralsQuery, ReferralDetailView, ReferralPageView } from './referral-reads.dto';
 
 @ApiTags('orientations')
 @ApiBearerAuth()
 @Controller('v1/referrals')
 export class ReferralController {
-  constructor(private readonly referrals: ReferralService) {}
+  constructor(
+    private readonly creation: ReferralCreation,
+    private readonly moves: ReferralMoves,
+    private readonly reads: ReferralReads,
+  ) {}
 
   @Post()
   @Roles('agent', 'integration')
   @ApiOperation({
     summary: 'Orienter une personne vers un service',
     description:
-      "Crée une orientation au statut `requested`. Avec `Idempotency-Key`, la même clé et le même corps rendent la même réponse 201 ; la même clé avec un autre corps est refusée (422).",
+      "Crée une orientation au statut `requested`. Avec `Idempotency-Key`, la même clé et le même corps rendent la même réponse 201 ; la même clé avec un autre corps est refusée (422) ; voir « Retries » dans docs/integrators.md.",
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Clé choisie par l’appelant (1 à 255 caractères ASCII visibles), retenue 24 h' })
+  @ApiIdempotencyKey('24 h')
   @ApiCreatedResponse({ type: CreatedReferralView, headers: { 'Idempotent-Replayed': { description: '`true` quand la réponse est rejouée', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 422)
   async create(
@@ -37,8 +38,8 @@ export class ReferralController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CreatedReferralView> {
-    const { body: created, replayed } = await this.referrals.create(principal, body, idempotencyKey);
-    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    const { body: created, replayed } = await this.creation.create(principal, body, idempotencyKey);
+    if (replayed) markReplayed(response);
     response.setHeader('Location', `/api/referral/v1/referrals/${created.id}`);
     return created;
   }
@@ -51,7 +52,7 @@ export class ReferralController {
   @ApiOkResponse({ type: ReferralPageView })
   @ApiProblems(400, 401, 403)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListReferralsQuery): Promise<ReferralPageView> {
-    return this.referrals.list(principal, query);
+    return this.reads.list(principal, query);
   }
 
   @Get(':id')
@@ -64,7 +65,7 @@ export class ReferralController {
   @ApiOkResponse({ type: ReferralDetailView })
   @ApiProblems(401, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('id', ReferralIdPipe) id: string): Promise<ReferralDetailView> {
-    return this.referrals.get(principal, id);
+    return this.reads.get(principal, id);
   }
 
   @Post(':id/transitions')
@@ -78,6 +79,6 @@ export class ReferralController {
   @ApiOkResponse({ type: TransitionResultView })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   transition(@CurrentPrincipal() principal: Principal, @Param('id', ReferralIdPipe) id: string, @Body() body: TransitionDto): Promise<TransitionResult> {
-    return this.referrals.transition(principal, id, body);
+    return this.moves.transition(principal, id, body);
   }
 }

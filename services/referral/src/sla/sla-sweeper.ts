@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { advisoryLocks, PeriodicJobs, Transactional, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { Clock } from '@relais/platform';
 import type { ReferralConfig } from '../config';
-import { eventParties } from '../referrals/referral-events';
-import { ReferralEntity } from '../referrals/referral.entity';
-import { ReferralService } from '../referrals/referral.service';
-import { Clock } from '../shared/clock';
+import { eventParties } from '../referral-model/referral-events';
+import { ReferralMover } from '../referral-model/referral-mover';
+import { ReferralEntity } from '../referral-model/referral.entity';
 import { REFERRAL_CONFIG } from '../shared/tokens';
 import { ReferralTimerEntity, type TimerKind } from './referral-timer.entity';
 
@@ -29,7 +29,7 @@ export class SlaSweeper {
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly referrals: ReferralService,
+    private readonly referrals: ReferralMover,
     private readonly publisher: EventPublisher,
     jobs: PeriodicJobs,
     clock: Clock,

@@ -6,7 +6,7 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { AppModule, service } from '../../src/app.module';
 import { readConfig } from '../../src/config';
-import { ManualClock } from '../../src/shared/clock';
+import { ManualClock } from '@relais/platform';
 import { demoStructureNetworks } from './demo-structures';
 
 /** The demo accounts the tests act as (infra/src/identity/demo-accounts.ts). */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Where the service reads "now". Deadlines, expiries and every timestamp the service writes come from
- * here, so a test can move time forward (ManualClock) and watch the SLA sweeper act without waiting.
+ * Where a service reads "now". Deadlines, expiries, opening hours and every timestamp a service writes come
+ * from here, so a test can fix time or move it forward (ManualClock) and watch timers act without waiting.
+ * Services provide it as `{ provide: Clock, useValue: options.clock ?? new SystemClock() }`.
  */
 export abstract class Clock {
   abstract now(): Date;

@@ -1,4 +1,6 @@
+import { hasRole, type Principal } from '@relais/auth';
 import type { EventPayload, EventType, ReferralStatus } from '@relais/contracts';
+import type { Party } from './referral-lifecycle';
 import type { ReferralEntity } from './referral.entity';
 
 /** The catalog event announcing a move (`in-progress` is a start after acceptance, a resumption after a hold). */
@@ -59,3 +61,12 @@ export function eventParties(referral: ReferralEntity) {
 }
 
 export type Actor = EventPayload<'fr.relais.referral.referral.received.v1'>['by'];
+
+/** How the caller appears in events and history: never a name, only a role, a structure and an account id. */
+export function actorRole(principal: Principal, party: Party): Actor['role'] {
+  if (party === 'coordinator') return 'coordinator';
+  if (party === 'system') return 'system';
+  if (hasRole(principal, 'integration') && principal.clientId) return 'integration';
+  if (hasRole(principal, 'agent')) return 'agent';
+  return hasRole(principal, 'admin') ? 'admin' : 'agent';
+}
