@@ -11,21 +11,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
+import type { EventPayload } from '@relais/contracts';
 import {
-  demoAccounts,
   freePort,
   kafkaSasl,
   kafkaSaslEnvironment,
-  localInstance,
-  passwordLogin,
   repoRoot,
   startInfrastructure,
   stateSubdir,
   waitUntil,
   type Infrastructure,
 } from '@relais/infra';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { demoAccounts, localInstance } from '@relais/demo';
+import { passwordLogin } from '@relais/testing';
+import { publishFixtures, type Fixture } from '@relais/messaging/testing';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
@@ -59,10 +59,10 @@ function morbihanCommunes(): string[] {
  * around any Morbihan commune the search then meets thousands of candidates, the hard case for the
  * bounded nearest-first query.
  */
-function directory(communes: string[]): Array<[EventType, unknown]> {
+function directory(communes: string[]): Fixture[] {
   const next = random(56);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  const events: Array<[EventType, unknown]> = [];
+  const events: Fixture[] = [];
   const now = new Date().toISOString();
   networkIds.forEach((networkId, index) => {
     const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
@@ -110,33 +110,6 @@ function directory(communes: string[]): Array<[EventType, unknown]> {
     events.push(['fr.relais.directory.service.snapshot.v1', service]);
   }
   return events;
-}
-
-async function publishAll(producer: Producer, events: Array<[EventType, unknown]>): Promise<void> {
-  for (let start = 0; start < events.length; start += 1000) {
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const [type, payload] of events.slice(start, start + 1000)) {
-      const definition = eventDefinition(type);
-      const key = (definition.key as (p: unknown) => string)(payload);
-      const topic = `${TOPIC_PREFIX}${definition.topic}`;
-      const messages = byTopic.get(topic) ?? [];
-      messages.push({
-        key,
-        value: JSON.stringify(payload),
-        headers: {
-          ce_id: randomUUID(),
-          ce_source: `/relais/${definition.publisher}`,
-          ce_type: type,
-          ce_specversion: '1.0',
-          ce_time: new Date().toISOString(),
-          ce_subject: key,
-          'content-type': 'application/json',
-        },
-      });
-      byTopic.set(topic, messages);
-    }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-  }
 }
 
 interface Questionnaire {
@@ -254,7 +227,7 @@ async function main(): Promise<void> {
     process.stdout.write(`feeding the read model through Kafka: ${events.length} snapshots…\n`);
     await producer.connect();
     const fedAt = performance.now();
-    await publishAll(producer, events);
+    await publishFixtures(producer, TOPIC_PREFIX, events);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM directory_service')).rows[0]?.n ?? 0);

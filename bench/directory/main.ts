@@ -12,7 +12,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, kafkaSaslEnvironment, localInstance, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { freePort, kafkaSaslEnvironment, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { localInstance } from '@relais/demo';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
 const SERVICES = 50_000;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '@relais/contracts';
-import { eventDefinition } from '@relais/contracts';
+import { fixturePublisher } from '@relais/messaging/testing';
 import { clientToken, eventually, startTestService, testInfrastructure, testKafkaClient, userToken, type TestService } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -163,27 +163,9 @@ export type Publish = <T extends EventType>(type: T, payload: EventPayload<T>) =
 
 /** Publishes catalog events as their owning service would (CloudEvents binary mode): the directory's and diagnostic's stand-in. */
 export function directoryPublisher(producer: Producer, topicPrefix: string): Publish {
+  const publish = fixturePublisher(producer, topicPrefix);
   return async (type, payload) => {
-    const definition = eventDefinition(type);
-    const key = (definition.key as (p: typeof payload) => string)(payload);
-    await producer.send({
-      topic: `${topicPrefix}${definition.topic}`,
-      messages: [
-        {
-          key,
-          value: JSON.stringify(payload),
-          headers: {
-            ce_id: randomUUID(),
-            ce_source: `/relais/${definition.publisher}`,
-            ce_type: type,
-            ce_specversion: '1.0',
-            ce_time: new Date().toISOString(),
-            ce_subject: key,
-            'content-type': 'application/json',
-          },
-        },
-      ],
-    });
+    await publish(type, payload);
   };
 }
 
