@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '@relais/contracts';
+import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
 
 export type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v1'>;
 export type StructureSnapshot = EventPayload<'fr.relais.directory.structure.snapshot.v1'>;
@@ -7,11 +8,11 @@ export type NetworkSnapshot = EventPayload<'fr.relais.directory.network.snapshot
 
 /** The demo accounts' ids, so that tokens and directory rows name the same structures and networks. */
 export const ids = {
-  networks: { vannes: '56000000-0000-4000-a000-000000000001', ploermel: '56000000-0000-4000-a000-000000000002' },
+  networks: { vannes: DEMO_NETWORKS.vannes.id, ploermel: DEMO_NETWORKS.ploermel.id },
   structures: {
-    cafVannes: '56000000-0000-4000-b000-000000000001',
-    mediathequePloermel: '56000000-0000-4000-b000-000000000004',
-    franceServicesMauron: '56000000-0000-4000-b000-000000000005',
+    cafVannes: DEMO_STRUCTURES.cafVannes.id,
+    mediathequePloermel: DEMO_STRUCTURES.mediathequePloermel.id,
+    franceServicesMauron: DEMO_STRUCTURES.franceServicesMauron.id,
   },
 };
 
