@@ -22,7 +22,7 @@ import {
   waitUntil,
   type Infrastructure,
 } from '@relais/infra';
-import { demoAccounts, localInstance } from '@relais/demo';
+import { DEMO_NETWORKS, demoAccounts, localInstance } from '@relais/demo';
 import { passwordLogin } from '@relais/testing';
 import { publishFixtures, type Fixture } from '@relais/messaging/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -37,7 +37,7 @@ const TOPIC_PREFIX = `bench-diag-${Date.now()}.`;
 
 const roles = ['diagnostic', 'orientation', 'formation', 'accompagnement', 'faire-a-la-place', 'equipement', 'acces-libre'] as const;
 const modalities = ['sur-place', 'a-distance', 'a-domicile', 'itinerant'] as const;
-const networkIds = Array.from({ length: 7 }, (_, i) => `56000000-0000-4000-a000-00000000000${i + 1}`);
+const networkIds = Object.values(DEMO_NETWORKS).map((network) => network.id);
 
 /** Deterministic pseudo-random numbers: two runs measure the same directory. */
 function random(seed: number): () => number {

@@ -1,4 +1,5 @@
 import { callerKey, type Principal } from '@relais/auth';
+import { DEMO_STRUCTURES } from '@relais/demo';
 import { canonicalJson, requestHash } from './idempotency';
 
 describe('request fingerprint', () => {
@@ -10,8 +11,8 @@ describe('request fingerprint', () => {
 });
 
 describe('key owner', () => {
-  const caf = '56000000-0000-4000-b000-000000000001';
-  const ccas = '56000000-0000-4000-b000-000000000002';
+  const caf = DEMO_STRUCTURES.cafVannes.id;
+  const ccas = DEMO_STRUCTURES.ccasVannes.id;
   // People sign in through the web app: their tokens carry its client_id, like every colleague's.
   const person = (subject: string, structureId: string | null): Principal => ({
     subject,
