@@ -24,6 +24,7 @@ import {
 } from '@relais/infra';
 import { DEMO_NETWORKS, demoAccounts, localInstance } from '@relais/demo';
 import { passwordLogin } from '@relais/testing';
+import { networkSnapshot, serviceSnapshot } from '@relais/contracts/testing';
 import { publishFixtures, type Fixture } from '@relais/messaging/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
@@ -65,29 +66,19 @@ function directory(communes: string[]): Fixture[] {
   const events: Fixture[] = [];
   const now = new Date().toISOString();
   networkIds.forEach((networkId, index) => {
-    const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
+    const network = networkSnapshot({
       networkId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Réseau ${index + 1}`,
-      department: '56',
       communeCodes: communes.filter((_c, i) => i % networkIds.length === index),
-      sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 5, expireAfterDays: 10 },
-    };
+    });
     events.push(['fr.relais.directory.network.snapshot.v1', network]);
   });
   for (let i = 0; i < SERVICES; i++) {
     const serviceRoles = [...new Set([pick(roles), pick(roles), pick(roles)])];
     const serviceModalities = next() < 0.8 ? ['sur-place'] : [...new Set([pick(modalities), pick(modalities)])];
-    const service: EventPayload<'fr.relais.directory.service.snapshot.v1'> = {
-      serviceId: randomUUID(),
-      structureId: randomUUID(),
-      version: 1,
-      deleted: false,
+    const service = serviceSnapshot({
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Service ${i}`,
       roles: serviceRoles,
       thematiques: next() < 0.5 ? ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement'] : [],
@@ -106,7 +97,7 @@ function directory(communes: string[]): Fixture[] {
         openingHours: pick(['Mo-Fr 09:00-12:00,14:00-17:30', 'Tu,Th 09:30-16:30', 'Mo-Sa 10:00-18:00', 'We 14:00-17:00; PH off']),
       })),
       capacity: { openSlotsPerWeek: next() < 0.2 ? null : Math.floor(next() * 10), waitingDays: next() < 0.2 ? null : Math.floor(next() * 30), updatedAt: null },
-    };
+    });
     events.push(['fr.relais.directory.service.snapshot.v1', service]);
   }
   return events;

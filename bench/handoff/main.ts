@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventPayload } from '@relais/contracts';
 import {
   freePort,
   kafkaSasl,
@@ -26,6 +25,7 @@ import {
 } from '@relais/infra';
 import { demoAccounts, localInstance } from '@relais/demo';
 import { clientCredentialsToken, passwordLogin } from '@relais/testing';
+import { networkSnapshot, serviceSnapshot } from '@relais/contracts/testing';
 import { publishFixtures, type Fixture } from '@relais/messaging/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
@@ -92,40 +92,24 @@ function directory(): Fixture[] {
   const networks = new Set([...structures.values()].flat());
   const events: Fixture[] = [];
   for (const networkId of networks) {
-    const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
+    const network = networkSnapshot({
       networkId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Réseau ${networkId.slice(-1)}`,
-      department: '56',
-      communeCodes: [],
       sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30 },
-    };
+    });
     events.push(['fr.relais.directory.network.snapshot.v1', network]);
   }
   for (const [structureId, networkIds] of structures) {
-    const service: EventPayload<'fr.relais.directory.service.snapshot.v1'> = {
+    const service = serviceSnapshot({
       serviceId: serviceOf(structureId),
       structureId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: 'Accompagnement aux démarches en ligne',
-      roles: ['accompagnement'],
       thematiques: ['numerique--demarches-administratives'],
       publics: [],
-      languages: ['fr'],
-      modalities: ['sur-place'],
-      acceptsRelaisReferrals: true,
-      status: 'active',
-      suspendedUntil: null,
       networkIds,
-      lieux: [],
-      capacity: { openSlotsPerWeek: null, waitingDays: null, updatedAt: null },
-    };
+    });
     events.push(['fr.relais.directory.service.snapshot.v1', service]);
   }
   return events;
