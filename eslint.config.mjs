@@ -33,6 +33,9 @@ function moduleBoundaries(inTests) {
   };
 }
 
+/** Test support (libs/testing, the libs' `/testing` entries) is for tests and benchmarks: never in running code. */
+const testSupport = { group: ['@relais/testing', '@relais/*/testing'], message: 'Test support is for tests and benchmarks only.' };
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.relais/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -61,10 +64,15 @@ export default tseslint.config(
   {
     // kafkajs stays behind libs/messaging (the only client, replaceable); services never see it.
     files: ['services/**/*.ts', 'libs/!(messaging)/**/*.ts'],
-    ignores: ['**/test/**', '**/*.spec.ts'],
+    ignores: ['**/test/**', '**/*.spec.ts', 'libs/testing/**', 'libs/*/src/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Publish and consume through @relais/messaging.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Publish and consume through @relais/messaging.' }], patterns: [testSupport] }],
     },
+  },
+  {
+    files: ['libs/messaging/**/*.ts', 'infra/**/*.ts'],
+    ignores: ['**/test/**', '**/*.spec.ts', 'libs/*/src/testing/**', 'infra/src/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testSupport] }] },
   },
   {
     // infra/src/testing is the integration tests' global setup and the `npm test` runner: test code.
