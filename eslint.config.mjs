@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 
 /**
  * A service depends on shared libs only, never on another service. Tests (and only tests) may also use
- * the test infrastructure: libs/testing, and for shared libs' own tests infra/.
+ * the test support: libs/testing, and for shared libs' own tests infra/ (a broker of their own, ACLs).
+ * Nothing in libs/ depends on infra/ otherwise: libs/testing reads the infrastructure the global setup
+ * (infra/src/testing) started from the environment, so the arrows run one way, infra → libs.
  */
 function moduleBoundaries(inTests) {
   const testing = inTests ? ['scope:testing'] : [];
@@ -17,7 +19,7 @@ function moduleBoundaries(inTests) {
     depConstraints: [
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: inTests ? scopes('scope:shared', 'scope:infra') : ['scope:shared'] },
       { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
-      { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:infra', 'scope:testing'] },
+      { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
       { sourceTag: 'scope:directory', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:directory') },
       { sourceTag: 'scope:diagnostic', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:diagnostic') },
       { sourceTag: 'scope:referral', onlyDependOnLibsWithTags: scopes('scope:shared', 'scope:referral') },
@@ -42,12 +44,15 @@ function referralLayers(layers) {
         'error',
         {
           paths: [kafkajsBan],
-          patterns: [{ group: mayNotImport.map((folder) => `../${folder}/*`), message: 'A lower folder of the referral service never imports a higher one (docs/referral.md, layout).' }],
+          patterns: [{ group: mayNotImport.map((folder) => `../${folder}/*`), message: 'A lower folder of the referral service never imports a higher one (docs/referral.md, layout).' }, testSupport],
         },
       ],
     },
   }));
 }
+
+/** Test support (libs/testing, the libs' `/testing` entries) is for tests and benchmarks: never in running code. */
+const testSupport = { group: ['@relais/testing', '@relais/*/testing'], message: 'Test support is for tests and benchmarks only.' };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.relais/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -77,21 +82,27 @@ export default tseslint.config(
   {
     // kafkajs stays behind libs/messaging (the only client, replaceable); services never see it.
     files: ['services/**/*.ts', 'libs/!(messaging)/**/*.ts'],
-    ignores: ['**/test/**', '**/*.spec.ts'],
+    ignores: ['**/test/**', '**/*.spec.ts', 'libs/testing/**', 'libs/*/src/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [kafkajsBan] }],
+      'no-restricted-imports': ['error', { paths: [kafkajsBan], patterns: [testSupport] }],
     },
   },
   // The referral service's folders depend one way (docs/referral.md, "layout"): referrals/ (creation, moves,
   // reads) sits on top; the folders it uses never import it back, and referral-model/ and shared/ import none.
-  // Flat config replaces a rule's options per file, so the kafkajs ban is repeated here.
+  // Flat config replaces a rule's options per file, so the kafkajs ban and the test-support ban are repeated here.
   ...referralLayers([
     { folders: ['referral-model', 'shared'], mayNotImport: ['referrals', 'journeys', 'sla', 'consent', 'persons', 'assessments', 'audit', 'idempotency', 'directory-read-model'] },
     { folders: ['sla', 'consent', 'persons', 'assessments', 'audit', 'idempotency', 'directory-read-model'], mayNotImport: ['referrals', 'journeys'] },
     { folders: ['referrals'], mayNotImport: ['journeys'] },
   ]),
   {
-    files: ['**/test/**/*.ts', '**/*.spec.ts'],
+    files: ['libs/messaging/**/*.ts', 'infra/**/*.ts'],
+    ignores: ['**/test/**', '**/*.spec.ts', 'libs/*/src/testing/**', 'infra/src/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testSupport] }] },
+  },
+  {
+    // infra/src/testing is the integration tests' global setup and the `npm test` runner: test code.
+    files: ['**/test/**/*.ts', '**/*.spec.ts', 'infra/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries(true)] },
   },
   {

@@ -1,7 +1,1 @@
-module.exports = {
-  ...require('../jest.preset.js'),
-  displayName: 'infra:integration',
-  rootDir: __dirname,
-  testMatch: ['<rootDir>/test/*.int-spec.ts'],
-  testTimeout: 120_000,
-};
+module.exports = require('../jest.integration.preset.js')(__dirname, { sharedInfrastructure: false, testTimeout: 120_000 });

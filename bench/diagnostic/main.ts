@@ -11,21 +11,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
+import type { EventPayload } from '@relais/contracts';
 import {
-  demoAccounts,
   freePort,
   kafkaSasl,
   kafkaSaslEnvironment,
-  localInstance,
-  passwordLogin,
   repoRoot,
   startInfrastructure,
   stateSubdir,
   waitUntil,
   type Infrastructure,
 } from '@relais/infra';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { DEMO_NETWORKS, demoAccounts, localInstance } from '@relais/demo';
+import { passwordLogin } from '@relais/testing';
+import { networkSnapshot, serviceSnapshot } from '@relais/contracts/testing';
+import { publishFixtures, type Fixture } from '@relais/messaging/testing';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
@@ -37,7 +38,7 @@ const TOPIC_PREFIX = `bench-diag-${Date.now()}.`;
 
 const roles = ['diagnostic', 'orientation', 'formation', 'accompagnement', 'faire-a-la-place', 'equipement', 'acces-libre'] as const;
 const modalities = ['sur-place', 'a-distance', 'a-domicile', 'itinerant'] as const;
-const networkIds = Array.from({ length: 7 }, (_, i) => `56000000-0000-4000-a000-00000000000${i + 1}`);
+const networkIds = Object.values(DEMO_NETWORKS).map((network) => network.id);
 
 /** Deterministic pseudo-random numbers: two runs measure the same directory. */
 function random(seed: number): () => number {
@@ -59,35 +60,25 @@ function morbihanCommunes(): string[] {
  * around any Morbihan commune the search then meets thousands of candidates, the hard case for the
  * bounded nearest-first query.
  */
-function directory(communes: string[]): Array<[EventType, unknown]> {
+function directory(communes: string[]): Fixture[] {
   const next = random(56);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  const events: Array<[EventType, unknown]> = [];
+  const events: Fixture[] = [];
   const now = new Date().toISOString();
   networkIds.forEach((networkId, index) => {
-    const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
+    const network = networkSnapshot({
       networkId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Réseau ${index + 1}`,
-      department: '56',
       communeCodes: communes.filter((_c, i) => i % networkIds.length === index),
-      sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 5, expireAfterDays: 10 },
-    };
+    });
     events.push(['fr.relais.directory.network.snapshot.v1', network]);
   });
   for (let i = 0; i < SERVICES; i++) {
     const serviceRoles = [...new Set([pick(roles), pick(roles), pick(roles)])];
     const serviceModalities = next() < 0.8 ? ['sur-place'] : [...new Set([pick(modalities), pick(modalities)])];
-    const service: EventPayload<'fr.relais.directory.service.snapshot.v1'> = {
-      serviceId: randomUUID(),
-      structureId: randomUUID(),
-      version: 1,
-      deleted: false,
+    const service = serviceSnapshot({
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Service ${i}`,
       roles: serviceRoles,
       thematiques: next() < 0.5 ? ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement'] : [],
@@ -106,37 +97,10 @@ function directory(communes: string[]): Array<[EventType, unknown]> {
         openingHours: pick(['Mo-Fr 09:00-12:00,14:00-17:30', 'Tu,Th 09:30-16:30', 'Mo-Sa 10:00-18:00', 'We 14:00-17:00; PH off']),
       })),
       capacity: { openSlotsPerWeek: next() < 0.2 ? null : Math.floor(next() * 10), waitingDays: next() < 0.2 ? null : Math.floor(next() * 30), updatedAt: null },
-    };
+    });
     events.push(['fr.relais.directory.service.snapshot.v1', service]);
   }
   return events;
-}
-
-async function publishAll(producer: Producer, events: Array<[EventType, unknown]>): Promise<void> {
-  for (let start = 0; start < events.length; start += 1000) {
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const [type, payload] of events.slice(start, start + 1000)) {
-      const definition = eventDefinition(type);
-      const key = (definition.key as (p: unknown) => string)(payload);
-      const topic = `${TOPIC_PREFIX}${definition.topic}`;
-      const messages = byTopic.get(topic) ?? [];
-      messages.push({
-        key,
-        value: JSON.stringify(payload),
-        headers: {
-          ce_id: randomUUID(),
-          ce_source: `/relais/${definition.publisher}`,
-          ce_type: type,
-          ce_specversion: '1.0',
-          ce_time: new Date().toISOString(),
-          ce_subject: key,
-          'content-type': 'application/json',
-        },
-      });
-      byTopic.set(topic, messages);
-    }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-  }
 }
 
 interface Questionnaire {
@@ -254,7 +218,7 @@ async function main(): Promise<void> {
     process.stdout.write(`feeding the read model through Kafka: ${events.length} snapshots…\n`);
     await producer.connect();
     const fedAt = performance.now();
-    await publishAll(producer, events);
+    await publishFixtures(producer, TOPIC_PREFIX, events);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM directory_service')).rows[0]?.n ?? 0);

@@ -12,7 +12,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, kafkaSaslEnvironment, localInstance, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { freePort, kafkaSaslEnvironment, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { DEMO_NETWORKS, localInstance } from '@relais/demo';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
 const SERVICES = 50_000;
@@ -25,7 +26,7 @@ const TOPIC_PREFIX = `bench-directory-${Date.now()}.`;
 const COMMUNES = ['56260', '56121', '56098', '56162', '56083', '56178', '56007', '56206', '56165', '56243', '56184', '56010', '56117', '56066', '56127', '56086'];
 const ROLES = ['diagnostic', 'orientation', 'formation', 'accompagnement', 'equipement', 'acces-libre'];
 const THEMATIQUES = ['numerique', 'demarches--social', 'demarches--famille', 'numerique--prendre-en-main-un-smartphone-ou-une-tablette', 'demarches--travail'];
-const NETWORKS = Array.from({ length: 7 }, (_, i) => `56000000-0000-4000-a000-00000000000${i + 1}`);
+const NETWORKS = Object.values(DEMO_NETWORKS).map((network) => network.id);
 const TUESDAY_MORNING = '2026-12-01T10:30:00+01:00';
 
 function random(seed: number): () => number {

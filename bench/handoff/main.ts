@@ -14,21 +14,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
 import {
-  clientCredentialsToken,
-  demoAccounts,
   freePort,
   kafkaSasl,
   kafkaSaslEnvironment,
-  localInstance,
-  passwordLogin,
   startInfrastructure,
   stateSubdir,
   waitUntil,
   type Infrastructure,
 } from '@relais/infra';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { demoAccounts, localInstance } from '@relais/demo';
+import { clientCredentialsToken, passwordLogin } from '@relais/testing';
+import { networkSnapshot, serviceSnapshot } from '@relais/contracts/testing';
+import { publishFixtures, type Fixture } from '@relais/messaging/testing';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { measurePostgresLimit } from '../pipeline/raw-limits';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
@@ -83,76 +82,34 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
   });
 }
 
-async function publish(producer: Producer, events: Array<[EventType, unknown]>): Promise<void> {
-  for (const [type, payload] of events) {
-    const definition = eventDefinition(type);
-    const key = (definition.key as (p: unknown) => string)(payload);
-    await producer.send({
-      topic: `${TOPIC_PREFIX}${definition.topic}`,
-      acks: -1,
-      messages: [
-        {
-          key,
-          value: JSON.stringify(payload),
-          headers: {
-            ce_id: randomUUID(),
-            ce_source: `/relais/${definition.publisher}`,
-            ce_type: type,
-            ce_specversion: '1.0',
-            ce_time: new Date().toISOString(),
-            ce_subject: key,
-            'content-type': 'application/json',
-          },
-        },
-      ],
-    });
-  }
-}
-
 /** The directory as its snapshots describe it: the seven réseaux locaux, the demo structures, a service each. */
-function directory(): Array<[EventType, unknown]> {
+function directory(): Fixture[] {
   const now = new Date().toISOString();
   const structures = new Map<string, string[]>();
   for (const account of [...demoAccounts().users, ...demoAccounts().clients]) {
     if (account.structureId) structures.set(account.structureId, account.networkIds);
   }
   const networks = new Set([...structures.values()].flat());
-  const events: Array<[EventType, unknown]> = [];
+  const events: Fixture[] = [];
   for (const networkId of networks) {
-    const network: EventPayload<'fr.relais.directory.network.snapshot.v1'> = {
+    const network = networkSnapshot({
       networkId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: `Réseau ${networkId.slice(-1)}`,
-      department: '56',
-      communeCodes: [],
       sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30 },
-    };
+    });
     events.push(['fr.relais.directory.network.snapshot.v1', network]);
   }
   for (const [structureId, networkIds] of structures) {
-    const service: EventPayload<'fr.relais.directory.service.snapshot.v1'> = {
+    const service = serviceSnapshot({
       serviceId: serviceOf(structureId),
       structureId,
-      version: 1,
-      deleted: false,
       updatedAt: now,
-      lastVerifiedAt: null,
       name: 'Accompagnement aux démarches en ligne',
-      roles: ['accompagnement'],
       thematiques: ['numerique--demarches-administratives'],
       publics: [],
-      languages: ['fr'],
-      modalities: ['sur-place'],
-      acceptsRelaisReferrals: true,
-      status: 'active',
-      suspendedUntil: null,
       networkIds,
-      lieux: [],
-      capacity: { openSlotsPerWeek: null, waitingDays: null, updatedAt: null },
-    };
+    });
     events.push(['fr.relais.directory.service.snapshot.v1', service]);
   }
   return events;
@@ -197,7 +154,7 @@ async function main(): Promise<void> {
     process.stdout.write('feeding the directory read model through Kafka…\n');
     await producer.connect();
     const events = directory();
-    await publish(producer, events);
+    await publishFixtures(producer, TOPIC_PREFIX, events);
     const db = new Client({ connectionString: databaseUrl });
     // The connection ends when the infrastructure stops, also after a failure: that must not hide the failure.
     db.on('error', () => undefined);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
-import { demoAccounts } from './identity';
+import { demoAccounts } from '@relais/demo';
 import { demoAccountsFile } from './demo-accounts-file';
 import { awaitDirectoryCopies } from './directory-copies';
 import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';

@@ -1,4 +1,4 @@
-import type { DemoAccounts } from './identity';
+import type { DemoAccounts } from '@relais/demo';
 
 export interface DemoAccountsFile {
   issuer: string;

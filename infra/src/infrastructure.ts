@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { demoAccounts, startIdentityProvider, type DemoAccounts } from './identity';
+import { demoAccounts, type DemoAccounts } from '@relais/demo';
+import { startIdentityProvider } from './identity';
 import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
 import { assertPortFree } from './net';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
 import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
-import { DEMO_DEPARTMENT } from './identity/demo-accounts';
+import { localInstance } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
 import { localMasterKeyRing } from './local-key-rings';
 import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec } from './service-processes';
@@ -34,9 +34,6 @@ export interface Platform {
 
 /** Every service's database name: one database per service, no shared tables. */
 export const databaseName = (service: ServiceName): string => `relais_${service}`;
-
-/** The instance the local platform, the tests and the benchmarks run: the demo département, in development mode. */
-export const localInstance = { RELAIS_DEPARTMENT: DEMO_DEPARTMENT, RELAIS_ENVIRONMENT: 'development' } as const;
 
 /** What one service process reads: its database, the broker and its principal there, the issuer, and its own secrets. */
 export function serviceEnvironment(

@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants as vmConstants, runInThisContext } from 'node:vm';
+import { DEMO_STRUCTURES, DEMO_USER_PASSWORD, demoAccounts, WEB_CLIENT_ID, type DemoAccounts } from '@relais/demo';
+import { clientCredentialsToken, passwordLogin } from '@relais/testing';
 import type * as JoseModule from 'jose';
 import {
-  DEMO_STRUCTURES,
-  DEMO_USER_PASSWORD,
   RELAIS_API_AUDIENCE,
-  WEB_CLIENT_ID,
-  clientCredentialsToken,
-  demoAccounts,
-  passwordLogin,
   startIdentityProvider,
-  type DemoAccounts,
   type IdentityProvider,
 } from '../src/identity';
 import { freePort } from '../src/net';

@@ -232,11 +232,22 @@ test('refuses a data dir the postgres OS user cannot reach', async () => {
   );
 });
 
-/** A plain Node process (no jest) running `body` with `startPostgres` in scope, loaded from the sources through swc. */
+/** A plain Node process (no jest) running `body` with `startPostgres` in scope, loaded from the sources through swc (with the tsconfig paths). */
 function nodeWithPostgres(body: string): ChildProcessByStdio<null, Readable, null> {
   const script = `
     const { transformFileSync } = require('@swc/core');
-    const options = { swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } };
+    // The tsconfig paths too: the server's module reaches @relais/persistence (database creation) through them.
+    const options = {
+      swcrc: false,
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2023',
+        baseUrl: process.cwd(),
+        paths: require('./tsconfig.base.json').compilerOptions.paths,
+      },
+      module: { type: 'commonjs' },
+    };
     require.extensions['.ts'] = (module, file) => module._compile(transformFileSync(file, options).code, file);
     const { startPostgres } = require('./infra/src/postgres');
     (async () => { ${body} })();

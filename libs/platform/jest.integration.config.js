@@ -1,9 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'platform:integration',
-  rootDir: __dirname,
-  testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
-  globalSetup: '<rootDir>/../../libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/../../libs/testing/src/global-teardown.ts',
-  testTimeout: 60_000,
-};
+module.exports = require('../../jest.integration.preset.js')(__dirname);

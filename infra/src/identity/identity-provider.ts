@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { constants as vmConstants, runInThisContext } from 'node:vm';
-import type { DemoAccounts, DemoClient, DemoUser } from './demo-accounts';
+import { DEFAULT_WEB_REDIRECT_URIS, RELAIS_API_SCOPE, WEB_CLIENT_ID, type DemoAccounts, type DemoClient, type DemoUser } from '@relais/demo';
 
 /**
  * The development identity provider: a real OpenID Provider (oidc-provider, certified) configured for
@@ -20,12 +20,6 @@ export const RELAIS_API_AUDIENCE = 'relais-api';
  * so it cannot be the audience itself. Clients never need to send it: it is the default resource.
  */
 export const RELAIS_API_RESOURCE = 'urn:relais:api';
-/** The one scope of the Relais API; access is decided by roles and structure, not by scopes. */
-export const RELAIS_API_SCOPE = 'relais';
-/** The web workspace: a public client (no secret) using authorization code + PKCE. */
-export const WEB_CLIENT_ID = 'relais-web';
-/** The web app's redirect URIs on the local gateway; the first is what passwordLogin uses by default. */
-export const DEFAULT_WEB_REDIRECT_URIS = ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/auth/callback'] as const;
 
 const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
 /** A working day: an agent signs in once in the morning. */

@@ -1,3 +1,4 @@
-export { appendOnlyOwner, dropProvisionedDatabase, provisionDatabase } from './database-roles';
-export { databaseUrl, dropDatabase, ensureDatabase, startPostgres } from './postgres-server';
+// Database creation and roles live in libs/persistence (the test databases use them too); re-exported for infra's callers.
+export { appendOnlyOwner, databaseUrl, dropDatabase, dropProvisionedDatabase, ensureDatabase, provisionDatabase } from '@relais/persistence';
+export { startPostgres } from './postgres-server';
 export type { PostgresServer, PostgresServerOptions } from './postgres-server';

@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientCredentialsToken, repoRoot, waitUntil } from '../../src';
+import { clientCredentialsToken } from '@relais/testing';
+import { repoRoot, waitUntil } from '../../src';
 import { startLocalPlatform, type LocalPlatform } from './support/local-platform';
 
 /** The origin the guide is written for: `npm start` on its default port. */

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { clientCredentialsToken, passwordLogin, serviceNames, type DemoAccountsFile } from '../../src';
+import { clientCredentialsToken, passwordLogin } from '@relais/testing';
+import { serviceNames, type DemoAccountsFile } from '../../src';
 import { portAnswers } from '../../src/net';
 import { derivedPortOffsets, startLocalPlatform, type LocalPlatform } from './support/local-platform';
 

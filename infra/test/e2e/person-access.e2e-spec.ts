@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { clientCredentialsToken, passwordLogin } from '../../src';
+import { clientCredentialsToken, passwordLogin } from '@relais/testing';
 import { startLocalPlatform, type LocalPlatform } from './support/local-platform';
 
 /**

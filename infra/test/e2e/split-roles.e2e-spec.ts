@@ -1,4 +1,4 @@
-import { clientCredentialsToken } from '../../src';
+import { clientCredentialsToken } from '@relais/testing';
 import { startLocalPlatform, type LocalPlatform } from './support/local-platform';
 
 // `RELAIS_SPLIT_ROLES=referral npm start`: the referral service as an api process behind the gateway and a

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
 import { createServiceApp, PlatformModule } from '@relais/platform';
-import { passwordLogin } from '@relais/infra';
-import { clientToken, testInfrastructure, userToken } from '@relais/testing';
+import { clientToken, passwordLogin, testInfrastructure, userToken } from '@relais/testing';
 import { AuthModule, CurrentPrincipal, type AuthOptions, type Principal } from '../src';
 
 /*

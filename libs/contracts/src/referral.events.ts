@@ -177,7 +177,8 @@ export const referralEvents = {
     schema: PersonLinked,
     key: (payload) => payload.personRef,
     publisher: 'referral',
-    consumers: ['diagnostic'],
+    // Reporting counts every event it reads (its activity projection); this one comes on the persons topic it reads anyway.
+    consumers: ['diagnostic', 'reporting'],
     summary: 'Une structure est liée à une personne (elle l’a enregistrée, l’a orientée ou la reçoit) : elle peut utiliser sa référence.',
   }),
   personErasedEverywhere: defineEvent({

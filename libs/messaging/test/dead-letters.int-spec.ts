@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import { DeadLetters, runDeadLettersCommand, type DeadLetter } from '../src';
+import { cloudEventHeaders } from '../src/testing';
 import { serviceSnapshot } from './support/fixtures';
 import { produceRaw, readRecords } from './support/raw-records';
 import { groupCaughtUp, kafkaAdmin, projections, projector, publishSnapshots, RecordingLogger, SERVICE_SNAPSHOT, SERVICE_TOPIC, startTestApp } from './support/test-app';
@@ -97,15 +98,7 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
 
   it('dead-letters invalid and forged records at once, and skips types it does not handle or know', async () => {
     const good = serviceSnapshot();
-    const headers = (type: string, source = '/relais/directory') => ({
-      ce_id: randomUUID(),
-      ce_source: source,
-      ce_type: type,
-      ce_specversion: '1.0',
-      ce_time: new Date().toISOString(),
-      ce_subject: good.serviceId,
-      'content-type': 'application/json',
-    });
+    const headers = (type: string, source = '/relais/directory') => cloudEventHeaders({ id: randomUUID(), source, type, time: new Date(), subject: good.serviceId });
     const invalid = headers(SERVICE_SNAPSHOT);
     // A newer directory's type, during a rolling deploy: skipped, one warning for them all.
     const newer = [headers('fr.relais.directory.service.snapshot.v2'), headers('fr.relais.directory.service.snapshot.v2')];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, eventually, standInTarget, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
-import { startStandInPublisher, type StandInPublisher } from '../src';
+import { startStandInPublisher, type StandInPublisher } from '../src/testing';
 import { consentOf, ConsentProjector, consentRevoked, referralRequested, startConsentApp } from './support/consent-projection';
 import { count, RecordingLogger } from './support/test-app';
 

@@ -6,5 +6,7 @@ export { PeriodicJob, type JobLocks, type JobRound, type JobTimers, type Periodi
 export { PeriodicJobs } from './periodic-jobs';
 export { PersistenceModule } from './persistence.module';
 export { PostgresReadiness } from './postgres.readiness';
+export { databaseUrl, dropDatabase, ensureDatabase, withClient } from './provisioning/database-admin';
+export { appendOnlyOwner, dropProvisionedDatabase, provisionDatabase } from './provisioning/database-roles';
 export { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 export type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';

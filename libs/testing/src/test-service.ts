@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { createServiceApp, type ServiceDescription } from '@relais/platform';
-import { databaseUrl, dropProvisionedDatabase, localInstance, provisionDatabase, type KafkaCredentials } from '@relais/infra';
-import { testInfrastructure } from './test-infrastructure';
+import { localInstance } from '@relais/demo';
+import { databaseUrl, dropProvisionedDatabase, provisionDatabase } from '@relais/persistence';
+import { testInfrastructure, type KafkaCredentials } from './test-environment';
 
 /**
  * A database of its own for one test file, so files run in parallel without sharing rows, provisioned as
@@ -79,7 +80,7 @@ export async function startTestService<C>(
   };
 }
 
-/** Where a stand-in publisher (see @relais/messaging) needs to write: its own database, this run's broker and test principal. */
+/** Where a stand-in publisher (see @relais/messaging/testing) needs to write: its own database, this run's broker and test principal. */
 export async function standInTarget(
   label: string,
 ): Promise<{ databaseUrl: string; brokers: string[]; sasl?: KafkaCredentials; drop(): Promise<void> }> {

@@ -1,5 +1,6 @@
-import { clientCredentialsToken, demoAccounts, passwordLogin, type DemoAccounts } from '@relais/infra';
-import { testInfrastructure } from './test-infrastructure';
+import { demoAccounts, type DemoAccounts } from '@relais/demo';
+import { testInfrastructure } from './test-environment';
+import { clientCredentialsToken, passwordLogin } from './token-client';
 
 type Client = DemoAccounts['clients'][number];
 type User = DemoAccounts['users'][number];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ISSUED_PERSON_REF, issuePersonRef } from '@relais/contracts';
 import { eventually, userToken, type TestService } from '@relais/testing';
-import { inDays, neverUsedDigital, person, procedure } from '../src/rules/scenarios/scenario';
+import { inDays, neverUsedDigital, person, procedure } from './scenarios/scenario';
 import { startDiagnostic } from './support/diagnostic-kit';
 import { ids, network, service, structure, type ServiceSnapshot } from './support/directory-fixtures';
 import { startEventSource, type EventSource } from './support/event-source';

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestService } from '@relais/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DiagnosticSchema1732400000000 } from '../migrations/1732400000000-diagnostic-schema';
-import { neverUsedDigital, person } from '../src/rules/scenarios/scenario';
+import { neverUsedDigital, person } from './scenarios/scenario';
 import { call, demoTokens, ringOf, sql, startDiagnostic } from './support/diagnostic-kit';
 import { ids } from './support/directory-fixtures';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ISSUED_PERSON_REF, issuePersonRef, type EventPayload } from '@relais/contracts';
+import { DEMO_STRUCTURES } from '@relais/demo';
 import { eventually, type TestService } from '@relais/testing';
-import { neverUsedDigital, person } from '../src/rules/scenarios/scenario';
+import { neverUsedDigital, person } from './scenarios/scenario';
 import { applied, call, demoTokens, sql, startDiagnostic } from './support/diagnostic-kit';
 import { ids, network } from './support/directory-fixtures';
 import { startEventSource, type EventSource } from './support/event-source';
@@ -21,7 +22,7 @@ interface Problem {
   detail: string;
 }
 
-const kercado = '56000000-0000-4000-b000-000000000003';
+const kercado = DEMO_STRUCTURES.centreSocialKercado.id;
 const { mediathequePloermel: ploermel, franceServicesMauron: mauron, cafVannes: caf } = ids.structures;
 
 /** A person of the Ploërmel network who has never used a computer. */

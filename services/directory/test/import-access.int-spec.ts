@@ -1,3 +1,4 @@
+import { DEMO_NETWORKS } from '@relais/demo';
 import { clientToken, type TestService } from '@relais/testing';
 import { Client } from 'pg';
 import { api, startDirectory, tokens } from './support';
@@ -9,8 +10,8 @@ interface Report {
 }
 
 /** The demo networks' ids, as the coordinators' tokens carry them (infra/src/identity/demo-accounts.ts). */
-const VANNES = '56000000-0000-4000-a000-000000000001';
-const LORIENT = '56000000-0000-4000-a000-000000000003';
+const VANNES = DEMO_NETWORKS.vannes.id;
+const LORIENT = DEMO_NETWORKS.lorient.id;
 
 /** A data·inclusion file: structures at a commune (INSEE code), services by their structure's id. */
 function dataInclusion(structures: Array<{ id: string; nom: string; code_insee: string }>, services: Array<{ id: string; structure_id: string; nom: string }> = []): string {

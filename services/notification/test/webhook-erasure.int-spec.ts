@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { issuePersonRef } from '@relais/contracts';
-import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
-import { clientToken, DEMO_STRUCTURES, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { DEMO_STRUCTURES } from '@relais/demo';
+import { clientToken, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
 import { Client } from 'pg';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';

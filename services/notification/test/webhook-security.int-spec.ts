@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { issuePersonRef } from '@relais/contracts';
-import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
-import { clientToken, DEMO_STRUCTURES, eventually, standInTarget, startTestService, userToken, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { DEMO_STRUCTURES } from '@relais/demo';
+import { clientToken, eventually, standInTarget, startTestService, userToken, type TestService } from '@relais/testing';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
 

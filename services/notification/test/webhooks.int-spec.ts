@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
-import { clientToken, DEMO_STRUCTURES, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { DEMO_STRUCTURES } from '@relais/demo';
+import { clientToken, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
 import { verifyWebhook } from '../src/webhooks/webhook-signature';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
-import { clientToken, DEMO_NETWORKS, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { DEMO_NETWORKS } from '@relais/demo';
+import { clientToken, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { issuePersonRef } from '@relais/contracts';
-import { startStandInPublisher, type StandInPublisher } from '@relais/messaging';
-import { clientToken, DEMO_NETWORKS, DEMO_STRUCTURES, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
+import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
+import { clientToken, eventually, standInTarget, startTestService, type TestService } from '@relais/testing';
 import { Client } from 'pg';
 import { AppModule, service } from '../src/app.module';
 import { readConfig } from '../src/config';

@@ -1,9 +1,10 @@
 import type { Principal } from '@relais/auth';
+import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
 import { readAccess } from './assessment-access';
 
-const structure = '56000000-0000-4000-b000-000000000004';
-const other = '56000000-0000-4000-b000-000000000005';
-const network = '56000000-0000-4000-a000-000000000002';
+const structure = DEMO_STRUCTURES.mediathequePloermel.id;
+const other = DEMO_STRUCTURES.franceServicesMauron.id;
+const network = DEMO_NETWORKS.ploermel.id;
 const base: Principal = { subject: 's', clientId: null, structureId: structure, networkIds: [network], department: '56', roles: ['agent'] };
 
 describe('readAccess', () => {
@@ -23,7 +24,7 @@ describe('readAccess', () => {
   it('gives coordinators of the person’s network a pseudonymized read, and nothing to other networks', () => {
     const coordinator: Principal = { ...base, structureId: null, roles: ['coordinator'] };
     expect(readAccess(coordinator, facts)).toBe('pseudonymized');
-    expect(readAccess({ ...coordinator, networkIds: ['56000000-0000-4000-a000-000000000001'] }, facts)).toBeNull();
+    expect(readAccess({ ...coordinator, networkIds: [DEMO_NETWORKS.vannes.id] }, facts)).toBeNull();
     expect(readAccess(coordinator, { ...facts, networkId: null })).toBeNull();
   });
 

@@ -1,8 +1,9 @@
+import { DEMO_STRUCTURES } from '@relais/demo';
 import { grantRefusal } from './grant-policy';
 
-const runner = '56000000-0000-4000-b000-000000000004';
-const holder = '56000000-0000-4000-b000-000000000005';
-const stranger = '56000000-0000-4000-b000-000000000001';
+const runner = DEMO_STRUCTURES.mediathequePloermel.id;
+const holder = DEMO_STRUCTURES.franceServicesMauron.id;
+const stranger = DEMO_STRUCTURES.cafVannes.id;
 
 describe('grantRefusal', () => {
   const assessment = { personRef: 'p-aaaaaaaaaaaaaaaaaaaaaaaaaa', structureId: runner, senderHoldsGrant: false };

@@ -1,7 +1,7 @@
 import { validateAnswers } from './answers';
 import { QuestionnaireCatalog, questionnaireHash, questionnaireProblems } from './questionnaire-catalog';
 import { questionnaireV1 } from './v1/questionnaire.v1';
-import { person } from '../rules/scenarios/scenario';
+import { person } from '../../test/scenarios/scenario';
 
 describe('questionnaire v1', () => {
   it('is well formed, and covers what the field asks about', () => {

@@ -1,8 +1,9 @@
+import { DEMO_NETWORKS } from '@relais/demo';
 import type { CandidateRow } from './candidate';
 import { rankCandidates, type RankingRequest } from './ranking';
 
 const vannes = { latitude: 47.65688, longitude: -2.76205, name: 'Vannes' };
-const network = '56000000-0000-4000-a000-000000000001';
+const network = DEMO_NETWORKS.vannes.id;
 let n = 0;
 function row(fields: Partial<CandidateRow>): CandidateRow {
   n += 1;
@@ -56,7 +57,7 @@ describe('rankCandidates', () => {
     const lorient = { latitude: 47.748, longitude: -3.37 };
     const outOfReach = row({ ...lorient });
     const comesHome = row({ ...lorient, modalities: ['a-domicile'] });
-    const comesHomeElsewhere = row({ ...lorient, modalities: ['a-domicile'], networkIds: ['56000000-0000-4000-a000-000000000003'] });
+    const comesHomeElsewhere = row({ ...lorient, modalities: ['a-domicile'], networkIds: [DEMO_NETWORKS.lorient.id] });
     expect(rankCandidates(request(), [outOfReach, comesHome, comesHomeElsewhere]).map((c) => c.serviceId)).toEqual([comesHome.serviceId]);
   });
 

@@ -3,7 +3,7 @@ import { questionnaireV1 } from '../questionnaires/v1/questionnaire.v1';
 import { assess, daysBetween, ruleSetProblems } from './engine';
 import { RuleCatalog } from './rule-catalog';
 import type { RuleSet } from './rules.types';
-import { inDays, neverUsedDigital, person, procedure, TODAY } from './scenarios/scenario';
+import { inDays, neverUsedDigital, person, procedure, TODAY } from '../../test/scenarios/scenario';
 import { rulesV1 } from './v1/rules.v1';
 
 describe('rules v1', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { assertValidPayload, eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
+import { eventDefinition, type EventPayload, type EventType } from '@relais/contracts';
+import { fixturePublisher } from '@relais/messaging/testing';
 import { testKafkaClient } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 
@@ -42,32 +43,7 @@ export async function startEventSource(topicPrefix: string): Promise<EventSource
   };
 
   return {
-    async publish(type, payload) {
-      assertValidPayload(type, payload);
-      const definition = eventDefinition(type);
-      const key = (definition.key as (p: typeof payload) => string)(payload);
-      const id = randomUUID();
-      await producer.send({
-        topic: `${topicPrefix}${definition.topic}`,
-        acks: -1,
-        messages: [
-          {
-            key,
-            value: JSON.stringify(payload),
-            headers: {
-              ce_id: id,
-              ce_source: `/relais/${definition.publisher}`,
-              ce_type: type,
-              ce_specversion: '1.0',
-              ce_time: new Date().toISOString(),
-              ce_subject: key,
-              'content-type': 'application/json',
-            },
-          },
-        ],
-      });
-      return id;
-    },
+    publish: fixturePublisher(producer, topicPrefix),
     async received(type) {
       return (await listen(`${topicPrefix}${eventDefinition(type).topic}`)) as Array<EventPayload<typeof type>>;
     },

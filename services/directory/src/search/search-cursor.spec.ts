@@ -1,10 +1,11 @@
+import { DEMO_STRUCTURES } from '@relais/demo';
 import { DomainError } from '@relais/platform';
 import { decodeCursor, encodeCursor, queryFingerprint } from './search-cursor';
 import { mask } from './search-index';
 import { gridCells, toPrefixTsquery } from './search.service';
 
 describe('search cursor', () => {
-  const id = '56000000-0000-4000-b000-000000000001';
+  const id = DEMO_STRUCTURES.cafVannes.id;
 
   it('round-trips the sort key of the last result', () => {
     const fingerprint = queryFingerprint({ role: ['diagnostic'], commune: '56260', limit: 5, cursor: 'x' });

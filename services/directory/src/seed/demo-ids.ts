@@ -1,19 +1,13 @@
-/**
- * The demo networks and structures that the demo accounts belong to (infra/src/identity/demo-accounts.ts):
- * same ids, same names, so the structure and networks in a demo token are rows of the directory.
- * Repeated here because a service never imports infra; test/seed.int-spec.ts checks both stay equal.
- */
-export const DEMO_NETWORK_IDS = {
-  vannes: { id: '56000000-0000-4000-a000-000000000001', name: 'Pays de Vannes' },
-  ploermel: { id: '56000000-0000-4000-a000-000000000002', name: 'Pays de Ploërmel' },
-  lorient: { id: '56000000-0000-4000-a000-000000000003', name: 'Pays de Lorient' },
-  pontivy: { id: '56000000-0000-4000-a000-000000000004', name: 'Pays de Pontivy' },
-  auray: { id: '56000000-0000-4000-a000-000000000005', name: "Pays d'Auray" },
-  questembert: { id: '56000000-0000-4000-a000-000000000006', name: 'Pays de Questembert' },
-  centreBretagne: { id: '56000000-0000-4000-a000-000000000007', name: 'Centre-Bretagne' },
-} as const;
+import { DEMO_COORDINATORS, DEMO_NETWORKS, DEMO_STRUCTURES, type StructureTypology } from '@relais/demo';
 
-export type DemoNetworkKey = keyof typeof DEMO_NETWORK_IDS;
+/**
+ * The demo networks and structures that the demo accounts belong to, from @relais/demo (the identity
+ * provider's accounts read the same module), so the structure and networks in a demo token are rows of
+ * the directory; here they take the directory's words (typology codes, network keys).
+ */
+export const DEMO_NETWORK_IDS = DEMO_NETWORKS;
+
+export type DemoNetworkKey = keyof typeof DEMO_NETWORKS;
 
 export interface DemoStructureSeed {
   id: string;
@@ -24,16 +18,30 @@ export interface DemoStructureSeed {
   communeCode: string;
 }
 
-export const DEMO_STRUCTURE_SEEDS: readonly DemoStructureSeed[] = [
-  { id: '56000000-0000-4000-b000-000000000001', name: 'CAF du Morbihan — accueil de Vannes', network: 'vannes', typology: 'CAF', aidantsConnect: false, communeCode: '56260' },
-  { id: '56000000-0000-4000-b000-000000000002', name: 'CCAS de Vannes', network: 'vannes', typology: 'CCAS', aidantsConnect: false, communeCode: '56260' },
-  { id: '56000000-0000-4000-b000-000000000003', name: 'Centre social de Kercado', network: 'vannes', typology: 'CS', aidantsConnect: true, communeCode: '56260' },
-  { id: '56000000-0000-4000-b000-000000000004', name: 'Médiathèque de Ploërmel', network: 'ploermel', typology: 'BIB', aidantsConnect: false, communeCode: '56165' },
-  { id: '56000000-0000-4000-b000-000000000005', name: 'France Services de Mauron', network: 'ploermel', typology: 'RFS', aidantsConnect: true, communeCode: '56127' },
-  { id: '56000000-0000-4000-b000-000000000006', name: 'CCAS de Lorient', network: 'lorient', typology: 'CCAS', aidantsConnect: false, communeCode: '56121' },
-  { id: '56000000-0000-4000-b000-000000000007', name: 'Association Le Lien numérique (Lorient)', network: 'lorient', typology: 'ASSO', aidantsConnect: true, communeCode: '56121' },
-  { id: '56000000-0000-4000-b000-000000000008', name: 'France Services de Pontivy', network: 'pontivy', typology: 'RFS', aidantsConnect: true, communeCode: '56178' },
-];
+/** The directory's typology code (data·inclusion vocabulary) for each kind of demo structure. */
+const TYPOLOGY_CODES = {
+  CAF: 'CAF',
+  CCAS: 'CCAS',
+  'centre social': 'CS',
+  médiathèque: 'BIB',
+  'France Services': 'RFS',
+  association: 'ASSO',
+} as const satisfies Record<StructureTypology, DemoStructureSeed['typology']>;
+
+const networkKeyOf = new Map(Object.entries(DEMO_NETWORKS).map(([key, network]) => [network.id as string, key as DemoNetworkKey]));
+
+export const DEMO_STRUCTURE_SEEDS: readonly DemoStructureSeed[] = Object.values(DEMO_STRUCTURES).map((structure) => {
+  const network = networkKeyOf.get(structure.networkId);
+  if (!network) throw new Error(`demo structure ${structure.name}: unknown network ${structure.networkId}`);
+  return {
+    id: structure.id,
+    name: structure.name,
+    network,
+    typology: TYPOLOGY_CODES[structure.typology],
+    aidantsConnect: structure.aidantsConnect,
+    communeCode: structure.communeCode,
+  };
+});
 
 /** Each network covers the communes of these EPCI (Code officiel géographique), in the Morbihan. */
 export const NETWORK_EPCI: Record<DemoNetworkKey, string[]> = {
@@ -46,12 +54,4 @@ export const NETWORK_EPCI: Record<DemoNetworkKey, string[]> = {
   centreBretagne: ['245614417', '200096683'], // Roi Morvan Communauté, Centre Morbihan Communauté
 };
 
-export const NETWORK_COORDINATORS: Record<DemoNetworkKey, string> = {
-  vannes: 'Gaëlle Le Floch',
-  ploermel: 'Yannick Guého',
-  lorient: 'Soizic Le Bihan',
-  pontivy: 'Ronan Jégo',
-  auray: 'Maëlle Le Gall',
-  questembert: 'Pierrick Danet',
-  centreBretagne: 'Anne Le Roux',
-};
+export const NETWORK_COORDINATORS: Record<DemoNetworkKey, string> = DEMO_COORDINATORS;

@@ -1,11 +1,12 @@
 import { callerKey, type Principal } from '@relais/auth';
+import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
 import { importScopeOf, mayUpdateIn, networksOutside } from './access';
 import { attributionFor, importAttribution, publicAttribution } from './attribution';
 
-const caf = '56000000-0000-4000-b000-000000000001';
-const ccas = '56000000-0000-4000-b000-000000000002';
-const vannes = '56000000-0000-4000-a000-000000000001';
-const lorient = '56000000-0000-4000-a000-000000000003';
+const caf = DEMO_STRUCTURES.cafVannes.id;
+const ccas = DEMO_STRUCTURES.ccasVannes.id;
+const vannes = DEMO_NETWORKS.vannes.id;
+const lorient = DEMO_NETWORKS.lorient.id;
 
 /** A principal as the token verifier builds it: people signing in through the web app carry its client id. */
 function principal(overrides: Partial<Principal>): Principal {

@@ -1,8 +1,9 @@
 import { callerKey, type Principal } from '@relais/auth';
+import { DEMO_STRUCTURES } from '@relais/demo';
 
 describe('key owner', () => {
-  const caf = '56000000-0000-4000-b000-000000000001';
-  const ccas = '56000000-0000-4000-b000-000000000002';
+  const caf = DEMO_STRUCTURES.cafVannes.id;
+  const ccas = DEMO_STRUCTURES.ccasVannes.id;
   // People sign in through the web app: their tokens carry its client_id, like every colleague's.
   const person = (subject: string, structureId: string | null): Principal => ({
     subject,

@@ -1,5 +1,4 @@
-/* eslint-disable @nx/enforce-module-boundaries -- the demo accounts are the identity provider's: tests read their structures and networks */
-import { demoAccounts } from '@relais/infra';
+import { demoAccounts } from '@relais/demo';
 
 /** Each demo structure's réseaux locaux, as its accounts' tokens carry them. */
 export function demoStructureNetworks(): Map<string, string[]> {

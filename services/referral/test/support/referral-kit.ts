@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '@relais/contracts';
-import { eventDefinition } from '@relais/contracts';
+import { networkSnapshot, serviceSnapshot as directoryServiceSnapshot, structureSnapshot } from '@relais/contracts/testing';
+import { fixturePublisher } from '@relais/messaging/testing';
 import { clientToken, eventually, startTestService, testInfrastructure, testKafkaClient, userToken, type TestService } from '@relais/testing';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -163,27 +164,9 @@ export type Publish = <T extends EventType>(type: T, payload: EventPayload<T>) =
 
 /** Publishes catalog events as their owning service would (CloudEvents binary mode): the directory's and diagnostic's stand-in. */
 export function directoryPublisher(producer: Producer, topicPrefix: string): Publish {
+  const publish = fixturePublisher(producer, topicPrefix);
   return async (type, payload) => {
-    const definition = eventDefinition(type);
-    const key = (definition.key as (p: typeof payload) => string)(payload);
-    await producer.send({
-      topic: `${topicPrefix}${definition.topic}`,
-      messages: [
-        {
-          key,
-          value: JSON.stringify(payload),
-          headers: {
-            ce_id: randomUUID(),
-            ce_source: `/relais/${definition.publisher}`,
-            ce_type: type,
-            ce_specversion: '1.0',
-            ce_time: new Date().toISOString(),
-            ce_subject: key,
-            'content-type': 'application/json',
-          },
-        },
-      ],
-    });
+    await publish(type, payload);
   };
 }
 
@@ -204,34 +187,21 @@ export async function seedDirectory(
   const networks = [...new Set(structures.flatMap((s) => s.networkIds))];
   const updatedAt = new Date().toISOString();
   for (const networkId of networks) {
-    await publish('fr.relais.directory.network.snapshot.v1', {
-      networkId,
-      version: 1,
-      deleted: false,
-      updatedAt,
-      lastVerifiedAt: null,
-      name: `Réseau ${networkId.slice(-2)}`,
-      department: '56',
-      communeCodes: [],
-      sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30, ...options.networkSla },
-    });
+    await publish(
+      'fr.relais.directory.network.snapshot.v1',
+      networkSnapshot({
+        networkId,
+        updatedAt,
+        name: `Réseau ${networkId.slice(-2)}`,
+        sla: { acknowledgeBusinessDays: 2, firstContactBusinessDays: 10, expireAfterDays: 30, ...options.networkSla },
+      }),
+    );
   }
   for (const structure of structures) {
-    await publish('fr.relais.directory.structure.snapshot.v1', {
-      structureId: structure.structureId,
-      version: 1,
-      deleted: false,
-      updatedAt,
-      lastVerifiedAt: null,
-      name: `Structure ${structure.structureId.slice(-2)}`,
-      typology: 'CCAS',
-      siret: null,
-      parentStructureId: null,
-      labels: [],
-      networkIds: structure.networkIds,
-      communeCode: null,
-      department: '56',
-    });
+    await publish(
+      'fr.relais.directory.structure.snapshot.v1',
+      structureSnapshot({ structureId: structure.structureId, updatedAt, name: `Structure ${structure.structureId.slice(-2)}`, typology: 'CCAS', networkIds: structure.networkIds }),
+    );
     await publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(structure.structureId, structure.networkIds));
   }
   await eventually(
@@ -257,27 +227,15 @@ export function serviceSnapshot(
   networkIds: string[],
   overrides: Partial<EventPayload<'fr.relais.directory.service.snapshot.v1'>> = {},
 ): EventPayload<'fr.relais.directory.service.snapshot.v1'> {
-  return {
+  return directoryServiceSnapshot({
     serviceId: serviceOf(structureId),
     structureId,
-    version: 1,
-    deleted: false,
-    updatedAt: new Date().toISOString(),
-    lastVerifiedAt: null,
     name: 'Accompagnement aux démarches en ligne',
-    roles: ['accompagnement'],
     thematiques: ['numerique--demarches-administratives'],
     publics: [],
-    languages: ['fr'],
-    modalities: ['sur-place'],
-    acceptsRelaisReferrals: true,
-    status: 'active',
-    suspendedUntil: null,
     networkIds,
-    lieux: [],
-    capacity: { openSlotsPerWeek: null, waitingDays: null, updatedAt: null },
     ...overrides,
-  };
+  });
 }
 
 /** Reads every record of the given Kafka topics from their start (a throw-away consumer group). */

@@ -1,5 +1,5 @@
 import { escapeIdentifier, escapeLiteral, type Client } from 'pg';
-import { databaseUrl, dropDatabase, ensureDatabase, withClient } from './postgres-server';
+import { databaseUrl, dropDatabase, ensureDatabase, withClient } from './database-admin';
 
 /*
  * One role per service database (see docs/decisions/0004-database-roles.md):

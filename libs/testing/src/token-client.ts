@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DEFAULT_WEB_REDIRECT_URIS, RELAIS_API_SCOPE, WEB_CLIENT_ID } from './identity-provider';
+import { DEFAULT_WEB_REDIRECT_URIS, RELAIS_API_SCOPE, WEB_CLIENT_ID } from '@relais/demo';
 
 /**
  * Getting real tokens from the identity provider over HTTP, the way an integration (client credentials)

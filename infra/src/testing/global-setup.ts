@@ -1,4 +1,5 @@
-import { startTestInfrastructure, testEnvNames } from './test-infrastructure';
+import { testEnvNames } from '@relais/testing';
+import { startTestInfrastructure } from './test-infrastructure';
 
 interface GlobalWithInfra {
   __relaisTestInfra?: { stop(): Promise<void> };

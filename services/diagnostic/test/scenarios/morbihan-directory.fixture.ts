@@ -1,21 +1,16 @@
-import { CommuneDirectory } from '../../communes/commune-directory';
-import { morbihanSample } from '../../communes/morbihan-sample';
-import type { CandidateRow } from '../../recommendation/candidate';
+import { DEMO_NETWORKS } from '@relais/demo';
+import { CommuneDirectory } from '../../src/communes/commune-directory';
+import { morbihanSample } from '../../src/communes/morbihan-sample';
+import type { CandidateRow } from '../../src/recommendation/candidate';
 
 /**
- * A small Morbihan directory for the field scenarios: the seven réseaux locaux (same ids as the demo
- * accounts), a few communes each, and services shaped like the pilots' actors (CCAS, centres sociaux,
+ * A small Morbihan directory for the field scenarios: the seven réseaux locaux of the demo
+ * (@relais/demo), a few communes each, and services shaped like the pilots' actors (CCAS, centres sociaux,
  * médiathèques, France Services with Aidants Connect, associations, a conseiller numérique itinérant).
  */
-export const networks = {
-  vannes: '56000000-0000-4000-a000-000000000001',
-  ploermel: '56000000-0000-4000-a000-000000000002',
-  lorient: '56000000-0000-4000-a000-000000000003',
-  pontivy: '56000000-0000-4000-a000-000000000004',
-  auray: '56000000-0000-4000-a000-000000000005',
-  questembert: '56000000-0000-4000-a000-000000000006',
-  centreBretagne: '56000000-0000-4000-a000-000000000007',
-} as const;
+export const networks = Object.fromEntries(Object.entries(DEMO_NETWORKS).map(([key, network]) => [key, network.id])) as {
+  [K in keyof typeof DEMO_NETWORKS]: (typeof DEMO_NETWORKS)[K]['id'];
+};
 
 export type NetworkKey = keyof typeof networks;
 

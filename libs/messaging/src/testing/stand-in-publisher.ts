@@ -2,10 +2,10 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { type EventPayload, type EventType, type Publisher } from '@relais/contracts';
 import { PersistenceModule, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { EventPublisher } from './event-publisher';
-import { MessagingTables1732350000000 } from './messaging-tables.migration';
-import type { KafkaCredentials } from './messaging-options';
-import { MessagingModule } from './messaging.module';
+import { EventPublisher } from '../event-publisher';
+import { MessagingTables1732350000000 } from '../messaging-tables.migration';
+import type { KafkaCredentials } from '../messaging-options';
+import { MessagingModule } from '../messaging.module';
 
 @Injectable()
 class OutboxWriter {

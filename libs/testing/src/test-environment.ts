@@ -1,8 +1,15 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, serviceNames, startInfrastructure, stateSubdir, type Infrastructure, type KafkaCredentials, type ServiceName } from '@relais/infra';
+import type { Publisher } from '@relais/contracts';
 
-/** How test files find the infrastructure the global setup started (or was pointed at). */
+/**
+ * How test files find the infrastructure of the run: the global setup (infra/src/testing) starts it, or
+ * the developer points at servers that already run, and publishes its coordinates under these names.
+ */
+/** A SASL principal of the broker (the shape of @relais/messaging's, which this lib must not import: messaging's tests use it). */
+export interface KafkaCredentials {
+  username: string;
+  password: string;
+}
+
 export const testEnvNames = {
   adminDatabaseUrl: 'RELAIS_TEST_ADMIN_DATABASE_URL',
   kafkaBrokers: 'RELAIS_TEST_KAFKA_BROKERS',
@@ -24,47 +31,10 @@ export interface TestInfrastructure {
    */
   kafkaSasl: KafkaCredentials | undefined;
   /** The principals `npm start` gives each service, with the broker's ACLs for them on the empty prefix. */
-  kafkaServices: Partial<Record<ServiceName, KafkaCredentials>>;
+  kafkaServices: Partial<Record<Publisher, KafkaCredentials>>;
   oidcIssuer: string;
   tokenEndpoint: string;
   identityPort: number;
-}
-
-/**
- * Starts PostgreSQL (fast settings), Kafka and the identity provider on free ports in a throw-away
- * folder. The setup is the same whether a Docker engine exists or not: these are local processes.
- * `DATABASE_URL` / `KAFKA_BROKERS` in the environment mean servers that already run: they are used instead.
- */
-export async function startTestInfrastructure(
-  external: { databaseUrl?: string; kafkaBrokers?: string[] } = {},
-): Promise<{ infrastructure: Infrastructure; env: Record<string, string>; stop(): Promise<void> }> {
-  const dataDir = stateSubdir('test', `run-${process.pid}-${Date.now()}`);
-  const [postgres, kafka, kafkaController, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const infrastructure = await startInfrastructure({
-    dataDir,
-    ports: { postgres, kafka, kafkaController, identity },
-    external,
-    fast: true,
-  });
-  const env: Record<string, string> = {
-    [testEnvNames.adminDatabaseUrl]: infrastructure.adminDatabaseUrl,
-    [testEnvNames.kafkaBrokers]: infrastructure.kafkaBrokers.join(','),
-    ...(infrastructure.kafkaAdmin ? { [testEnvNames.kafkaAdmin]: JSON.stringify(infrastructure.kafkaAdmin) } : {}),
-    [testEnvNames.kafkaServices]: JSON.stringify(
-      Object.fromEntries(serviceNames.flatMap((name) => (infrastructure.kafkaCredentials(name) ? [[name, infrastructure.kafkaCredentials(name)]] : []))),
-    ),
-    [testEnvNames.oidcIssuer]: infrastructure.oidcIssuer,
-    [testEnvNames.tokenEndpoint]: infrastructure.tokenEndpoint ?? '',
-    [testEnvNames.identityPort]: String(infrastructure.identityPort ?? ''),
-  };
-  return {
-    infrastructure,
-    env,
-    stop: async () => {
-      await infrastructure.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The infrastructure of this test run, as the global setup published it. */
@@ -79,15 +49,11 @@ export function testInfrastructure(): TestInfrastructure {
     adminDatabaseUrl: read(testEnvNames.adminDatabaseUrl),
     kafkaBrokers: read(testEnvNames.kafkaBrokers).split(','),
     kafkaSasl: kafkaAdmin ? (JSON.parse(kafkaAdmin) as KafkaCredentials) : undefined,
-    kafkaServices: JSON.parse(process.env[testEnvNames.kafkaServices] ?? '{}') as Partial<Record<ServiceName, KafkaCredentials>>,
+    kafkaServices: JSON.parse(process.env[testEnvNames.kafkaServices] ?? '{}') as Partial<Record<Publisher, KafkaCredentials>>,
     oidcIssuer: read(testEnvNames.oidcIssuer),
     tokenEndpoint: read(testEnvNames.tokenEndpoint),
     identityPort: Number(read(testEnvNames.identityPort)),
   };
-}
-
-export function testDataDir(...parts: string[]): string {
-  return join(stateSubdir('test'), ...parts);
 }
 
 /**

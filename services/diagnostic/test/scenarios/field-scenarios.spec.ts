@@ -1,8 +1,8 @@
-import { validateAnswers } from '../../questionnaires/answers';
-import { QuestionnaireCatalog } from '../../questionnaires/questionnaire-catalog';
-import { recommendServices } from '../../recommendation/recommend';
-import { assess } from '../engine';
-import { RuleCatalog } from '../rule-catalog';
+import { validateAnswers } from '../../src/questionnaires/answers';
+import { QuestionnaireCatalog } from '../../src/questionnaires/questionnaire-catalog';
+import { recommendServices } from '../../src/recommendation/recommend';
+import { assess } from '../../src/rules/engine';
+import { RuleCatalog } from '../../src/rules/rule-catalog';
 import { fieldScenarios } from './field-scenarios';
 import { communes, directory, networkKeyOf, networkOfCommune } from './morbihan-directory.fixture';
 

@@ -6,10 +6,10 @@
  * is in the repository), so that tests, seed scripts and the docs can sign in without configuration.
  * A real instance points OIDC_ISSUER at ProConnect or Keycloak and never loads this file's accounts.
  *
- * The network and structure ids are placeholders that the directory seed reuses, so the ids in tokens
- * match rows in the directory. They are valid UUID v4 strings (version nibble 4, variant a/b) so that
- * validators that check the version accept them; the last digits number them for readability.
+ * The networks and structures are those of demo-places.ts, which the directory seed also writes, so the
+ * ids in tokens match rows in the directory.
  */
+import { DEMO_COORDINATORS, DEMO_DEPARTMENT, DEMO_NETWORKS, DEMO_STRUCTURES } from './demo-places';
 
 export type Role = 'agent' | 'coordinator' | 'admin' | 'integration';
 
@@ -38,102 +38,8 @@ export interface DemoAccounts {
   clients: DemoClient[];
 }
 
-export const DEMO_DEPARTMENT = '56';
-
 /** One shared password for every demo user: a developer signs in as anyone without looking it up. */
 export const DEMO_USER_PASSWORD = 'relais-demo';
-
-export interface DemoNetwork {
-  id: string;
-  /** Short name of the réseau local, as people in the département say it. */
-  name: string;
-}
-
-export const DEMO_NETWORKS = {
-  vannes: { id: '56000000-0000-4000-a000-000000000001', name: 'Pays de Vannes' },
-  ploermel: { id: '56000000-0000-4000-a000-000000000002', name: 'Pays de Ploërmel' },
-  lorient: { id: '56000000-0000-4000-a000-000000000003', name: 'Pays de Lorient' },
-  pontivy: { id: '56000000-0000-4000-a000-000000000004', name: 'Pays de Pontivy' },
-  auray: { id: '56000000-0000-4000-a000-000000000005', name: "Pays d'Auray" },
-  questembert: { id: '56000000-0000-4000-a000-000000000006', name: 'Pays de Questembert' },
-  centreBretagne: { id: '56000000-0000-4000-a000-000000000007', name: 'Centre-Bretagne' },
-} as const satisfies Record<string, DemoNetwork>;
-
-export type StructureTypology =
-  | 'CAF'
-  | 'CCAS'
-  | 'médiathèque'
-  | 'France Services'
-  | 'centre social'
-  | 'association';
-
-export interface DemoStructure {
-  id: string;
-  name: string;
-  networkId: string;
-  typology: StructureTypology;
-  /** Holds the Aidants Connect habilitation: may act on a person's behalf (faire à la place). */
-  aidantsConnect: boolean;
-}
-
-export const DEMO_STRUCTURES = {
-  cafVannes: {
-    id: '56000000-0000-4000-b000-000000000001',
-    name: 'CAF du Morbihan — accueil de Vannes',
-    networkId: DEMO_NETWORKS.vannes.id,
-    typology: 'CAF',
-    aidantsConnect: false,
-  },
-  ccasVannes: {
-    id: '56000000-0000-4000-b000-000000000002',
-    name: 'CCAS de Vannes',
-    networkId: DEMO_NETWORKS.vannes.id,
-    typology: 'CCAS',
-    aidantsConnect: false,
-  },
-  centreSocialKercado: {
-    id: '56000000-0000-4000-b000-000000000003',
-    name: 'Centre social de Kercado',
-    networkId: DEMO_NETWORKS.vannes.id,
-    typology: 'centre social',
-    aidantsConnect: true,
-  },
-  mediathequePloermel: {
-    id: '56000000-0000-4000-b000-000000000004',
-    name: 'Médiathèque de Ploërmel',
-    networkId: DEMO_NETWORKS.ploermel.id,
-    typology: 'médiathèque',
-    aidantsConnect: false,
-  },
-  franceServicesMauron: {
-    id: '56000000-0000-4000-b000-000000000005',
-    name: 'France Services de Mauron',
-    networkId: DEMO_NETWORKS.ploermel.id,
-    typology: 'France Services',
-    aidantsConnect: true,
-  },
-  ccasLorient: {
-    id: '56000000-0000-4000-b000-000000000006',
-    name: 'CCAS de Lorient',
-    networkId: DEMO_NETWORKS.lorient.id,
-    typology: 'CCAS',
-    aidantsConnect: false,
-  },
-  associationLorient: {
-    id: '56000000-0000-4000-b000-000000000007',
-    name: 'Association Le Lien numérique (Lorient)',
-    networkId: DEMO_NETWORKS.lorient.id,
-    typology: 'association',
-    aidantsConnect: true,
-  },
-  franceServicesPontivy: {
-    id: '56000000-0000-4000-b000-000000000008',
-    name: 'France Services de Pontivy',
-    networkId: DEMO_NETWORKS.pontivy.id,
-    typology: 'France Services',
-    aidantsConnect: true,
-  },
-} as const satisfies Record<string, DemoStructure>;
 
 type NetworkKey = keyof typeof DEMO_NETWORKS;
 type StructureKey = keyof typeof DEMO_STRUCTURES;
@@ -149,16 +55,6 @@ const coordinatorUsernames: Record<NetworkKey, string> = {
   auray: 'coord.auray',
   questembert: 'coord.questembert',
   centreBretagne: 'coord.centre-bretagne',
-};
-
-const coordinatorNames: Record<NetworkKey, string> = {
-  vannes: 'Gaëlle Le Floch',
-  ploermel: 'Yannick Guého',
-  lorient: 'Soizic Le Bihan',
-  pontivy: 'Ronan Jégo',
-  auray: 'Maëlle Le Gall',
-  questembert: 'Pierrick Danet',
-  centreBretagne: 'Anne Le Roux',
 };
 
 /** Agents: two at the CAF in Vannes (colleagues must see each other's referrals), one in every other structure. */
@@ -211,7 +107,7 @@ export function demoAccounts(): DemoAccounts {
       (key): DemoUser => ({
         username: coordinatorUsernames[key],
         password: DEMO_USER_PASSWORD,
-        displayName: `${coordinatorNames[key]} (coordination ${DEMO_NETWORKS[key].name})`,
+        displayName: `${DEMO_COORDINATORS[key]} (coordination ${DEMO_NETWORKS[key].name})`,
         structureId: null,
         networkIds: [DEMO_NETWORKS[key].id],
         department: DEMO_DEPARTMENT,

@@ -1,5 +1,5 @@
-import type { AnswerValue, ProcedureAnswer } from '../../questionnaires/questionnaire.types';
-import type { AutonomyLevel, Barrier, ServiceRole } from '../rules.types';
+import type { AnswerValue, ProcedureAnswer } from '../../src/questionnaires/questionnaire.types';
+import type { AutonomyLevel, Barrier, ServiceRole } from '../../src/rules/rules.types';
 import type { NetworkKey } from './morbihan-directory.fixture';
 
 /**

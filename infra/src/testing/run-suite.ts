@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, stateSubdir } from '@relais/infra';
+import { repoRoot, stateSubdir } from '../state-dir';
 import { startTestInfrastructure } from './test-infrastructure';
 
 const say = (message: string) => process.stdout.write(`\n\x1b[1m[relais test]\x1b[0m ${message}\n`);
