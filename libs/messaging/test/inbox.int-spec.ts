@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix } from '@relais/testing';
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { InboxPruning } from '../src/inbox-pruning';
+import { InboxPruning } from '../src/messaging-pruning';
 import { serviceSnapshot } from './support/fixtures';
 import type { ServiceSnapshot } from './support/service-projection';
 import { count, groupCaughtUp, kafkaAdmin, projections, projector, publishSnapshots, SERVICE_TOPIC, startTestApp } from './support/test-app';

@@ -9,7 +9,7 @@ import { createTestDatabase, eventually, testInfrastructure, uniqueTopicPrefix }
 import type { Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventPublisher, PublishOutsideTransactionError } from '../src';
-import { OutboxPruning } from '../src/outbox-pruning';
+import { OutboxPruning } from '../src/messaging-pruning';
 import { OutboxRelay } from '../src/outbox-relay';
 import { serviceSnapshot } from './support/fixtures';
 import { readRecords } from './support/raw-records';

@@ -12,9 +12,9 @@ export const advisoryLocks = {
   migrations: 0x52_45_4c_4d_49_47, // "RELMIG"
   /** Session lock held by the one outbox relay of a service database (libs/messaging relay-leadership.ts). */
   outboxRelayLeader: 0x72_65_6c_61_69, // "relai"
-  /** Deleting sent outbox rows past their retention (libs/messaging outbox-pruning.ts). */
+  /** Deleting sent outbox rows past their retention (libs/messaging messaging-pruning.ts). */
   outboxPruning: 0x52_50_4f_31, // "RPO1"
-  /** Deleting inbox rows no redelivery can reach any more (libs/messaging inbox-pruning.ts). */
+  /** Deleting inbox rows no redelivery can reach any more (libs/messaging messaging-pruning.ts). */
   inboxPruning: 0x52_50_49_31, // "RPI1"
   /** Firing due SLA timers: reminders and expiries (referral sla/sla-sweeper.ts). */
   referralSlaSweep: 0x52_45_4c_53_4c_41, // "RELSLA"
