@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger as NestLogger, type DynamicModule, type INestApplication, type INestApplicationContext, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { asyncApiDocument } from '@relais/contracts';
 import type { Response } from 'express';
@@ -53,21 +53,24 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
   return document;
 }
 
-/** The brokers MessagingModule registered, if the service has messaging (`get` throws for an unknown token). */
+/**
+ * The brokers MessagingModule registered, if the service has messaging. Looked up through ModuleRef:
+ * `app.get` of a missing token ends the process (Nest's abortOnError) instead of throwing.
+ */
 function eventBrokersOf(app: INestApplication): EventBrokers | undefined {
-  try {
-    return app.get<symbol, EventBrokers>(EVENT_BROKERS, { strict: false });
-  } catch {
-    return undefined;
-  }
+  return optional<EventBrokers>(app, EVENT_BROKERS);
 }
 
 /** The role PlatformModule provides; `all` for a module built without it (a library's own test). */
 function roleOf(app: INestApplication): ServiceRole {
+  return optional<ServiceRole>(app, SERVICE_ROLE) ?? 'all';
+}
+
+function optional<T>(app: INestApplication, token: symbol): T | undefined {
   try {
-    return app.get<ServiceRole>(SERVICE_ROLE, { strict: false });
+    return app.get(ModuleRef).get<symbol, T>(token, { strict: false });
   } catch {
-    return 'all';
+    return undefined;
   }
 }
 
