@@ -6,7 +6,7 @@ export { HealthModule, type ReadinessCheck, type ReadinessReport } from './healt
 export { PlatformModule, type PlatformOptions } from './platform.module';
 export { currentTraceId, ProblemFilter, problemType, type Problem } from './problem.filter';
 export { Public, PUBLIC_ROUTE } from './public-route';
-export { fieldErrors, relaisValidationPipe } from './validation';
+export { fieldErrors, IsOmittable, relaisValidationPipe } from './validation';
 export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } from './service-role';
 export { ApiProblems, FieldErrorView, problemResponses, ProblemView, type ProblemStatus } from './api-problems';
 export { canonicalJson } from './canonical-json';

@@ -141,6 +141,23 @@ describe('directory write API', () => {
     );
   });
 
+  it('refuses null where a field may only be left out, naming it, and still takes null where the API documents it', async () => {
+    // Fuzzing found these as 500s: `@IsOptional()` let null through to code that maps over the value.
+    const structure = await call('PATCH', `/v1/structures/${ccasVannesId}`, { token: admin, body: { referents: null, labels: null, contact: null } });
+    expect(structure.status).toBe(400);
+    expect(new Set((structure.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field))).toEqual(new Set(['contact', 'labels', 'referents']));
+    const service = await call('PATCH', `/v1/services/${serviceId}`, { token: admin, body: { thematiques: null, lieuIds: null, capacity: null } });
+    expect(service.status).toBe(400);
+    expect(new Set((service.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field))).toEqual(new Set(['capacity', 'lieuIds', 'thematiques']));
+    const network = await call('PATCH', `/v1/networks/${vannesNetworkId}`, { token: admin, body: { coordinators: null, sla: null } });
+    expect(network.status).toBe(400);
+    expect(new Set((network.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field))).toEqual(new Set(['coordinators', 'sla']));
+    // Documented as nullable: null clears the value.
+    const cleared = await call('PATCH', `/v1/structures/${ccasVannesId}`, { token: admin, body: { description: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ description: null });
+  });
+
   it('refuses opening hours that do not parse, with the parser’s message', async () => {
     const response = await call('PUT', `/v1/lieux/${lieuId}/opening-hours`, { token: agentCcasVannes, body: { openingHours: 'tous les jours' } });
     expect(response.status).toBe(400);

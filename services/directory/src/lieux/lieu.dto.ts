@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsLatitude, IsLongitude, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsOmittable } from '@relais/platform';
 import { FreshnessView } from '../networks/network.dto';
 import { IsCommuneCode, IsOpeningHours } from '../shared/validators';
 
@@ -11,7 +12,7 @@ export class AccessibilityInput {
 }
 
 export class CreateLieuInput {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ format: 'uuid', description: 'Structure qui gère le lieu' }) @IsUUID() structureId!: string;
   @ApiProperty({ example: 'Maison des associations' }) @IsString() @Length(1, 300) name!: string;
   @ApiPropertyOptional({ nullable: true, example: '6 rue de la Tannerie' }) @IsOptional() @IsString() @Length(1, 300) street?: string | null;
@@ -23,10 +24,11 @@ export class CreateLieuInput {
   @IsOptional()
   @IsOpeningHours()
   openingHours?: string | null;
-  @ApiPropertyOptional({ type: AccessibilityInput }) @IsOptional() @ValidateNested() @Type(() => AccessibilityInput) accessibility?: AccessibilityInput;
+  @ApiPropertyOptional({ type: AccessibilityInput }) @IsOmittable() @ValidateNested() @Type(() => AccessibilityInput) accessibility?: AccessibilityInput;
 }
 
-export class UpdateLieuInput extends PartialType(OmitType(CreateLieuInput, ['id', 'structureId'] as const)) {}
+// Left out, a field stays as it is; null is checked like any value (only fields documented nullable take it).
+export class UpdateLieuInput extends PartialType(OmitType(CreateLieuInput, ['id', 'structureId'] as const), { skipNullProperties: false }) {}
 
 export class OpeningHoursInput {
   @ApiProperty({ nullable: true, type: String, example: 'Mo-Fr 09:00-12:00; We 14:00-17:00; PH off', description: 'Syntaxe OpenStreetMap opening_hours ; null efface' })

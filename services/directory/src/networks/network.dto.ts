@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '@relais/platform';
 import { IsCommuneCode } from '../shared/validators';
 
 export class CoordinatorInput {
@@ -10,24 +11,25 @@ export class CoordinatorInput {
 }
 
 export class SlaInput {
-  @ApiPropertyOptional({ default: 2, description: 'Accusé de réception, en jours ouvrés' }) @IsOptional() @IsInt() @Min(1) @Max(30) acknowledgeBusinessDays?: number;
-  @ApiPropertyOptional({ default: 10, description: 'Premier contact, en jours ouvrés' }) @IsOptional() @IsInt() @Min(1) @Max(90) firstContactBusinessDays?: number;
-  @ApiPropertyOptional({ default: 30, description: 'Expiration sans accusé, en jours' }) @IsOptional() @IsInt() @Min(1) @Max(365) expireAfterDays?: number;
+  @ApiPropertyOptional({ default: 2, description: 'Accusé de réception, en jours ouvrés' }) @IsOmittable() @IsInt() @Min(1) @Max(30) acknowledgeBusinessDays?: number;
+  @ApiPropertyOptional({ default: 10, description: 'Premier contact, en jours ouvrés' }) @IsOmittable() @IsInt() @Min(1) @Max(90) firstContactBusinessDays?: number;
+  @ApiPropertyOptional({ default: 30, description: 'Expiration sans accusé, en jours' }) @IsOmittable() @IsInt() @Min(1) @Max(365) expireAfterDays?: number;
 }
 
 export class CreateNetworkInput {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ example: 'Pays de Vannes' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ type: [String], example: ['56260', '56206'], description: 'Codes INSEE des communes couvertes' })
   @IsArray()
   @ArrayMaxSize(2000)
   @IsCommuneCode({ each: true })
   communeCodes!: string[];
-  @ApiPropertyOptional({ type: [CoordinatorInput] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => CoordinatorInput) coordinators?: CoordinatorInput[];
-  @ApiPropertyOptional({ type: SlaInput }) @IsOptional() @ValidateNested() @Type(() => SlaInput) sla?: SlaInput;
+  @ApiPropertyOptional({ type: [CoordinatorInput] }) @IsOmittable() @IsArray() @ValidateNested({ each: true }) @Type(() => CoordinatorInput) coordinators?: CoordinatorInput[];
+  @ApiPropertyOptional({ type: SlaInput }) @IsOmittable() @ValidateNested() @Type(() => SlaInput) sla?: SlaInput;
 }
 
-export class UpdateNetworkInput extends PartialType(CreateNetworkInput) {}
+// Left out, a field stays as it is; null is checked like any value (only fields documented nullable take it).
+export class UpdateNetworkInput extends PartialType(CreateNetworkInput, { skipNullProperties: false }) {}
 
 export class SlaView {
   @ApiProperty() acknowledgeBusinessDays!: number;

@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '@relais/platform';
 import { LieuView } from '../lieux/lieu.dto';
 import { FreshnessView } from '../networks/network.dto';
 import { IsLanguageCode } from '../shared/validators';
@@ -74,7 +75,7 @@ export class StatusInput {
 }
 
 export class CreateServiceInput {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() structureId!: string;
   @ApiProperty({ example: 'Accompagnement aux démarches en ligne' }) @IsString() @Length(1, 300) name!: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
@@ -83,25 +84,26 @@ export class CreateServiceInput {
   @ArrayMinSize(1)
   @IsIn(roles, { each: true })
   roles!: ServiceRole[];
-  @ApiPropertyOptional({ enum: thematiques, isArray: true }) @IsOptional() @IsArray() @IsIn(thematiques, { each: true }) thematiques?: Thematique[];
-  @ApiPropertyOptional({ enum: publics, isArray: true, default: ['tous-publics'] }) @IsOptional() @IsArray() @IsIn(publics, { each: true }) publics?: Public[];
-  @ApiPropertyOptional({ type: [String], default: ['fr'], description: 'Codes ISO 639' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsLanguageCode({ each: true }) languages?: string[];
-  @ApiPropertyOptional({ enum: accessibilityFeatures, isArray: true }) @IsOptional() @IsArray() @IsIn(accessibilityFeatures, { each: true }) accessibilityFeatures?: AccessibilityFeature[];
-  @ApiPropertyOptional({ enum: modalities, isArray: true, default: ['sur-place'] }) @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(modalities, { each: true }) modalities?: Modality[];
-  @ApiPropertyOptional({ enum: fees, isArray: true }) @IsOptional() @IsArray() @IsIn(fees, { each: true }) fees?: Fee[];
+  @ApiPropertyOptional({ enum: thematiques, isArray: true }) @IsOmittable() @IsArray() @IsIn(thematiques, { each: true }) thematiques?: Thematique[];
+  @ApiPropertyOptional({ enum: publics, isArray: true, default: ['tous-publics'] }) @IsOmittable() @IsArray() @IsIn(publics, { each: true }) publics?: Public[];
+  @ApiPropertyOptional({ type: [String], default: ['fr'], description: 'Codes ISO 639' }) @IsOmittable() @IsArray() @ArrayMaxSize(30) @IsLanguageCode({ each: true }) languages?: string[];
+  @ApiPropertyOptional({ enum: accessibilityFeatures, isArray: true }) @IsOmittable() @IsArray() @IsIn(accessibilityFeatures, { each: true }) accessibilityFeatures?: AccessibilityFeature[];
+  @ApiPropertyOptional({ enum: modalities, isArray: true, default: ['sur-place'] }) @IsOmittable() @IsArray() @ArrayMinSize(1) @IsIn(modalities, { each: true }) modalities?: Modality[];
+  @ApiPropertyOptional({ enum: fees, isArray: true }) @IsOmittable() @IsArray() @IsIn(fees, { each: true }) fees?: Fee[];
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 1000) feesDetails?: string | null;
-  @ApiPropertyOptional({ type: [ReferralMethodInput] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReferralMethodInput) referralMethods?: ReferralMethodInput[];
-  @ApiPropertyOptional({ default: false, description: 'Reçoit les orientations envoyées par Relais' }) @IsOptional() @IsBoolean() acceptsRelaisReferrals?: boolean;
-  @ApiPropertyOptional({ enum: serviceStatusValues, default: 'active' }) @IsOptional() @IsIn(serviceStatusValues) status?: ServiceStatus;
+  @ApiPropertyOptional({ type: [ReferralMethodInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReferralMethodInput) referralMethods?: ReferralMethodInput[];
+  @ApiPropertyOptional({ default: false, description: 'Reçoit les orientations envoyées par Relais' }) @IsOmittable() @IsBoolean() acceptsRelaisReferrals?: boolean;
+  @ApiPropertyOptional({ enum: serviceStatusValues, default: 'active' }) @IsOmittable() @IsIn(serviceStatusValues) status?: ServiceStatus;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date' })
   @ValidateIf((o: CreateServiceInput) => o.status === 'suspended' || (o.suspendedUntil !== undefined && o.suspendedUntil !== null))
   @IsISO8601({ strict: true }, { message: 'suspendedUntil doit être une date AAAA-MM-JJ (obligatoire pour une suspension)' })
   suspendedUntil?: string | null;
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Lieux où le service est rendu' }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true }) lieuIds?: string[];
-  @ApiPropertyOptional({ type: CapacityInput }) @IsOptional() @ValidateNested() @Type(() => CapacityInput) capacity?: CapacityInput;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Lieux où le service est rendu' }) @IsOmittable() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true }) lieuIds?: string[];
+  @ApiPropertyOptional({ type: CapacityInput }) @IsOmittable() @ValidateNested() @Type(() => CapacityInput) capacity?: CapacityInput;
 }
 
-export class UpdateServiceInput extends PartialType(OmitType(CreateServiceInput, ['id', 'structureId'] as const)) {}
+// Left out, a field stays as it is; null is checked like any value (only fields documented nullable take it).
+export class UpdateServiceInput extends PartialType(OmitType(CreateServiceInput, ['id', 'structureId'] as const), { skipNullProperties: false }) {}
 
 export class CapacityView {
   @ApiProperty({ nullable: true, type: Number }) openSlotsPerWeek!: number | null;

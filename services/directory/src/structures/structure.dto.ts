@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsOmittable } from '@relais/platform';
 import { FreshnessView } from '../networks/network.dto';
 import { IsCommuneCode } from '../shared/validators';
 import { labels, typologies, type Label, type Typology } from '../shared/vocabulary';
@@ -19,7 +20,7 @@ export class ReferentInput {
 }
 
 export class CreateStructureInput {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOptional() @IsUUID() id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ example: 'CCAS de Vannes' }) @IsString() @Length(1, 300) name!: string;
   @ApiPropertyOptional({ nullable: true, example: '21560260800018', description: 'SIRET (14 chiffres)' })
   @IsOptional()
@@ -32,9 +33,9 @@ export class CreateStructureInput {
   @ApiProperty({ enum: typologies, description: 'Typologie data·inclusion' }) @IsIn(typologies) typology!: Typology;
   @ApiPropertyOptional({ nullable: true, format: 'uuid' }) @IsOptional() @IsUUID() parentStructureId?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
-  @ApiPropertyOptional({ type: ContactInput }) @IsOptional() @ValidateNested() @Type(() => ContactInput) contact?: ContactInput;
-  @ApiPropertyOptional({ type: [ReferentInput] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ReferentInput) referents?: ReferentInput[];
-  @ApiPropertyOptional({ enum: labels, isArray: true }) @IsOptional() @IsArray() @IsIn(labels, { each: true }) labels?: Label[];
+  @ApiPropertyOptional({ type: ContactInput }) @IsOmittable() @ValidateNested() @Type(() => ContactInput) contact?: ContactInput;
+  @ApiPropertyOptional({ type: [ReferentInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ReferentInput) referents?: ReferentInput[];
+  @ApiPropertyOptional({ enum: labels, isArray: true }) @IsOmittable() @IsArray() @IsIn(labels, { each: true }) labels?: Label[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Réseaux locaux dont la structure est membre' })
   @IsArray()
   @ArrayMinSize(1)
@@ -43,7 +44,8 @@ export class CreateStructureInput {
   @ApiPropertyOptional({ nullable: true, example: '56260' }) @IsOptional() @IsCommuneCode() communeCode?: string | null;
 }
 
-export class UpdateStructureInput extends PartialType(CreateStructureInput) {}
+// Left out, a field stays as it is; null is checked like any value (only fields documented nullable take it).
+export class UpdateStructureInput extends PartialType(CreateStructureInput, { skipNullProperties: false }) {}
 
 export class ContactView {
   @ApiProperty({ nullable: true, type: String }) email!: string | null;
