@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@relais/contracts';
 import { HandlesEvent } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { PersonRegistry } from '../persons/person-registry';
+import { awaitArrival } from '../shared/arrival';
 
 /** This service's copy of a diagnostic's result: enough for journeys and for deciding who may attach it. */
 export interface AssessmentCopy {
@@ -27,10 +27,6 @@ interface AssessmentRow {
   structure_id: string | null;
   completed_at: Date;
 }
-
-/** How long a referral waits for the diagnostic's event of an assessment it names, before refusing it. */
-const ARRIVAL_WAIT_MS = 2_000;
-const ARRIVAL_POLL_MS = 50;
 
 /**
  * The diagnostics' results as this service learns them from `assessment.completed`: journeys start with
@@ -71,14 +67,9 @@ export class AssessmentCopies {
     return rows[0] ? copyOf(rows[0]) : null;
   }
 
-  /** The assessment, waiting a moment for its event when the agent orients right after the diagnostic. */
-  async awaitKnown(assessmentId: string): Promise<AssessmentCopy | null> {
-    const deadline = Date.now() + ARRIVAL_WAIT_MS;
-    for (;;) {
-      const found = await this.find(assessmentId);
-      if (found || Date.now() >= deadline) return found;
-      await sleep(ARRIVAL_POLL_MS);
-    }
+  /** Waits a moment for the event of an assessment the agent ran just before orienting (shared/arrival.ts). */
+  async awaitKnown(assessmentId: string): Promise<void> {
+    await awaitArrival(async () => (await this.find(assessmentId)) !== null);
   }
 
   /** The structure ran it, or received it through a referral whose consent shares it and still holds. */

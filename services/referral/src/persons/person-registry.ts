@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { issuePersonRef, type EventPayload } from '@relais/contracts';
@@ -7,6 +6,7 @@ import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from
 import { Clock, DomainError, NotFoundError, ValidationError } from '@relais/platform';
 import { AuditLog } from '../audit/audit-log';
 import type { ContactPreference } from '../referral-model/referral.entity';
+import { awaitArrival } from '../shared/arrival';
 import type { PersonDetailsDto, PersonRecordView, RegisterPersonDto } from './person.dto';
 import { PersonVault } from '@relais/privacy';
 
@@ -35,14 +35,6 @@ interface PersonRow {
   created_at: Date;
   erased_at: Date | null;
 }
-
-/**
- * How long a referral waits for a link it does not know yet: a reference the diagnostic has just issued
- * reaches this service with the diagnostic's event, often after the agent already clicked "orienter".
- * Every unknown reference waits as long, so the delay tells nothing about whether it exists.
- */
-const LINK_ARRIVAL_WAIT_MS = 2_000;
-const LINK_ARRIVAL_POLL_MS = 50;
 
 const detailsContext = (reference: string) => `person:${reference}:details`;
 const noDetails: PersonDetails = { firstName: null, lastName: null, birthDate: null, phone: null, email: null };
@@ -92,7 +84,7 @@ export class PersonRegistry {
       const reference = await this.create(structureId, dto, 'referral-sent');
       return { reference, contactPreference: dto.contactPreference ?? 'none', details: detailsOf(dto) };
     }
-    if (!(await this.awaitLinked(dto.reference, structureId))) throw new NotFoundError('Personne');
+    if (!(await this.isLinked(dto.reference, structureId))) throw new NotFoundError('Personne');
     if (dto.externalId) await this.setExternalId(dto.reference, structureId, dto.externalId);
     return this.resolveLinked(dto.reference, dto);
   }
@@ -124,14 +116,9 @@ export class PersonRegistry {
     await this.link(reference, structureId, 'assessment');
   }
 
-  /** isLinked, waiting a moment for a link the diagnostic's event may still be bringing. */
-  private async awaitLinked(reference: string, structureId: string): Promise<boolean> {
-    const deadline = Date.now() + LINK_ARRIVAL_WAIT_MS;
-    for (;;) {
-      if (await this.isLinked(reference, structureId)) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(LINK_ARRIVAL_POLL_MS);
-    }
+  /** Waits a moment for a link the diagnostic's event may still be bringing (shared/arrival.ts). */
+  async awaitLinked(reference: string, structureId: string): Promise<void> {
+    await awaitArrival(() => this.isLinked(reference, structureId));
   }
 
   async isLinked(reference: string, structureId: string): Promise<boolean> {

@@ -77,12 +77,21 @@ export class ReferralCreation {
     private readonly clock: Clock,
   ) {}
 
-  @Transactional()
   async create(principal: Principal, dto: CreateReferralDto, idempotencyKey?: string): Promise<{ body: CreatedReferralView; replayed: boolean }> {
     const structureId = principal.structureId;
     if (!structureId) {
       throw new DomainError('forbidden', "Seul un compte rattaché à une structure (agent ou logiciel de la structure) peut envoyer une orientation.");
     }
+    // What the diagnostic's events may still be bringing is waited for before the transaction opens.
+    await Promise.all([
+      dto.person.reference !== undefined ? this.persons.awaitLinked(dto.person.reference, structureId) : undefined,
+      dto.assessmentId ? this.assessments.awaitKnown(dto.assessmentId) : undefined,
+    ]);
+    return this.createNow(principal, structureId, dto, idempotencyKey);
+  }
+
+  @Transactional()
+  private async createNow(principal: Principal, structureId: string, dto: CreateReferralDto, idempotencyKey?: string): Promise<{ body: CreatedReferralView; replayed: boolean }> {
     const claim = idempotencyKey ? await this.idempotency.claim<CreatedReferralView>(principal, idempotencyKey, dto) : null;
     if (claim?.kind === 'replay') return { body: claim.body, replayed: true };
 
@@ -147,12 +156,12 @@ export class ReferralCreation {
   /**
    * An assessment travels with a referral only if the sender's structure ran it, or was itself given it by
    * an earlier referral's consent, and it is this person's. The diagnostic's event may still be on its way
-   * when the agent orients right after the diagnostic: it is waited for a moment before answering.
+   * when the agent orients right after the diagnostic: `create` waited for it before this transaction.
    */
   private async checkAssessment(assessmentId: string, personRef: string, senderStructureId: string): Promise<void> {
     const refused = (message: string) =>
       new DomainError('unprocessable', `Ce diagnostic ne peut pas accompagner l’orientation : ${message}.`, { errors: [{ field: 'assessmentId', message }] });
-    const assessment = await this.assessments.awaitKnown(assessmentId);
+    const assessment = await this.assessments.find(assessmentId);
     if (!assessment) throw refused('diagnostic inconnu (ou pas encore reçu du service diagnostic : réessayez dans un instant)');
     if (assessment.personRef !== personRef) throw refused('il concerne une autre personne');
     if (!(await this.assessments.mayShare(assessment, senderStructureId, this.clock.now()))) {
