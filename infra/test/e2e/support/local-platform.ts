@@ -38,6 +38,18 @@ export async function freeBasePort(): Promise<number> {
  * provider in a state folder of its own, on a free port range; resolves once it says it is ready.
  */
 export async function startLocalPlatform(label: string, env: Record<string, string> = {}): Promise<LocalPlatform> {
+  // A port found free can be taken before the platform binds it (parallel suites, outgoing connections'
+  // ephemeral ports): that start fails saying so, and another range is tried. Any other failure is final.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(label, env);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !/is already in use/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function startOnce(label: string, env: Record<string, string>): Promise<LocalPlatform> {
   const port = await freeBasePort();
   const stateDir = stateSubdir('test', `e2e-${label}-${process.pid}`);
   const child = spawn(process.execPath, [join(repoRoot, 'dist/infra/src/cli.js'), 'start'], {
@@ -56,6 +68,7 @@ export async function startLocalPlatform(label: string, env: Record<string, stri
     }, 100);
     child.once('exit', (code) => {
       clearInterval(timer);
+      rmSync(stateDir, { recursive: true, force: true });
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     });
   });
