@@ -81,10 +81,10 @@ function directory(communes: string[]): Fixture[] {
       updatedAt: now,
       name: `Service ${i}`,
       roles: serviceRoles,
-      thematiques: next() < 0.5 ? ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement'] : [],
-      publics: next() < 0.8 ? ['tous-publics'] : [pick(['seniors-65', 'jeunes-16-26', 'deficience-visuelle'])],
+      thematiques: next() < 0.5 ? ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'] : [],
+      publics: next() < 0.8 ? ['tous-publics'] : [pick(['seniors', 'jeunes', 'personnes-en-situation-de-handicap'] as const)],
       languages: next() < 0.9 ? ['fr'] : ['fr', pick(['ar', 'en', 'uk'])],
-      modalities: serviceModalities as EventPayload<'fr.relais.directory.service.snapshot.v1'>['modalities'],
+      modalities: serviceModalities as EventPayload<'fr.relais.directory.service.snapshot.v2'>['modalities'],
       acceptsRelaisReferrals: next() < 0.7,
       status: next() < 0.95 ? 'active' : 'suspended',
       suspendedUntil: null,
@@ -98,7 +98,7 @@ function directory(communes: string[]): Fixture[] {
       })),
       capacity: { openSlotsPerWeek: next() < 0.2 ? null : Math.floor(next() * 10), waitingDays: next() < 0.2 ? null : Math.floor(next() * 30), updatedAt: null },
     });
-    events.push(['fr.relais.directory.service.snapshot.v1', service]);
+    events.push(['fr.relais.directory.service.snapshot.v2', service]);
   }
   return events;
 }

@@ -25,7 +25,7 @@ const TOPIC_PREFIX = `bench-directory-${Date.now()}.`;
 /** The communes people come from: the Morbihan's larger towns and a few villages. */
 const COMMUNES = ['56260', '56121', '56098', '56162', '56083', '56178', '56007', '56206', '56165', '56243', '56184', '56010', '56117', '56066', '56127', '56086'];
 const ROLES = ['diagnostic', 'orientation', 'formation', 'accompagnement', 'equipement', 'acces-libre'];
-const THEMATIQUES = ['numerique', 'demarches--social', 'demarches--famille', 'numerique--prendre-en-main-un-smartphone-ou-une-tablette', 'demarches--travail'];
+const THEMATIQUES = ['numerique', 'difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits', 'numerique--maitriser-les-fondamentaux-du-numerique', 'trouver-un-emploi--repondre-a-des-offres-demploi'];
 const NETWORKS = Object.values(DEMO_NETWORKS).map((network) => network.id);
 const TUESDAY_MORNING = '2026-12-01T10:30:00+01:00';
 

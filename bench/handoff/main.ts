@@ -106,11 +106,11 @@ function directory(): Fixture[] {
       structureId,
       updatedAt: now,
       name: 'Accompagnement aux démarches en ligne',
-      thematiques: ['numerique--demarches-administratives'],
+      thematiques: ['numerique--acceder-a-des-services-en-ligne'],
       publics: [],
       networkIds,
     });
-    events.push(['fr.relais.directory.service.snapshot.v1', service]);
+    events.push(['fr.relais.directory.service.snapshot.v2', service]);
   }
   return events;
 }
@@ -128,7 +128,7 @@ function referralBody(receivingServiceId: string, index: number): string {
       contactPreference: 'phone',
     },
     reason: 'Accompagnement aux démarches en ligne (banc d’essai)',
-    needs: ['numerique--demarches-administratives'],
+    needs: ['numerique--acceder-a-des-services-en-ligne'],
     urgency: index % 10 === 0 ? 'urgent' : 'normal',
     consent: { scope: ['contact', 'reason'], method: 'oral', obtainedAt: new Date(Date.now() - 60_000).toISOString() },
   });
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     // The connection ends when the infrastructure stops, also after a failure: that must not hide the failure.
     db.on('error', () => undefined);
     await db.connect();
-    const services = events.filter(([type]) => type === 'fr.relais.directory.service.snapshot.v1').length;
+    const services = events.filter(([type]) => type === 'fr.relais.directory.service.snapshot.v2').length;
     await waitUntil('directory read model', async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM directory_services')).rows[0]?.n) >= services, {
       timeoutMs: 60_000,
     });

@@ -264,7 +264,7 @@ async function directoryKnownToReferrals(platform: LocalPlatform): Promise<void>
           receivingServiceId: id,
           person: {},
           reason: 'sonde',
-          needs: ['numerique--acceder-a-du-materiel'],
+          needs: ['numerique--acquerir-un-equipement'],
           urgency: 'normal',
           consent: { scope: [], method: 'oral', obtainedAt: new Date().toISOString() },
         }),

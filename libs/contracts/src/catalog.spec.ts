@@ -37,6 +37,7 @@ describe('event catalog', () => {
     const published = [
       'fr.relais.directory.structure.snapshot.v1',
       'fr.relais.directory.service.snapshot.v1',
+      'fr.relais.directory.service.snapshot.v2',
       'fr.relais.directory.network.snapshot.v1',
       'fr.relais.diagnostic.assessment.completed.v1',
       'fr.relais.referral.referral.requested.v1',
@@ -51,15 +52,17 @@ describe('event catalog', () => {
 
   it('compacts snapshot topics only', () => {
     const compacted = topicCatalog.filter((t) => t.compacted).map((t) => t.name).sort();
-    expect(compacted).toEqual(['relais.directory.network.v1', 'relais.directory.service.v1', 'relais.directory.structure.v1']);
+    expect(compacted).toEqual(['relais.directory.network.v1', 'relais.directory.service.v1', 'relais.directory.service.v2', 'relais.directory.structure.v1']);
   });
 
   it('says which topics each service writes and reads (what its Kafka principal is granted)', () => {
     expect(serviceTopics('diagnostic')).toEqual({
       publishes: ['relais.diagnostic.assessment.v1'],
-      consumes: expect.arrayContaining(['relais.directory.service.v1', 'relais.referral.referral.v1', 'relais.referral.person.v1']),
+      consumes: expect.arrayContaining(['relais.directory.service.v2', 'relais.referral.referral.v1', 'relais.referral.person.v1']),
     });
     expect(serviceTopics('diagnostic').consumes).not.toContain('relais.diagnostic.assessment.v1');
+    // The service snapshot v1 is still published beside v2 (docs/events): the services moved to v2.
+    expect(serviceTopics('diagnostic').consumes).not.toContain('relais.directory.service.v1');
     expect(serviceTopics('reporting').publishes).toEqual([]);
     // Every topic is read by someone, and written by its publisher only.
     for (const topic of topicCatalog) {

@@ -1,6 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { CommuneCode, literalUnion, ServiceRole, strictObject, Timestamp, Uuid } from './common';
 import { defineEvent } from './event-definition';
+import * as dataInclusionV1 from './referentiels/data-inclusion-v1';
+
+type ValuesOf<L extends readonly { value: string }[]> = readonly L[number]['value'][];
+const valuesOf = <L extends readonly { value: string }[]>(list: L): ValuesOf<L> => list.map((entry) => entry.value);
+
+/** data·inclusion v1's thématiques, publics and frais: the value sets of the service snapshot v2. */
+export const thematiqueValues = valuesOf(dataInclusionV1.thematiques);
+export const publicValues = valuesOf(dataInclusionV1.publics);
+export const fraisValues = valuesOf(dataInclusionV1.frais);
 
 export const modalities = ['sur-place', 'a-distance', 'a-domicile', 'itinerant'] as const;
 export const serviceStatuses = ['active', 'suspended', 'closed'] as const;
@@ -37,8 +46,8 @@ export const StructureSnapshot = strictObject(
   'Une structure du réseau (CAF, CCAS, médiathèque, association…) telle que l’annuaire la connaît',
 );
 
-export const ServiceSnapshot = strictObject(
-  {
+/** The properties of the service snapshot v1; v2 spreads them and overrides what changed. */
+const serviceSnapshotV1Properties = {
     serviceId: Uuid,
     structureId: Uuid,
     ...snapshotBase,
@@ -71,8 +80,27 @@ export const ServiceSnapshot = strictObject(
       Type.Array(literalUnion(referralMethodKinds), { description: 'Comment orienter : par Relais, courriel, téléphone ou lien' }),
     ),
     accessibilityFeatures: Type.Optional(Type.Array(Type.String(), { description: 'Prises en charge spécifiques (surdité, handicap moteur…)' })),
+};
+
+export const ServiceSnapshot = strictObject(
+  serviceSnapshotV1Properties,
+  'Un service (une offre) d’une structure, avec ses rôles, ses lieux, ses horaires et sa capacité (v1 : thématiques et publics non énumérés ; voir v2)',
+);
+
+/**
+ * v2: thématiques, publics and frais are data·inclusion v1's référentiels, enumerated (v1 carried free
+ * strings, then the directory's own list), and the fees' precision travels (`feesDetails`). Everything
+ * else is v1's, spread, so a property added to v1 is v2's too.
+ */
+export const ServiceSnapshotV2 = strictObject(
+  {
+    ...serviceSnapshotV1Properties,
+    thematiques: Type.Array(literalUnion(thematiqueValues), { description: 'Thématiques data·inclusion v1' }),
+    publics: Type.Array(literalUnion(publicValues), { description: 'Publics data·inclusion v1' }),
+    fees: Type.Optional(Type.Array(literalUnion(fraisValues), { description: 'Frais data·inclusion v1 (gratuit, payant)' })),
+    feesDetails: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Précisions sur les frais (data·inclusion `frais_precisions`)' })),
   },
-  'Un service (une offre) d’une structure, avec ses rôles, ses lieux, ses horaires et sa capacité',
+  'Un service (une offre) d’une structure, avec ses rôles, ses lieux, ses horaires et sa capacité ; vocabulaires data·inclusion v1',
 );
 
 export const NetworkSnapshot = strictObject(
@@ -126,8 +154,19 @@ export const directoryEvents = {
     schema: ServiceSnapshot,
     key: (payload) => payload.serviceId,
     publisher: 'directory',
+    consumers: ['reporting'],
+    summary:
+      'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet. Toujours publié, à côté de la v2, pour les consommateurs existants ; ' +
+      'ses thématiques et publics sont désormais ceux de data·inclusion v1.',
+  }),
+  serviceSnapshotV2: defineEvent({
+    type: 'fr.relais.directory.service.snapshot.v2',
+    topic: 'relais.directory.service.v2',
+    schema: ServiceSnapshotV2,
+    key: (payload) => payload.serviceId,
+    publisher: 'directory',
     consumers: ['diagnostic', 'referral', 'reporting'],
-    summary: 'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet.',
+    summary: 'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet, avec les vocabulaires data·inclusion v1.',
   }),
   networkSnapshot: defineEvent({
     type: 'fr.relais.directory.network.snapshot.v1',

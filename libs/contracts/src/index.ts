@@ -7,3 +7,6 @@ export * from './notification.events';
 export * from './referral.events';
 export { asyncApiDocument, LOCAL_KAFKA_BROKER, type AsyncApiOptions } from './asyncapi';
 export { assertValidPayload, InvalidPayloadError, payloadProblems } from './payload-validator';
+export * as dataInclusionV1 from './referentiels/data-inclusion-v1';
+export type { ReferentielEntry } from './referentiels/data-inclusion-v1';
+export { feesBeforeV1, publicsBeforeV1, thematiquesBeforeV1 } from './referentiels/values-before-v1';

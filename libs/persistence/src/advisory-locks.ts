@@ -26,6 +26,8 @@ export const advisoryLocks = {
   directoryOpeningIntervals: 0x52_44_48_31, // "RDH1"
   /** Rebuilding the search index when its vocabulary changed (directory search/search-index.ts). */
   directorySearchIndex: 0x52_44_49_31, // "RDI1"
+  /** Moving stored services to new vocabularies once, after their migration (directory vocabularies/vocabulary-upgrade.ts). */
+  directoryVocabularyUpgrade: 0x52_44_56_31, // "RDV1"
   /** Seeding the demo département (directory seed/seed.service.ts). */
   directorySeed: 0x52_44_53_31, // "RDS1"
   /**

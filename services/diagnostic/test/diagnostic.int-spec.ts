@@ -102,7 +102,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
       service({ structureId: randomUUID(), roles: ['equipement'], networkIds: [ids.networks.ploermel], name: 'Matériel reconditionné' }, '56091', [47.9561, -2.548]),
       service({ structureId: ids.structures.cafVannes, roles: ['faire-a-la-place'], networkIds: [ids.networks.vannes] }, '56260', [47.6569, -2.762]),
     ];
-    for (const snapshot of services) await directory.publish('fr.relais.directory.service.snapshot.v1', snapshot);
+    for (const snapshot of services) await directory.publish('fr.relais.directory.service.snapshot.v2', snapshot);
   });
 
   afterAll(async () => {
@@ -160,7 +160,7 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
   });
 
   it('stops recommending a suspended service within seconds', async () => {
-    await directory.publish('fr.relais.directory.service.snapshot.v1', { ...mauronFaireALaPlace, version: 2, status: 'suspended', updatedAt: new Date().toISOString() });
+    await directory.publish('fr.relais.directory.service.snapshot.v2', { ...mauronFaireALaPlace, version: 2, status: 'suspended', updatedAt: new Date().toISOString() });
     const started = Date.now();
     await eventually(
       async () => {
@@ -171,8 +171,8 @@ describe('diagnostic service (real PostgreSQL, Kafka and identity provider)', ()
     );
     expect(Date.now() - started).toBeLessThan(10_000);
     // An older snapshot replayed by the compacted topic does not bring it back.
-    await directory.publish('fr.relais.directory.service.snapshot.v1', { ...mauronFaireALaPlace, version: 1 });
-    await directory.publish('fr.relais.directory.service.snapshot.v1', { ...mauronFaireALaPlace, version: 3, status: 'active' });
+    await directory.publish('fr.relais.directory.service.snapshot.v2', { ...mauronFaireALaPlace, version: 1 });
+    await directory.publish('fr.relais.directory.service.snapshot.v2', { ...mauronFaireALaPlace, version: 3, status: 'active' });
     await eventually(async () => {
       const body = (await call('POST', '/v1/assessments', tokens.ploermelAgent, ruralSenior())).body as Assessment;
       expect(body.candidates[0]?.serviceId).toBe(mauronFaireALaPlace.serviceId);

@@ -23,6 +23,7 @@ import { SnapshotPublisher } from './snapshots/snapshot-publisher';
 import { StructuresController } from './structures/structures.controller';
 import { StructuresService } from './structures/structures.service';
 import { VocabulariesController } from './vocabularies/vocabularies.controller';
+import { VocabularyUpgrade } from './vocabularies/vocabulary-upgrade';
 
 /**
  * The directory's features, without the platform around them (so commands can run them without HTTP).
@@ -53,6 +54,7 @@ export class DirectoryModule {
         HsdsExporter,
         SeedService,
         SyntheticSeeder,
+        VocabularyUpgrade,
       ],
       exports: [DIRECTORY_OPTIONS, FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
     };

@@ -60,7 +60,7 @@ describe('directory imports and exports', () => {
     const service = (await call('GET', `/v1/services/${found.items[0]?.id}`)).body;
     expect(service).toMatchObject({
       roles: ['faire-a-la-place', 'accompagnement'],
-      thematiques: ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement', 'demarches--famille'],
+      thematiques: ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'famille--garde-denfants'],
       publics: ['seniors', 'familles'],
       referralMethods: [
         { kind: 'email', value: 'aidants@example.org' },
@@ -143,7 +143,7 @@ describe('directory imports and exports', () => {
       languages: [{ code: 'fr', name: 'français' }],
     });
     expect((aidant?.['attributes'] as Array<{ taxonomy_term: { code: string } }>).map((a) => a.taxonomy_term.code)).toEqual(
-      expect.arrayContaining(['faire-a-la-place', 'numerique--realiser-des-demarches-administratives-avec-un-accompagnement']),
+      expect.arrayContaining(['faire-a-la-place', 'numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives']),
     );
   });
 });

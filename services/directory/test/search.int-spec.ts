@@ -61,10 +61,10 @@ describe('directory search', () => {
     const service = async (key: string, body: Record<string, unknown>) => {
       ids[key] = await post('/v1/services', body);
     };
-    await service('ccasDiag', { structureId: ccas, name: 'Diagnostic numérique au CCAS', roles: ['diagnostic'], thematiques: ['numerique--devenir-autonome-dans-les-demarches-administratives'], lieuIds: [ccasLieu], acceptsRelaisReferrals: true, capacity: { openSlotsPerWeek: 4, waitingDays: 5 } });
-    await service('seneAtelier', { structureId: mediatheque, name: 'Ateliers smartphone', roles: ['formation', 'diagnostic'], thematiques: ['numerique--prendre-en-main-un-smartphone-ou-une-tablette'], publics: ['seniors'], lieuIds: [seneLieu], capacity: { openSlotsPerWeek: 8, waitingDays: 1 } });
+    await service('ccasDiag', { structureId: ccas, name: 'Diagnostic numérique au CCAS', roles: ['diagnostic'], thematiques: ['numerique--acceder-a-des-services-en-ligne'], lieuIds: [ccasLieu], acceptsRelaisReferrals: true, capacity: { openSlotsPerWeek: 4, waitingDays: 5 } });
+    await service('seneAtelier', { structureId: mediatheque, name: 'Ateliers smartphone', roles: ['formation', 'diagnostic'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique'], publics: ['seniors'], lieuIds: [seneLieu], capacity: { openSlotsPerWeek: 8, waitingDays: 1 } });
     await service('seneFull', { structureId: mediatheque, name: 'Diagnostic complet', roles: ['diagnostic'], lieuIds: [seneLieu], capacity: { openSlotsPerWeek: 0, waitingDays: 30 } });
-    await service('arradonAidant', { structureId: asso, name: 'Démarches faites à votre place', roles: ['faire-a-la-place', 'accompagnement'], thematiques: ['demarches--papiers'], languages: ['fr', 'ar'], lieuIds: [arradonLieu], acceptsRelaisReferrals: true });
+    await service('arradonAidant', { structureId: asso, name: 'Démarches faites à votre place', roles: ['faire-a-la-place', 'accompagnement'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'], languages: ['fr', 'ar'], lieuIds: [arradonLieu], acceptsRelaisReferrals: true });
     await service('domicile', { structureId: asso, name: 'Aide numérique à domicile', roles: ['accompagnement'], modalities: ['a-domicile'], capacity: { openSlotsPerWeek: 2, waitingDays: 10 } });
     await service('ploermelDiag', { structureId: franceServices, name: 'Diagnostic France Services', roles: ['diagnostic'], lieuIds: [ploermelLieu], capacity: { openSlotsPerWeek: 3, waitingDays: 2 } });
     await service('suspended', { structureId: ccas, name: 'Permanence suspendue', roles: ['diagnostic'], lieuIds: [ccasLieu], status: 'suspended', suspendedUntil: '2099-01-01' });
@@ -98,7 +98,8 @@ describe('directory search', () => {
 
   it('filters by thématique (a category stands for all of it), network, public, language, referrals', async () => {
     expect(names(await search('thematique=numerique&network=' + vannesNetwork)).sort()).toEqual(['Ateliers smartphone', 'Diagnostic numérique au CCAS']);
-    expect(names(await search('thematique=demarches--papiers'))).toEqual(['Démarches faites à votre place']);
+    expect(names(await search('thematique=difficultes-administratives-ou-juridiques'))).toEqual(['Démarches faites à votre place']);
+    expect(names(await search('thematique=difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'))).toEqual(['Démarches faites à votre place']);
     expect(names(await search(`network=${ploermelNetwork}`))).toEqual(['Diagnostic France Services']);
     expect(names(await search('public=seniors&role=formation'))).toEqual(['Ateliers smartphone']);
     // tous-publics services suit every public

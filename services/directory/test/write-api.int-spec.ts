@@ -33,7 +33,7 @@ describe('directory write API', () => {
     ccasVannesId = agent.user.structureId ?? '';
     agentCafVannes = (await tokens.agent('agent.caf-vannes')).token;
     coordinatorLorient = (await tokens.coordinator('coord.lorient')).token;
-    kafka = await consumeTopics(directory.env['KAFKA_TOPIC_PREFIX'] ?? '', ['relais.directory.structure.v1', 'relais.directory.service.v1', 'relais.directory.network.v1']);
+    kafka = await consumeTopics(directory.env['KAFKA_TOPIC_PREFIX'] ?? '', ['relais.directory.structure.v1', 'relais.directory.service.v1', 'relais.directory.service.v2', 'relais.directory.network.v1']);
   });
 
   afterAll(async () => {
@@ -74,7 +74,7 @@ describe('directory write API', () => {
         structureId: ccasVannesId,
         name: 'Aide aux démarches en ligne',
         roles: ['diagnostic', 'accompagnement'],
-        thematiques: ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement', 'demarches--social'],
+        thematiques: ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'],
         acceptsRelaisReferrals: true,
         lieuIds: [lieuId],
         capacity: { openSlotsPerWeek: 6, waitingDays: 3 },
@@ -141,6 +141,29 @@ describe('directory write API', () => {
     );
   });
 
+  it('takes data·inclusion v1 values only, naming an unknown or pre-v1 value and where the list is', async () => {
+    const response = await call('POST', '/v1/services', {
+      token: admin,
+      body: {
+        structureId: ccasVannesId,
+        name: 'Aide aux démarches',
+        roles: ['accompagnement'],
+        thematiques: ['numerique--acceder-a-des-services-en-ligne', 'demarches--papiers'],
+        publics: ['retraites'],
+        fees: ['gratuit-sous-conditions'],
+      },
+    });
+    expect(response.status).toBe(400);
+    const errors = (response.body as { errors: Array<{ field: string; message: string }> }).errors;
+    const byField = Object.fromEntries(errors.map((e) => [e.field, e.message]));
+    expect(Object.keys(byField).sort()).toEqual(['fees', 'publics', 'thematiques']);
+    expect(byField['thematiques']).toContain('"demarches--papiers"');
+    expect(byField['thematiques']).not.toContain('numerique--acceder-a-des-services-en-ligne');
+    expect(byField['thematiques']).toContain('GET /api/directory/v1/vocabularies');
+    expect(byField['publics']).toContain('"retraites"');
+    expect(byField['fees']).toContain('"gratuit-sous-conditions"');
+  });
+
   it('refuses null where a field may only be left out, naming it, and still takes null where the API documents it', async () => {
     // Fuzzing found these as 500s: `@IsOptional()` let null through to code that maps over the value.
     const structure = await call('PATCH', `/v1/structures/${ccasVannesId}`, { token: admin, body: { referents: null, labels: null, contact: null } });
@@ -196,10 +219,10 @@ describe('directory write API', () => {
   });
 
   it('publishes a full snapshot of every change on the compacted topics', async () => {
-    const last = (events: ReceivedEvent[], key: string) => events.filter((e) => e.key === key).at(-1);
+    const last = (events: ReceivedEvent[], key: string, topic?: string) => events.filter((e) => e.key === key && (!topic || e.topic === topic)).at(-1);
     await eventually(
       () => {
-        const service = last(kafka.events, serviceId);
+        const service = last(kafka.events, serviceId, 'relais.directory.service.v1');
         expect(service?.type).toBe('fr.relais.directory.service.snapshot.v1');
         expect(service?.topic).toBe('relais.directory.service.v1');
         expect(service?.payload).toMatchObject({
@@ -211,6 +234,12 @@ describe('directory write API', () => {
           networkIds: [vannesNetworkId],
           deleted: false,
         });
+        // v2 beside v1, in the same transaction: the same state, with data·inclusion v1's value sets.
+        const v2 = last(kafka.events, serviceId, 'relais.directory.service.v2');
+        expect(v2?.type).toBe('fr.relais.directory.service.snapshot.v2');
+        const { feesDetails, ...v2WithoutV1Additions } = v2?.payload ?? {};
+        expect(v2WithoutV1Additions).toEqual(service?.payload);
+        expect(feesDetails === null || typeof feesDetails === 'string').toBe(true);
         const structure = last(kafka.events, ccasVannesId);
         expect(structure?.payload).toMatchObject({ structureId: ccasVannesId, labels: ['aidants-connect'], department: '56' });
         expect(last(kafka.events, vannesNetworkId)?.payload).toMatchObject({ networkId: vannesNetworkId, communeCodes: ['56003', '56260'] });
@@ -218,8 +247,11 @@ describe('directory write API', () => {
       { timeoutMs: 30_000 },
     );
     // Versions only grow, so a consumer can drop a stale snapshot.
-    const versions = kafka.events.filter((e) => e.key === serviceId).map((e) => e.payload['version'] as number);
-    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    for (const topic of ['relais.directory.service.v1', 'relais.directory.service.v2']) {
+      const versions = kafka.events.filter((e) => e.key === serviceId && e.topic === topic).map((e) => e.payload['version'] as number);
+      expect(versions.length).toBeGreaterThan(0);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    }
   });
 
   it('publishes a deleted snapshot when a service is retired', async () => {

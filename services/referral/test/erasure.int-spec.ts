@@ -84,7 +84,7 @@ describe('erasure of a person leaves nothing readable in tables, topics or logs'
     receivingServiceId: serviceOf(receiver.structureId ?? ''),
     person,
     reason,
-    needs: ['numerique--demarches-administratives'],
+    needs: ['numerique--acceder-a-des-services-en-ligne'],
     urgency: 'urgent',
     consent: { scope: ['contact', 'reason', 'assessment'], method: 'written', obtainedAt: new Date(Date.now() - 60_000).toISOString(), sharedWith: consentSharedWith },
   });

@@ -88,7 +88,7 @@ describe('journeys (parcours) across agencies', () => {
     await kit.move(nextReceiver, second, 'completed', { outcome: { autonomyGained: 'partiel', nextStep: 'formation', summary: 'Compte ameli créé' } });
     // 3. …which the CAF refers on, but nobody acknowledges it in time.
     kit.clock.advanceDays(1);
-    third = await kit.create(sender, serviceOf(receiver.structureId ?? ''), withPerson({ needs: ['numerique--prise-en-main'] }));
+    third = await kit.create(sender, serviceOf(receiver.structureId ?? ''), withPerson({ needs: ['numerique--maitriser-les-fondamentaux-du-numerique'] }));
   });
 
   afterAll(() => kit.stop());

@@ -32,7 +32,7 @@ describe('referral lifecycle over HTTP (real Postgres, Kafka, identity provider)
       receivingServiceId: receivingService,
       person: { firstName: 'Jeanne', lastName: 'Le Goff', phone: '+33612345678', email: 'jeanne@example.org', contactPreference: 'phone' },
       reason: 'Aide pour la déclaration de revenus',
-      needs: ['numerique--demarches-administratives'],
+      needs: ['numerique--acceder-a-des-services-en-ligne'],
       urgency: 'urgent',
       consent: { scope: ['contact', 'reason'], method: 'oral', obtainedAt: '2026-11-23T09:00:00Z' },
     });
@@ -204,15 +204,15 @@ describe('referral lifecycle over HTTP (real Postgres, Kafka, identity provider)
 
   it('stops accepting referrals for a service the directory suspends (newer snapshot), ignoring an older one', async () => {
     const structureId = receiver.structureId ?? '';
-    await kit.publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(structureId, receiver.networkIds, { version: 3, acceptsRelaisReferrals: false }));
-    await kit.publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(structureId, receiver.networkIds, { version: 2 }));
+    await kit.publish('fr.relais.directory.service.snapshot.v2', serviceSnapshot(structureId, receiver.networkIds, { version: 3, acceptsRelaisReferrals: false }));
+    await kit.publish('fr.relais.directory.service.snapshot.v2', serviceSnapshot(structureId, receiver.networkIds, { version: 2 }));
     await eventually(async () => {
       const { rows } = await kit.db.query<{ version: number }>(`SELECT version FROM directory_services WHERE service_id = $1`, [receivingService]);
       expect(rows[0]?.version).toBe(3);
     });
     const refused = await kit.request('POST', '/v1/referrals', sender, referralBody(receivingService));
     expect(refused.body).toMatchObject({ status: 422, detail: "Ce service ne reçoit pas d'orientations par Relais." });
-    await kit.publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(structureId, receiver.networkIds, { version: 4 }));
+    await kit.publish('fr.relais.directory.service.snapshot.v2', serviceSnapshot(structureId, receiver.networkIds, { version: 4 }));
     await eventually(async () => expect((await kit.request('POST', '/v1/referrals', sender, referralBody(receivingService))).status).toBe(201));
   });
 

@@ -5,7 +5,7 @@ describe('directory snapshot factories', () => {
   it('make payloads the catalog accepts, with fresh ids', () => {
     expect(payloadProblems('fr.relais.directory.network.snapshot.v1', networkSnapshot())).toEqual([]);
     expect(payloadProblems('fr.relais.directory.structure.snapshot.v1', structureSnapshot())).toEqual([]);
-    expect(payloadProblems('fr.relais.directory.service.snapshot.v1', serviceSnapshot())).toEqual([]);
+    expect(payloadProblems('fr.relais.directory.service.snapshot.v2', serviceSnapshot())).toEqual([]);
     expect(serviceSnapshot().serviceId).not.toBe(serviceSnapshot().serviceId);
   });
 

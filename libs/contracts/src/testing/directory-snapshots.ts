@@ -9,7 +9,7 @@ import type { EventPayload } from '../catalog';
 
 export type NetworkSnapshotPayload = EventPayload<'fr.relais.directory.network.snapshot.v1'>;
 export type StructureSnapshotPayload = EventPayload<'fr.relais.directory.structure.snapshot.v1'>;
-export type ServiceSnapshotPayload = EventPayload<'fr.relais.directory.service.snapshot.v1'>;
+export type ServiceSnapshotPayload = EventPayload<'fr.relais.directory.service.snapshot.v2'>;
 
 export function networkSnapshot(overrides: Partial<NetworkSnapshotPayload> = {}): NetworkSnapshotPayload {
   return {

@@ -6,7 +6,7 @@ import { CommuneDirectory } from '../communes/commune-directory';
 import type { CandidateRow } from '../recommendation/candidate';
 import type { ServiceRole } from '../rules/rules.types';
 
-type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v1'>;
+type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v2'>;
 type StructureSnapshot = EventPayload<'fr.relais.directory.structure.snapshot.v1'>;
 type NetworkSnapshot = EventPayload<'fr.relais.directory.network.snapshot.v1'>;
 
@@ -59,7 +59,7 @@ export class DirectoryReadModel {
     private readonly communes: CommuneDirectory,
   ) {}
 
-  @HandlesEvent('fr.relais.directory.service.snapshot.v1')
+  @HandlesEvent('fr.relais.directory.service.snapshot.v2')
   async onServiceSnapshot(snapshot: ServiceSnapshot): Promise<void> {
     const tx = this.txHost.tx;
     const applied = await tx.query<unknown[]>(

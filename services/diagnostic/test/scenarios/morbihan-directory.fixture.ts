@@ -74,7 +74,7 @@ function service(
   };
 }
 
-const demarches = ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement'];
+const demarches = ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'];
 
 export const directory: CandidateRow[] = [
   // Pays de Vannes

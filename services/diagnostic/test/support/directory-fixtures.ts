@@ -3,7 +3,7 @@ import type { EventPayload } from '@relais/contracts';
 import { networkSnapshot, serviceSnapshot, structureSnapshot } from '@relais/contracts/testing';
 import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
 
-export type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v1'>;
+export type ServiceSnapshot = EventPayload<'fr.relais.directory.service.snapshot.v2'>;
 export type StructureSnapshot = EventPayload<'fr.relais.directory.structure.snapshot.v1'>;
 export type NetworkSnapshot = EventPayload<'fr.relais.directory.network.snapshot.v1'>;
 

@@ -20,7 +20,7 @@ import {
 import { IsOmittable } from '@relais/platform';
 import { LieuView } from '../lieux/lieu.dto';
 import { FreshnessView } from '../networks/network.dto';
-import { IsLanguageCode } from '../shared/validators';
+import { IsLanguageCode, unknownValues } from '../shared/validators';
 import {
   accessibilityFeatures,
   fees,
@@ -84,12 +84,12 @@ export class CreateServiceInput {
   @ArrayMinSize(1)
   @IsIn(roles, { each: true })
   roles!: ServiceRole[];
-  @ApiPropertyOptional({ enum: thematiques, isArray: true }) @IsOmittable() @IsArray() @IsIn(thematiques, { each: true }) thematiques?: Thematique[];
-  @ApiPropertyOptional({ enum: publics, isArray: true, default: ['tous-publics'] }) @IsOmittable() @IsArray() @IsIn(publics, { each: true }) publics?: Public[];
+  @ApiPropertyOptional({ enum: thematiques, isArray: true }) @IsOmittable() @IsArray() @IsIn(thematiques, { each: true, message: unknownValues('thematiques', thematiques) }) thematiques?: Thematique[];
+  @ApiPropertyOptional({ enum: publics, isArray: true, default: ['tous-publics'] }) @IsOmittable() @IsArray() @IsIn(publics, { each: true, message: unknownValues('publics', publics) }) publics?: Public[];
   @ApiPropertyOptional({ type: [String], default: ['fr'], description: 'Codes ISO 639' }) @IsOmittable() @IsArray() @ArrayMaxSize(30) @IsLanguageCode({ each: true }) languages?: string[];
   @ApiPropertyOptional({ enum: accessibilityFeatures, isArray: true }) @IsOmittable() @IsArray() @IsIn(accessibilityFeatures, { each: true }) accessibilityFeatures?: AccessibilityFeature[];
   @ApiPropertyOptional({ enum: modalities, isArray: true, default: ['sur-place'] }) @IsOmittable() @IsArray() @ArrayMinSize(1) @IsIn(modalities, { each: true }) modalities?: Modality[];
-  @ApiPropertyOptional({ enum: fees, isArray: true }) @IsOmittable() @IsArray() @IsIn(fees, { each: true }) fees?: Fee[];
+  @ApiPropertyOptional({ enum: fees, isArray: true }) @IsOmittable() @IsArray() @IsIn(fees, { each: true, message: unknownValues('fees', fees, 'frais') }) fees?: Fee[];
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 1000) feesDetails?: string | null;
   @ApiPropertyOptional({ type: [ReferralMethodInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReferralMethodInput) referralMethods?: ReferralMethodInput[];
   @ApiPropertyOptional({ default: false, description: 'Reçoit les orientations envoyées par Relais' }) @IsOmittable() @IsBoolean() acceptsRelaisReferrals?: boolean;

@@ -22,10 +22,30 @@ export function mask(vocabulary: MaskVocabulary, values: readonly string[]): big
   return bits;
 }
 
-const vocabularyFingerprint = JSON.stringify(MASK_VOCABULARIES);
+/**
+ * The thématiques mask is a bit string (data·inclusion v1 has 69 thématiques, more than a bigint holds):
+ * bit i, counted from the left, is the thématique at position i. The others are integers.
+ */
+export const THEMATIQUES_MASK_BITS = 128;
+if (thematiques.length > THEMATIQUES_MASK_BITS) throw new Error(`search_entry.thematiques_mask holds ${THEMATIQUES_MASK_BITS} thématiques, not ${thematiques.length}: widen it`);
+
+/** The thématiques mask as a bit string literal for `::bit(128)` (`'0100…'`). */
+export function thematiquesMaskBits(values: readonly string[]): string {
+  const bits = Array.from({ length: THEMATIQUES_MASK_BITS }, () => '0');
+  for (const value of values) {
+    const position = (thematiques as readonly string[]).indexOf(value);
+    if (position >= 0) bits[position] = '1';
+  }
+  return bits.join('');
+}
+
+const vocabularyFingerprint = JSON.stringify({ ...MASK_VOCABULARIES, thematiquesMaskBits: THEMATIQUES_MASK_BITS });
 
 const maskSql = (column: string, parameter: string) =>
   `(SELECT coalesce(bit_or(1::bigint << (array_position(${parameter}::text[], v) - 1)), 0) FROM unnest(${column}) v WHERE array_position(${parameter}::text[], v) IS NOT NULL)`;
+const bitMaskSql = (column: string, parameter: string) =>
+  `(SELECT coalesce(bit_or(set_bit(0::bit(${THEMATIQUES_MASK_BITS}), array_position(${parameter}::text[], v) - 1, 1)), 0::bit(${THEMATIQUES_MASK_BITS}))
+    FROM unnest(${column}) v WHERE array_position(${parameter}::text[], v) IS NOT NULL)`;
 
 export const SEARCH_ENTRY_COLUMNS = `offer_id, lieu_id, position, mobile, roles_mask, thematiques_mask, publics_mask, modalities_mask,
   languages, network_ids, accepts_relais_referrals, hidden_until, open_minutes, open_slots_per_week, waiting_days, is_primary`;
@@ -42,7 +62,7 @@ export function searchEntryInsert(condition: string): string {
   return `INSERT INTO search_entry (${SEARCH_ENTRY_COLUMNS})
     SELECT o.id, l.id, CASE WHEN l.latitude IS NOT NULL THEN point(l.longitude, l.latitude) END,
            o.modalities && $5::text[],
-           ${maskSql('o.roles', '$1')}::int, ${maskSql('o.thematiques', '$2')}, ${maskSql('o.publics', '$3')}::int, ${maskSql('o.modalities', '$4')}::int,
+           ${maskSql('o.roles', '$1')}::int, ${bitMaskSql('o.thematiques', '$2')}, ${maskSql('o.publics', '$3')}::int, ${maskSql('o.modalities', '$4')}::int,
            o.languages, o.network_ids, o.accepts_relais_referrals,
            CASE WHEN o.status = 'suspended' THEN coalesce(o.suspended_until, 'infinity'::date) END,
            ${OPEN_MINUTES_OF_LIEU('l.id')},

@@ -3,7 +3,7 @@ import { booleanFromQuery, listFromQuery } from '@relais/platform';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, Validate, type ValidationArguments, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { CapacityView } from '../offers/offer.dto';
-import { IsCommuneCode, IsLanguageCode } from '../shared/validators';
+import { IsCommuneCode, IsLanguageCode, unknownValues } from '../shared/validators';
 import { modalities, publics, roles, thematiqueFilterValues, type Modality, type Public, type ServiceRole } from '../shared/vocabulary';
 
 @ValidatorConstraint({ name: 'isOpenAt' })
@@ -25,11 +25,11 @@ export class SearchQuery {
   @IsIn(roles, { each: true, message: `role : valeur inconnue ; valeurs possibles : ${roles.join(', ')}` })
   role?: ServiceRole[];
 
-  @ApiPropertyOptional({ enum: thematiqueFilterValues, isArray: true, description: 'Thématique(s) ; une catégorie (numerique, demarches) vaut toutes ses thématiques' })
+  @ApiPropertyOptional({ enum: thematiqueFilterValues, isArray: true, description: 'Thématique(s) data·inclusion v1 ; une catégorie (numerique, famille…) vaut toutes ses thématiques (GET /v1/vocabularies)' })
   @IsOptional()
   @Transform(listFromQuery)
   @ArrayMaxSize(20)
-  @IsIn(thematiqueFilterValues, { each: true, message: 'thematique : valeur inconnue (voir docs/directory.md pour la liste)' })
+  @IsIn(thematiqueFilterValues, { each: true, message: unknownValues('thematique', thematiqueFilterValues, 'thematiques') })
   thematique?: string[];
 
   @ApiPropertyOptional({ example: '56260', description: 'Code INSEE de la commune de la personne : trie par distance' })

@@ -13,7 +13,7 @@ import {
   type ServiceRole,
   type Thematique,
 } from '../shared/vocabulary';
-import { mask } from './search-index';
+import { mask, THEMATIQUES_MASK_BITS, thematiquesMaskBits } from './search-index';
 import { decodeCursor, encodeCursor, queryFingerprint, type SortKey } from './search-cursor';
 import type { MatchReason, SearchPage, SearchQuery, SearchResult } from './search.dto';
 
@@ -108,7 +108,7 @@ export class SearchService {
     // Every filter runs on the narrow rows of the search index (one per service and lieu).
     const where: string[] = [`(e.hidden_until IS NULL OR e.hidden_until < ${p.add(today)}::date)`];
     if (query.role?.length) where.push(`(e.roles_mask & ${p.add(mask('roles', query.role).toString())}::int) <> 0`);
-    if (thematiques) where.push(`(e.thematiques_mask & ${p.add(mask('thematiques', thematiques).toString())}::bigint) <> 0`);
+    if (thematiques) where.push(`(e.thematiques_mask & ${p.add(thematiquesMaskBits(thematiques))}::bit(${THEMATIQUES_MASK_BITS})) <> 0::bit(${THEMATIQUES_MASK_BITS})`);
     if (query.modality?.length) where.push(`(e.modalities_mask & ${p.add(mask('modalities', query.modality).toString())}::int) <> 0`);
     if (query.public?.length) where.push(`(e.publics_mask & ${p.add(mask('publics', [...query.public, 'tous-publics']).toString())}::int) <> 0`);
     if (query.language?.length) where.push(`e.languages && ${p.add(query.language)}::text[]`);

@@ -83,7 +83,7 @@ function offersFor(typology: Typology, labels: readonly Label[], rand: () => num
             key: 'aidants-connect',
             name: 'Démarches en ligne faites à votre place (Aidants Connect)',
             roles: ['faire-a-la-place', 'accompagnement'],
-            thematiques: ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement', 'demarches--papiers', 'demarches--social', 'demarches--famille'],
+            thematiques: ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'],
             accepts: true,
           },
         ]
@@ -91,60 +91,60 @@ function offersFor(typology: Typology, labels: readonly Label[], rand: () => num
   switch (typology) {
     case 'CAF':
       return [
-        { key: 'accueil', name: 'Accueil et orientation CAF', roles: ['orientation', 'diagnostic'], thematiques: ['demarches--famille', 'demarches--logement', 'demarches--argent'], accepts: true },
-        { key: 'rdv', name: 'Rendez-vous droits et prestations', roles: ['accompagnement'], thematiques: ['demarches--famille', 'demarches--social'], accepts: true },
+        { key: 'accueil', name: 'Accueil et orientation CAF', roles: ['orientation', 'diagnostic'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits', 'logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement', 'difficultes-financieres--ameliorer-sa-gestion-budgetaire'], accepts: true },
+        { key: 'rdv', name: 'Rendez-vous droits et prestations', roles: ['accompagnement'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'], accepts: true },
       ];
     case 'CPAM':
-      return [{ key: 'accueil', name: 'Accueil Assurance Maladie et compte ameli', roles: ['orientation', 'accompagnement'], thematiques: ['demarches--sante', 'numerique--accompagner-les-demarches-de-sante'], accepts: true }];
+      return [{ key: 'accueil', name: 'Accueil Assurance Maladie et compte ameli', roles: ['orientation', 'accompagnement'], thematiques: ['sante--acces-aux-soins', 'numerique--acceder-a-des-services-en-ligne'], accepts: true }];
     case 'MSA':
-      return [{ key: 'accueil', name: 'Accueil MSA : prestations et démarches en ligne', roles: ['orientation', 'accompagnement'], thematiques: ['demarches--famille', 'demarches--sante', 'demarches--retraite'], accepts: true }];
+      return [{ key: 'accueil', name: 'Accueil MSA : prestations et démarches en ligne', roles: ['orientation', 'accompagnement'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits', 'sante--acces-aux-soins'], accepts: true }];
     case 'FT':
       return [
-        { key: 'accueil', name: 'Accueil France Travail', roles: ['orientation', 'diagnostic'], thematiques: ['demarches--travail', 'numerique--favoriser-mon-insertion-professionnelle'], publics: ['demandeurs-emploi'], accepts: true },
-        { key: 'ateliers', name: 'Ateliers numériques pour la recherche d’emploi', roles: ['formation'], thematiques: ['numerique--favoriser-mon-insertion-professionnelle'], publics: ['demandeurs-emploi'], accepts: rand() < 0.5 },
+        { key: 'accueil', name: 'Accueil France Travail', roles: ['orientation', 'diagnostic'], thematiques: ['trouver-un-emploi--repondre-a-des-offres-demploi', 'numerique--maitriser-les-fondamentaux-du-numerique'], publics: ['demandeurs-emploi'], accepts: true },
+        { key: 'ateliers', name: 'Ateliers numériques pour la recherche d’emploi', roles: ['formation'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique', 'trouver-un-emploi--repondre-a-des-offres-demploi'], publics: ['demandeurs-emploi'], accepts: rand() < 0.5 },
       ];
     case 'CCAS':
     case 'CIAS':
       return withAidants([
-        { key: 'accueil', name: 'Accueil social et diagnostic numérique', roles: ['diagnostic', 'orientation'], thematiques: ['demarches--social', 'demarches--logement', 'numerique--devenir-autonome-dans-les-demarches-administratives'], accepts: true },
-        { key: 'accompagnement', name: 'Accompagnement aux démarches en ligne', roles: ['accompagnement'], thematiques: ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement', 'demarches--argent', 'demarches--social'], publics: ['tous-publics'], accepts: true },
+        { key: 'accueil', name: 'Accueil social et diagnostic numérique', roles: ['diagnostic', 'orientation'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits', 'logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement', 'numerique--acceder-a-des-services-en-ligne'], accepts: true },
+        { key: 'accompagnement', name: 'Accompagnement aux démarches en ligne', roles: ['accompagnement'], thematiques: ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'difficultes-financieres--ameliorer-sa-gestion-budgetaire', 'difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'], publics: ['tous-publics'], accepts: true },
       ]);
     case 'CS':
     case 'CSC':
       return withAidants([
-        { key: 'diagnostic', name: 'Point numérique : diagnostic et orientation', roles: ['diagnostic', 'orientation'], thematiques: ['numerique--devenir-autonome-dans-les-demarches-administratives'], accepts: true },
-        { key: 'ateliers', name: 'Ateliers « premiers pas numériques »', roles: ['formation'], thematiques: ['numerique--prendre-en-main-un-ordinateur', 'numerique--prendre-en-main-un-smartphone-ou-une-tablette'], publics: ['tous-publics', 'seniors'], accepts: true },
-        { key: 'libre', name: 'Espace numérique en accès libre', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acceder-a-du-materiel', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
+        { key: 'diagnostic', name: 'Point numérique : diagnostic et orientation', roles: ['diagnostic', 'orientation'], thematiques: ['numerique--acceder-a-des-services-en-ligne'], accepts: true },
+        { key: 'ateliers', name: 'Ateliers « premiers pas numériques »', roles: ['formation'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique'], publics: ['tous-publics', 'seniors'], accepts: true },
+        { key: 'libre', name: 'Espace numérique en accès libre', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acquerir-un-equipement', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
       ]);
     case 'BIB':
       return [
-        { key: 'libre', name: 'Postes informatiques et wifi en accès libre', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acceder-a-du-materiel', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
+        { key: 'libre', name: 'Postes informatiques et wifi en accès libre', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acquerir-un-equipement', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
         ...(rand() < 0.6
-          ? [{ key: 'ateliers', name: 'Ateliers numériques de la médiathèque', roles: ['formation'] as ServiceRole[], thematiques: ['numerique--utiliser-le-numerique-au-quotidien', 'numerique--approfondir-ma-culture-numerique'] as Thematique[], publics: ['tous-publics', 'seniors'] as Public[], accepts: rand() < 0.5 }]
+          ? [{ key: 'ateliers', name: 'Ateliers numériques de la médiathèque', roles: ['formation'] as ServiceRole[], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique'] as Thematique[], publics: ['tous-publics', 'seniors'] as Public[], accepts: rand() < 0.5 }]
           : []),
       ];
     case 'RFS':
       return withAidants([
-        { key: 'accueil', name: 'Accueil France Services : toutes vos démarches', roles: ['diagnostic', 'orientation', 'accompagnement'], thematiques: ['demarches--papiers', 'demarches--famille', 'demarches--social', 'demarches--travail', 'demarches--retraite', 'demarches--argent', 'demarches--sante', 'numerique--realiser-des-demarches-administratives-avec-un-accompagnement'], accepts: true },
-        { key: 'libre', name: 'Poste en accès libre accompagné', roles: ['acces-libre'], thematiques: ['numerique--acceder-a-du-materiel'], accepts: false },
+        { key: 'accueil', name: 'Accueil France Services : toutes vos démarches', roles: ['diagnostic', 'orientation', 'accompagnement'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives', 'difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits', 'trouver-un-emploi--repondre-a-des-offres-demploi', 'difficultes-financieres--ameliorer-sa-gestion-budgetaire', 'sante--acces-aux-soins', 'numerique--acceder-a-des-services-en-ligne'], accepts: true },
+        { key: 'libre', name: 'Poste en accès libre accompagné', roles: ['acces-libre'], thematiques: ['numerique--acquerir-un-equipement'], accepts: false },
       ]);
     case 'CNFS':
       return [
-        { key: 'ateliers', name: 'Ateliers du conseiller numérique', roles: ['formation', 'diagnostic'], thematiques: ['numerique--prendre-en-main-un-smartphone-ou-une-tablette', 'numerique--prendre-en-main-un-ordinateur', 'numerique--devenir-autonome-dans-les-demarches-administratives'], accepts: true },
-        { key: 'itinerant', name: 'Permanences itinérantes et à domicile', roles: ['accompagnement'], thematiques: ['numerique--utiliser-le-numerique-au-quotidien'], modalities: ['itinerant', 'a-domicile'], publics: ['seniors', 'personnes-handicapees'], accepts: true },
+        { key: 'ateliers', name: 'Ateliers du conseiller numérique', roles: ['formation', 'diagnostic'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique', 'numerique--acceder-a-des-services-en-ligne'], accepts: true },
+        { key: 'itinerant', name: 'Permanences itinérantes et à domicile', roles: ['accompagnement'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique'], modalities: ['itinerant', 'a-domicile'], publics: ['seniors', 'personnes-en-situation-de-handicap'], accepts: true },
       ];
     case 'ASSO':
       return withAidants([
-        { key: 'accompagnement', name: 'Accompagnement numérique individuel', roles: ['accompagnement', 'diagnostic'], thematiques: ['numerique--devenir-autonome-dans-les-demarches-administratives', 'numerique--utiliser-le-numerique-au-quotidien'], languages: rand() < 0.3 ? ['fr', 'ar', 'en'] : ['fr'], accepts: true },
-        { key: 'equipement', name: 'Ordinateurs reconditionnés à prix solidaire', roles: ['equipement'], thematiques: ['numerique--s-equiper-en-materiel-informatique'], publics: ['beneficiaires-minima-sociaux', 'demandeurs-emploi'], accepts: rand() < 0.5 },
+        { key: 'accompagnement', name: 'Accompagnement numérique individuel', roles: ['accompagnement', 'diagnostic'], thematiques: ['numerique--acceder-a-des-services-en-ligne', 'numerique--maitriser-les-fondamentaux-du-numerique'], languages: rand() < 0.3 ? ['fr', 'ar', 'en'] : ['fr'], accepts: true },
+        { key: 'equipement', name: 'Ordinateurs reconditionnés à prix solidaire', roles: ['equipement'], thematiques: ['numerique--acquerir-un-equipement'], publics: ['beneficiaires-des-minimas-sociaux', 'demandeurs-emploi'], accepts: rand() < 0.5 },
       ]);
     case 'EPN':
       return [
-        { key: 'libre', name: 'Espace public numérique', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acceder-a-du-materiel', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
-        { key: 'formation', name: 'Initiations informatiques', roles: ['formation'], thematiques: ['numerique--prendre-en-main-un-ordinateur', 'numerique--creer-avec-le-numerique'], accepts: true },
+        { key: 'libre', name: 'Espace public numérique', roles: ['acces-libre', 'equipement'], thematiques: ['numerique--acquerir-un-equipement', 'numerique--acceder-a-une-connexion-internet'], accepts: false },
+        { key: 'formation', name: 'Initiations informatiques', roles: ['formation'], thematiques: ['numerique--maitriser-les-fondamentaux-du-numerique'], accepts: true },
       ];
     case 'MUNI':
-      return [{ key: 'accueil', name: 'Accueil de la mairie : orientation', roles: ['orientation'], thematiques: ['demarches--papiers'], accepts: false }];
+      return [{ key: 'accueil', name: 'Accueil de la mairie : orientation', roles: ['orientation'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'], accepts: false }];
     case 'CARSAT':
     case 'DEPT':
     case 'MDS':
@@ -152,7 +152,7 @@ function offersFor(typology: Typology, labels: readonly Label[], rand: () => num
     case 'PIJ_BIJ':
     case 'TIERS_LIEUX':
     case 'AUTRE':
-      return [{ key: 'accueil', name: 'Accueil et orientation', roles: ['orientation'], thematiques: ['demarches--social'], accepts: true }];
+      return [{ key: 'accueil', name: 'Accueil et orientation', roles: ['orientation'], thematiques: ['difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits'], accepts: true }];
   }
 }
 

@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { isCommuneCode } from '../communes/referentiel';
 import { parseOpeningHours } from '../lieux/opening-hours';
 import { isLanguageCode } from './vocabulary';
@@ -46,4 +46,16 @@ export function IsLanguageCode(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * The message of an `@IsIn(list, { each: true })`: which values are unknown, and where the list is (the
+ * vocabularies endpoint), so a caller fixes a typo or an old value without reading the source.
+ */
+export function unknownValues(field: string, allowed: readonly string[], list = field): (args: ValidationArguments) => string {
+  return ({ value }) => {
+    const sent: unknown[] = Array.isArray(value) ? value : [value];
+    const unknown = sent.filter((item) => typeof item !== 'string' || !allowed.includes(item)).map((item) => JSON.stringify(item));
+    return `${field} : valeur(s) inconnue(s) ${unknown.join(', ')} ; valeurs possibles : GET /api/directory/v1/vocabularies (${list})`;
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * The directory's controlled vocabularies. Their values are the public contract of the search API
- * (an unknown value is a 400) and of the write API; they follow data·inclusion (thématiques, publics,
- * frais, typologies) and the *Lieux de médiation numérique* standard where those exist, so imports map
- * onto them without loss. French labels are what a front-desk agent reads.
+ * (an unknown value is a 400) and of the write API. Thématiques, publics and frais are data·inclusion
+ * v1's (vocabularies/); roles, modalities, typologies and labels are Relais's own fields, documented in
+ * docs/directory.md. French labels are what a front-desk agent reads.
  */
-import { modalities as contractModalities, referralMethodKinds as contractReferralMethodKinds, serviceFees, serviceRoles, serviceStatuses } from '@relais/contracts';
+import { modalities as contractModalities, referralMethodKinds as contractReferralMethodKinds, serviceRoles, serviceStatuses } from '@relais/contracts';
+import { thematiqueCategories, thematiques, vocabularies, type Thematique } from '../vocabularies/vocabularies';
 
 export const roles = serviceRoles;
 export type ServiceRole = (typeof roles)[number];
@@ -20,42 +21,13 @@ export const roleLabels: Record<ServiceRole, string> = {
 };
 
 /**
- * data·inclusion's `numerique--…` thématiques, then the administrative domains a person needs help
- * with (service-public.fr's themes), in the same `category--subcategory` form.
+ * Thématiques, publics and frais are data·inclusion v1's référentiels, owned by vocabularies/ (the
+ * values a write, a search or an import may use); re-exported here for the directory's older imports.
  */
-export const thematiques = [
-  'numerique--acceder-a-du-materiel',
-  'numerique--acceder-a-une-connexion-internet',
-  'numerique--accompagner-les-demarches-de-sante',
-  'numerique--approfondir-ma-culture-numerique',
-  'numerique--creer-avec-le-numerique',
-  'numerique--creer-et-developper-mon-entreprise',
-  'numerique--devenir-autonome-dans-les-demarches-administratives',
-  'numerique--favoriser-mon-insertion-professionnelle',
-  'numerique--prendre-en-main-un-ordinateur',
-  'numerique--prendre-en-main-un-smartphone-ou-une-tablette',
-  'numerique--promouvoir-la-citoyennete-numerique',
-  'numerique--realiser-des-demarches-administratives-avec-un-accompagnement',
-  'numerique--s-equiper-en-materiel-informatique',
-  'numerique--soutenir-la-parentalite-et-l-education-avec-le-numerique',
-  'numerique--utiliser-le-numerique-au-quotidien',
-  'demarches--papiers',
-  'demarches--famille',
-  'demarches--social',
-  'demarches--travail',
-  'demarches--logement',
-  'demarches--transports',
-  'demarches--argent',
-  'demarches--sante',
-  'demarches--retraite',
-  'demarches--justice',
-  'demarches--etranger',
-] as const;
-export type Thematique = (typeof thematiques)[number];
+export { frais as fees, publics, thematiqueCategories, thematiques, type Frais as Fee, type Public, type Thematique } from '../vocabularies/vocabularies';
 
-/** A category (`numerique`, `demarches`) is also accepted by the search and stands for all its thématiques. */
-export const thematiqueCategories = ['numerique', 'demarches'] as const;
-export const thematiqueFilterValues = [...thematiqueCategories, ...thematiques] as const;
+/** A category (`numerique`, `famille`…) is also accepted by the search and stands for all its thématiques. */
+export const thematiqueFilterValues: readonly string[] = [...thematiqueCategories, ...thematiques];
 
 export function expandThematiques(values: readonly string[]): Thematique[] {
   const expanded = new Set<Thematique>();
@@ -69,61 +41,13 @@ export function expandThematiques(values: readonly string[]): Thematique[] {
   return [...expanded];
 }
 
-export const thematiqueLabels: Record<Thematique, string> = {
-  'numerique--acceder-a-du-materiel': 'accéder à du matériel',
-  'numerique--acceder-a-une-connexion-internet': 'accéder à une connexion internet',
-  'numerique--accompagner-les-demarches-de-sante': 'démarches de santé en ligne',
-  'numerique--approfondir-ma-culture-numerique': 'culture numérique',
-  'numerique--creer-avec-le-numerique': 'créer avec le numérique',
-  'numerique--creer-et-developper-mon-entreprise': 'créer et développer son entreprise',
-  'numerique--devenir-autonome-dans-les-demarches-administratives': 'devenir autonome dans les démarches',
-  'numerique--favoriser-mon-insertion-professionnelle': 'insertion professionnelle',
-  'numerique--prendre-en-main-un-ordinateur': 'prendre en main un ordinateur',
-  'numerique--prendre-en-main-un-smartphone-ou-une-tablette': 'smartphone ou tablette',
-  'numerique--promouvoir-la-citoyennete-numerique': 'citoyenneté numérique',
-  'numerique--realiser-des-demarches-administratives-avec-un-accompagnement': 'démarches administratives accompagnées',
-  'numerique--s-equiper-en-materiel-informatique': "s'équiper en matériel",
-  'numerique--soutenir-la-parentalite-et-l-education-avec-le-numerique': 'parentalité et éducation',
-  'numerique--utiliser-le-numerique-au-quotidien': 'numérique au quotidien',
-  'demarches--papiers': 'papiers, citoyenneté',
-  'demarches--famille': 'famille',
-  'demarches--social': 'social',
-  'demarches--travail': 'travail, emploi',
-  'demarches--logement': 'logement',
-  'demarches--transports': 'transports',
-  'demarches--argent': 'argent, impôts',
-  'demarches--sante': 'santé',
-  'demarches--retraite': 'retraite',
-  'demarches--justice': 'justice',
-  'demarches--etranger': 'étrangers en France',
-};
-
-/** Publics (data·inclusion v1 `publics`, trimmed to what the field documents name). */
-export const publics = [
-  'tous-publics',
-  'jeunes',
-  'etudiants',
-  'familles',
-  'femmes',
-  'seniors',
-  'retraites',
-  'demandeurs-emploi',
-  'salaries',
-  'beneficiaires-minima-sociaux',
-  'personnes-handicapees',
-  'personnes-de-nationalite-etrangere',
-  'personnes-sans-domicile',
-] as const;
-export type Public = (typeof publics)[number];
+/** The référentiel's French label of each thématique. */
+export const thematiqueLabels = Object.fromEntries(vocabularies.thematiques.map((entry) => [entry.value, entry.label])) as Record<Thematique, string>;
 
 export const modalities = contractModalities;
 export type Modality = (typeof modalities)[number];
 /** Modalities that reach a person where they are: such a service serves a commune without a lieu nearby. */
 export const mobileModalities: readonly Modality[] = ['a-distance', 'a-domicile', 'itinerant'];
-
-/** data·inclusion `frais`. */
-export const fees = serviceFees;
-export type Fee = (typeof fees)[number];
 
 /** How a sender refers a person: through Relais (tracked), or the structure's own channel. */
 export const referralMethodKinds = contractReferralMethodKinds;

@@ -6,7 +6,7 @@ import { Lieu } from '../lieux/lieu.entity';
 import type { Network } from '../networks/network.entity';
 import { networkSnapshot } from '../networks/network.snapshot';
 import { Offer, OfferLieu } from '../offers/offer.entity';
-import { serviceSnapshot } from '../offers/offer.snapshot';
+import { serviceSnapshot, serviceSnapshotV2 } from '../offers/offer.snapshot';
 import type { Structure } from '../structures/structure.entity';
 import { structureSnapshot } from '../structures/structure.snapshot';
 
@@ -47,7 +47,9 @@ export class SnapshotPublisher {
         .filter((link) => link.offerId === offer.id)
         .map((link) => lieuById.get(link.lieuId))
         .filter((lieu): lieu is Lieu => lieu !== undefined && !lieu.deleted);
+      // v1 stays for the consumers that have not moved (docs/events): both, in the same transaction.
       await this.events.publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(offer, offerLieux));
+      await this.events.publish('fr.relais.directory.service.snapshot.v2', serviceSnapshotV2(offer, offerLieux));
     }
   }
 

@@ -1,12 +1,11 @@
 /**
  * The directory's vocabularies, in one place: the values a service, a search or an import may use, with the
  * French label a front-desk agent reads. Thématiques, types de services, publics, frais, modes d'accueil and
- * modes de mobilisation are data·inclusion v1's référentiels, unchanged (`referentiels/`); roles are Relais's own
+ * modes de mobilisation are data·inclusion v1's référentiels, unchanged (copied, with their licence, to `libs/contracts/src/referentiels/`: the events carry the same values); roles are Relais's own
  * (what a structure does for a person on the parcours: diagnostiquer, orienter, former, accompagner…), a
  * separate field rather than made-up values in the standard's namespace.
  */
-import { serviceRoles } from '@relais/contracts';
-import * as referentiels from './referentiels/data-inclusion-v1';
+import { dataInclusionV1 as referentiels, serviceRoles, type ReferentielEntry } from '@relais/contracts';
 
 export interface VocabularyEntry {
   readonly value: string;
@@ -83,7 +82,7 @@ export interface Vocabularies {
   roles: VocabularyEntry[];
 }
 
-function entries(list: readonly referentiels.ReferentielEntry[]): VocabularyEntry[] {
+function entries(list: readonly ReferentielEntry[]): VocabularyEntry[] {
   return list.map(({ value, label, description }) => (description ? { value, label, description } : { value, label }));
 }
 

@@ -52,8 +52,8 @@ export class DirectoryReadModel {
     );
   }
 
-  @HandlesEvent('fr.relais.directory.service.snapshot.v1')
-  async onService(snapshot: EventPayload<'fr.relais.directory.service.snapshot.v1'>): Promise<void> {
+  @HandlesEvent('fr.relais.directory.service.snapshot.v2')
+  async onService(snapshot: EventPayload<'fr.relais.directory.service.snapshot.v2'>): Promise<void> {
     await this.txHost.tx.query(
       `INSERT INTO directory_services (service_id, structure_id, version, deleted, name, status, accepts_relais_referrals, suspended_until,
                                        roles, thematiques, network_ids, updated_at)

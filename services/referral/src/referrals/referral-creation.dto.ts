@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { thematiquesBeforeV1, thematiqueValues } from '@relais/contracts';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,6 +15,7 @@ import {
   MaxLength,
   MinLength,
   ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
 import { PERSON_REF_PATTERN, PersonDetailsDto } from '../persons/person.dto';
 import {
@@ -26,9 +28,25 @@ import {
   type ConsentSharedWith,
   type Urgency,
 } from '../referral-model/referral.entity';
-import { CODE_PATTERN } from './referral-codes';
 
 // The body of `POST /v1/referrals` and its answer.
+
+function unknownNeeds(value: unknown): string {
+  const sent: unknown[] = Array.isArray(value) ? value : [value];
+  return sent
+    .filter((need) => typeof need !== 'string' || !(thematiqueValues as readonly string[]).includes(need))
+    .map((need) => JSON.stringify(need))
+    .join(', ');
+}
+
+/** Needs sent with the thématiques from before data·inclusion v1 (integrations built on them) become their v1 equivalents. */
+function needsInV1(values: unknown[]): unknown[] {
+  const mapped = values.flatMap((value): readonly unknown[] => {
+    const after: readonly string[] | undefined = typeof value === 'string' && Object.hasOwn(thematiquesBeforeV1, value) ? thematiquesBeforeV1[value] : undefined;
+    return after ?? [value];
+  });
+  return [...new Set(mapped)];
+}
 
 /**
  * The person a referral is for: a reference the caller's structure is linked to (details then optional,
@@ -87,13 +105,19 @@ export class CreateReferralDto {
   @MaxLength(2000)
   reason!: string;
 
-  @ApiProperty({ type: [String], description: 'Besoins (thématiques de l’annuaire)', example: ['numerique--demarches-administratives'] })
+  @ApiProperty({
+    type: [String],
+    enum: thematiqueValues,
+    description:
+      'Besoins : thématiques data·inclusion v1 (`GET /api/directory/v1/vocabularies`). Une valeur d’avant la v1 est encore acceptée et remplacée par ses équivalents v1 (docs/standards.md).',
+    example: ['numerique--acceder-a-des-services-en-ligne'],
+  })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? needsInV1(value) : value))
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ArrayUnique()
-  @Matches(CODE_PATTERN, { each: true, message: 'chaque besoin doit être un code de thématique (minuscules, chiffres, tirets)' })
-  @MaxLength(100, { each: true })
+  @IsIn(thematiqueValues, { each: true, message: ({ value }: ValidationArguments) => `needs : ${unknownNeeds(value)} inconnu(s) ; chaque besoin est une thématique data·inclusion v1 (GET /api/directory/v1/vocabularies)` })
   needs!: string[];
 
   @ApiProperty({ enum: urgencies })

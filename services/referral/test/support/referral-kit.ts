@@ -71,7 +71,7 @@ export function referralBody(receivingServiceId: string, overrides: Record<strin
       contactPreference: 'phone',
     },
     reason: 'Déclaration de revenus en ligne à faire avant la fin du mois',
-    needs: ['numerique--demarches-administratives'],
+    needs: ['numerique--acceder-a-des-services-en-ligne'],
     urgency: 'normal',
     consent: { scope: ['contact', 'reason', 'assessment'], method: 'oral', obtainedAt: '2026-11-23T09:00:00Z' },
     ...overrides,
@@ -202,7 +202,7 @@ export async function seedDirectory(
       'fr.relais.directory.structure.snapshot.v1',
       structureSnapshot({ structureId: structure.structureId, updatedAt, name: `Structure ${structure.structureId.slice(-2)}`, typology: 'CCAS', networkIds: structure.networkIds }),
     );
-    await publish('fr.relais.directory.service.snapshot.v1', serviceSnapshot(structure.structureId, structure.networkIds));
+    await publish('fr.relais.directory.service.snapshot.v2', serviceSnapshot(structure.structureId, structure.networkIds));
   }
   await eventually(
     async () => {
@@ -225,13 +225,13 @@ function structureNetworks(structureIds: string[]): Array<{ structureId: string;
 export function serviceSnapshot(
   structureId: string,
   networkIds: string[],
-  overrides: Partial<EventPayload<'fr.relais.directory.service.snapshot.v1'>> = {},
-): EventPayload<'fr.relais.directory.service.snapshot.v1'> {
+  overrides: Partial<EventPayload<'fr.relais.directory.service.snapshot.v2'>> = {},
+): EventPayload<'fr.relais.directory.service.snapshot.v2'> {
   return directoryServiceSnapshot({
     serviceId: serviceOf(structureId),
     structureId,
     name: 'Accompagnement aux démarches en ligne',
-    thematiques: ['numerique--demarches-administratives'],
+    thematiques: ['numerique--acceder-a-des-services-en-ligne'],
     publics: [],
     networkIds,
     ...overrides,

@@ -2,6 +2,7 @@ import { communeByPostalCode, isCommuneCode } from '../../communes/referentiel';
 import { parseOpeningHours } from '../../lieux/opening-hours';
 import type { Fee, Label, Modality, Public, ReferralMethodKind, ServiceRole, Thematique, Typology } from '../../shared/vocabulary';
 import { fees, publics, thematiques, typologies } from '../../shared/vocabulary';
+import { thematiquesBeforeV1 } from '@relais/contracts';
 import { asList, asNumber, asString, MalformedFileError, parseDate, type PlannedRow } from '../import-plan';
 
 /**
@@ -25,27 +26,11 @@ const typeToRoles: Record<string, ServiceRole[]> = {
   diagnostic: ['diagnostic'],
 };
 
-/** data·inclusion's non-digital thématiques, by category, onto the administrative domains. */
-const categoryToDemarche: Record<string, Thematique> = {
-  famille: 'demarches--famille',
-  'logement-hebergement': 'demarches--logement',
-  sante: 'demarches--sante',
-  mobilite: 'demarches--transports',
-  'gestion-financiere': 'demarches--argent',
-  'acces-aux-droits-et-citoyennete': 'demarches--papiers',
-  'trouver-un-emploi': 'demarches--travail',
-  'choisir-un-metier': 'demarches--travail',
-  'preparer-sa-candidature': 'demarches--travail',
-  'accompagnement-social-et-professionnel-personnalise': 'demarches--social',
-  'equipement-et-alimentation': 'demarches--social',
-  handicap: 'demarches--social',
-};
-
 const profilToPublic: Record<string, Public> = {
   'tous-publics': 'tous-publics',
   seniors: 'seniors',
   'seniors-65': 'seniors',
-  retraites: 'retraites',
+  retraites: 'seniors',
   jeunes: 'jeunes',
   'jeunes-16-26': 'jeunes',
   etudiants: 'etudiants',
@@ -54,15 +39,15 @@ const profilToPublic: Record<string, Public> = {
   femmes: 'femmes',
   'demandeurs-emploi': 'demandeurs-emploi',
   'demandeurs-demploi': 'demandeurs-emploi',
-  salaries: 'salaries',
-  'beneficiaires-rsa': 'beneficiaires-minima-sociaux',
-  'beneficiaires-minima-sociaux': 'beneficiaires-minima-sociaux',
-  'personnes-handicapees': 'personnes-handicapees',
-  'personnes-en-situation-de-handicap': 'personnes-handicapees',
-  'personnes-de-nationalite-etrangere': 'personnes-de-nationalite-etrangere',
-  'personnes-exilees': 'personnes-de-nationalite-etrangere',
-  'sans-domicile-fixe': 'personnes-sans-domicile',
-  'personnes-sans-domicile': 'personnes-sans-domicile',
+  salaries: 'actifs',
+  'beneficiaires-rsa': 'beneficiaires-des-minimas-sociaux',
+  'beneficiaires-minima-sociaux': 'beneficiaires-des-minimas-sociaux',
+  'personnes-handicapees': 'personnes-en-situation-de-handicap',
+  'personnes-en-situation-de-handicap': 'personnes-en-situation-de-handicap',
+  'personnes-de-nationalite-etrangere': 'personnes-exilees',
+  'personnes-exilees': 'personnes-exilees',
+  'sans-domicile-fixe': 'personnes-en-situation-durgence',
+  'personnes-sans-domicile': 'personnes-en-situation-durgence',
 };
 
 const labelMap: Record<string, Label> = {
@@ -184,9 +169,7 @@ function serviceRow(raw: unknown, row: number, labelsOf: Map<string, Label[]>): 
   const mapped = new Set<Thematique>();
   for (const theme of themes) {
     if ((thematiques as readonly string[]).includes(theme)) mapped.add(theme as Thematique);
-    const category = theme.split('--')[0] ?? '';
-    const demarche = categoryToDemarche[category];
-    if (demarche) mapped.add(demarche);
+    if (Object.hasOwn(thematiquesBeforeV1, theme)) for (const later of thematiquesBeforeV1[theme] ?? []) mapped.add(later);
   }
   const profils = [...asList(item['publics']), ...asList(item['profils'])].map((p) => profilToPublic[p]).filter((p): p is Public => p !== undefined && (publics as readonly string[]).includes(p));
   const modes = asList(item['modes_accueil']);

@@ -14,16 +14,17 @@ import { asNumber, asString, MalformedFileError, type PlannedRow } from '../impo
  */
 const SOURCE = 'lieux-mediation-numerique';
 
+/** The LMN standard's services onto data·inclusion v1's thématiques (its 4 `numerique--` and the domain helped with). */
 const serviceToThematiques: Record<string, Thematique[]> = {
-  'Aide aux démarches administratives': ['numerique--realiser-des-demarches-administratives-avec-un-accompagnement', 'numerique--devenir-autonome-dans-les-demarches-administratives'],
-  'Maîtrise des outils numériques du quotidien': ['numerique--prendre-en-main-un-ordinateur', 'numerique--prendre-en-main-un-smartphone-ou-une-tablette', 'numerique--utiliser-le-numerique-au-quotidien'],
-  'Insertion professionnelle via le numérique': ['numerique--favoriser-mon-insertion-professionnelle'],
-  'Utilisation sécurisée du numérique': ['numerique--approfondir-ma-culture-numerique'],
-  'Parentalité et éducation avec le numérique': ['numerique--soutenir-la-parentalite-et-l-education-avec-le-numerique'],
-  'Loisirs et créations numériques': ['numerique--creer-avec-le-numerique'],
-  'Compréhension du monde numérique': ['numerique--approfondir-ma-culture-numerique', 'numerique--promouvoir-la-citoyennete-numerique'],
-  'Accès internet et matériel informatique': ['numerique--acceder-a-une-connexion-internet', 'numerique--acceder-a-du-materiel'],
-  'Acquisition de matériel informatique à prix solidaire': ['numerique--s-equiper-en-materiel-informatique'],
+  'Aide aux démarches administratives': ['numerique--acceder-a-des-services-en-ligne', 'difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives'],
+  'Maîtrise des outils numériques du quotidien': ['numerique--maitriser-les-fondamentaux-du-numerique'],
+  'Insertion professionnelle via le numérique': ['numerique--maitriser-les-fondamentaux-du-numerique', 'trouver-un-emploi--repondre-a-des-offres-demploi'],
+  'Utilisation sécurisée du numérique': ['numerique--maitriser-les-fondamentaux-du-numerique'],
+  'Parentalité et éducation avec le numérique': ['famille--soutien-a-la-parentalite-et-a-leducation'],
+  'Loisirs et créations numériques': ['numerique--maitriser-les-fondamentaux-du-numerique'],
+  'Compréhension du monde numérique': ['numerique--maitriser-les-fondamentaux-du-numerique'],
+  'Accès internet et matériel informatique': ['numerique--acceder-a-une-connexion-internet', 'numerique--acquerir-un-equipement'],
+  'Acquisition de matériel informatique à prix solidaire': ['numerique--acquerir-un-equipement'],
 };
 
 const modaliteToRoles: Record<string, ServiceRole[]> = {
@@ -34,7 +35,7 @@ const modaliteToRoles: Record<string, ServiceRole[]> = {
 };
 
 const publicMap: Record<string, Public> = { Jeunes: 'jeunes', Étudiants: 'etudiants', 'Familles et/ou enfants': 'familles', Seniors: 'seniors', Femmes: 'femmes' };
-const fraisMap: Record<string, Fee> = { Gratuit: 'gratuit', 'Gratuit sous condition': 'gratuit-sous-conditions', Payant: 'payant' };
+const fraisMap: Record<string, Fee> = { Gratuit: 'gratuit', 'Gratuit sous condition': 'gratuit', Payant: 'payant' };
 const priseEnChargeMap: Record<string, AccessibilityFeature> = {
   Surdité: 'surdite',
   'Handicaps moteurs': 'handicap-moteur',
@@ -158,6 +159,8 @@ function lieuRow(record: Raw, row: number): PlannedRow {
           accessibilityFeatures: [...new Set((lieu.prise_en_charge_specifique ?? []).map((p) => priseEnChargeMap[String(p)]).filter((p): p is AccessibilityFeature => p !== undefined))],
           modalities,
           fees: [...new Set((lieu.frais_a_charge ?? []).map((f) => fraisMap[String(f)]).filter((f): f is Fee => f !== undefined))],
+          // data·inclusion v1 knows gratuit or payant: the condition is said in words.
+          ...((lieu.frais_a_charge ?? []).map(String).includes('Gratuit sous condition') ? { feesDetails: 'Gratuit sous condition' } : {}),
           referralMethods: lieu.prise_rdv ? [{ kind: 'lien', value: String(lieu.prise_rdv) }] : [],
         },
       },
