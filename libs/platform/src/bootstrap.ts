@@ -37,9 +37,11 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
       .setDescription(service.description)
       .setVersion(service.version ?? '1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .setLicense('EUPL-1.2', 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12')
       .addServer('/')
       .build(),
   );
+  documentPublicRoutes(document);
   documentRateLimit(document);
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
@@ -75,6 +77,21 @@ function optional<T>(app: INestApplication, token: symbol): T | undefined {
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+const METHODS = ['get', 'head', 'options', ...WRITE_METHODS] as const;
+
+/**
+ * Authenticated operations say `@ApiBearerAuth()` (their `security`); an operation without it is a
+ * `@Public()` route, and OpenAPI says so with `security: []` (an empty requirement, not an unknown one), so
+ * a generated client sends no token and a linter knows the omission is meant.
+ */
+function documentPublicRoutes(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method];
+      if (operation && operation.security === undefined) operation.security = [];
+    }
+  }
+}
 
 /**
  * Every authenticated write may answer 429 (libs/auth's write limit): said once here rather than on each

@@ -3,3 +3,4 @@ export { createTestDatabase, serviceTestEnvironment, standInTarget, startTestSer
 export { testEnvNames, testInfrastructure, testKafkaClient, type TestInfrastructure } from './test-environment';
 export { clientCredentialsToken, passwordLogin, type PasswordLoginTokens } from './token-client';
 export { clientToken, userToken } from './tokens';
+export { redoclyLint, type OpenApiLintReport } from './openapi-lint';

@@ -12,6 +12,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@relais/auth';
+import { ApiProblems } from '@relais/platform';
 import { CreatedWebhook, CreateWebhook, DeliveryView, UpdateWebhook, WebhookListQuery, WebhookView } from './webhook.dto';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
 
@@ -58,8 +59,9 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Supprimer un abonnement webhook de sa structure' })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse()
+  @ApiProblems(400, 401, 404)
   remove(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.subscriptions.remove(id, principal);
   }
