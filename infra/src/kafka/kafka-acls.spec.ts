@@ -17,8 +17,8 @@ describe('Kafka ACLs of a service', () => {
   });
 
   it('reads what it consumes, with its retry and dead-letter topics, and uses its own groups', () => {
-    expect(on('p.relais.directory.service.v1.retry.diagnostic')[0]?.operations).toEqual(['read', 'write', 'create', 'describe']);
-    expect(on('p.relais.directory.service.v1.dlt')[0]?.operations).toEqual(['read', 'write', 'create', 'describe']);
+    expect(on('p.relais.directory.service.v2.retry.diagnostic')[0]?.operations).toEqual(['read', 'write', 'create', 'describe']);
+    expect(on('p.relais.directory.service.v2.dlt')[0]?.operations).toEqual(['read', 'write', 'create', 'describe']);
     expect(on('p.relais-diagnostic')).toEqual([expect.objectContaining({ resource: 'group', pattern: 'prefixed', operations: ['read', 'describe', 'delete'] })]);
     // Nothing on topics it neither publishes nor consumes.
     expect(grants.some((grant) => grant.name.includes('relais.notification.'))).toBe(false);
