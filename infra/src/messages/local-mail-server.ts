@@ -57,7 +57,8 @@ export async function startLocalMailServer(options: LocalMailServerOptions): Pro
         if (exited) throw new Error(`MailDev s'est arrêté : ${stderr.trim()}`);
         return (await portAnswers(options.smtpPort)) && (await httpOk(`${webUrl}/api/email?limit=1`));
       },
-      { timeoutMs: 30_000 },
+      // About a second on an idle machine; a loaded 2-core box (Kafka starting beside it) takes far longer.
+      { timeoutMs: 120_000 },
     );
   } catch (error) {
     child.kill('SIGKILL');

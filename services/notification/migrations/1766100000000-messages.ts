@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Email and SMS (issue 12). The directory's referral mailboxes are copied from its snapshots; each
- * referral's parties are kept so that later events and the deliveries API know who is concerned;
+ * referral's parties are kept so that later events and the deliveries API know who is concerned (the person
+ * by a digest of their reference, as webhook_erased_person: enough to find their messages at erasure);
  * preferences are per structure. `notification_message` is an outbox for people: one row per message,
  * recorded in the consumer's transaction with a key unique per event and recipient (an event applied
  * twice records one message), sent afterwards, with a `message_id` fixed at recording so that a resend
@@ -33,13 +34,13 @@ export class Messages1766100000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE notification_referral (
         referral_id uuid PRIMARY KEY,
-        person_ref text,
+        person_digest bytea,
         sending_structure_id uuid NOT NULL,
         receiving_structure_id uuid NOT NULL,
         receiving_service_id uuid NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX notification_referral_person ON notification_referral (person_ref) WHERE person_ref IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX notification_referral_person ON notification_referral (person_digest) WHERE person_digest IS NOT NULL`);
     await queryRunner.query(`
       CREATE TABLE notification_preference (
         structure_id uuid PRIMARY KEY,

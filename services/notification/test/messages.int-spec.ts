@@ -203,8 +203,8 @@ describe('notification: email and SMS to structures, with action links', () => {
         const { rows } = await db.query(`SELECT status, address, body_text, body_html, sms_text, subject FROM notification_message WHERE referral_id = $1`, [event.referralId]);
         expect(rows).toEqual([{ status: 'cancelled', address: null, body_text: null, body_html: null, sms_text: null, subject: null }]);
       });
-      const { rows } = await db.query(`SELECT person_ref FROM notification_referral WHERE referral_id = $1`, [event.referralId]);
-      expect(rows).toEqual([{ person_ref: null }]);
+      const { rows } = await db.query(`SELECT person_digest FROM notification_referral WHERE referral_id = $1`, [event.referralId]);
+      expect(rows).toEqual([{ person_digest: null }]);
     } finally {
       await db.end();
       await smtp.open();

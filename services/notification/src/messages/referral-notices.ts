@@ -139,10 +139,10 @@ export class ReferralNotices {
   /** Who is party to a referral: the deliveries API answers them only, and erasure finds the person's messages. */
   private async rememberParties(referral: EventPayload<'fr.relais.referral.referral.requested.v1'>): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO notification_referral (referral_id, person_ref, sending_structure_id, receiving_structure_id, receiving_service_id)
-       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM webhook_erased_person WHERE ref_digest = $6) THEN NULL ELSE $2 END, $3, $4, $5
+      `INSERT INTO notification_referral (referral_id, person_digest, sending_structure_id, receiving_structure_id, receiving_service_id)
+       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM webhook_erased_person WHERE ref_digest = $2) THEN NULL ELSE $2 END, $3, $4, $5
        ON CONFLICT (referral_id) DO NOTHING`,
-      [referral.referralId, referral.personRef, referral.sendingStructureId, referral.receivingStructureId, referral.receivingServiceId, personDigest(referral.personRef)],
+      [referral.referralId, personDigest(referral.personRef), referral.sendingStructureId, referral.receivingStructureId, referral.receivingServiceId],
     );
   }
 
