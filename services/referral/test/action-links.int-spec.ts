@@ -60,6 +60,9 @@ describe('action links: acting on one referral without an account', () => {
       { action: 'transition', status: 'received' },
       { action: 'transition', status: 'accepted' },
     ]);
+    // The link's audit cannot be rewritten by the service itself (append-only, like audit_log).
+    await expect(kit.db.query(`DELETE FROM action_link_use WHERE referral_id = $1`, [id])).rejects.toThrow();
+    await expect(kit.db.query(`UPDATE action_link_use SET status = NULL WHERE referral_id = $1`, [id])).rejects.toThrow();
     const reads = await kit.db.query<{ actor_subject: string }>(`SELECT actor_subject FROM audit_log WHERE referral_id = $1 AND action = 'read'`, [id]);
     expect(reads.rows.map((row) => row.actor_subject)).toEqual([expect.stringMatching(/^action-link:/)]);
     const history = await kit.db.query<{ actor_subject: string; actor_structure_id: string }>(
