@@ -43,12 +43,16 @@ function stateFolder(config: LocalConfig, ...parts: string[]): string {
   return dir;
 }
 
-function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPorts>): Promise<Infrastructure> {
+/** `messages`: also the local SMTP server and SMS stand-in (a start needs them, a migration does not). */
+function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPorts>, { messages = true } = {}): Promise<Infrastructure> {
+  const { smtp, mailWeb, sms, ...others } = ports;
   return startInfrastructure({
     dataDir: stateFolder(config, 'data'),
-    ports,
+    ports: messages ? { ...others, smtp, mailWeb, sms } : others,
     issuer: `http://127.0.0.1:${ports.gateway}/auth`,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    // <state dir>/mail and <state dir>/sms, beside data/ and logs/: where people read what was "sent".
+    messagesDir: stateFolder(config),
     external: {
       ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
       ...(config.KAFKA_BROKERS ? { kafkaBrokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()) } : {}),
@@ -138,6 +142,10 @@ async function start(config: LocalConfig): Promise<void> {
     say(`  ${name.padEnd(13)} en deux processus : api (derrière la passerelle), consumers sur http://127.0.0.1:${ports.consumers[name]}/api/${name}/health`);
   }
   say(`  identité      ${infrastructure.oidcIssuer}/.well-known/openid-configuration`);
+  if (infrastructure.messages) {
+    say(`  courriels     ${running.url}/mail/  (fichiers .eml : ${infrastructure.messages.mailDir})`);
+    say(`  SMS           ${infrastructure.messages.smsDir}  (un fichier JSON par SMS)`);
+  }
   if (infrastructure.tokenEndpoint) {
     const { users } = demoAccounts();
     say(`  comptes de démonstration : ${accountsPath}`);
@@ -148,7 +156,7 @@ async function start(config: LocalConfig): Promise<void> {
 
 async function migrateAll(config: LocalConfig): Promise<void> {
   const ports = localPorts(config.RELAIS_PORT);
-  const infrastructure = await infrastructureFor(config, ports);
+  const infrastructure = await infrastructureFor(config, ports, { messages: false });
   try {
     for (const name of serviceNames) {
       const url = await infrastructure.database(databaseName(name));
@@ -203,7 +211,7 @@ function homePage(port: number): string {
     .join('');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Relais</title></head>
 <body><h1>Relais</h1><p>Plateforme locale sur le port ${port}.</p><ul>${links}</ul>
-<p><a href="/auth/.well-known/openid-configuration">Fournisseur d'identité</a></p></body></html>`;
+<p><a href="/auth/.well-known/openid-configuration">Fournisseur d'identité</a> — <a href="/mail/">Courriels envoyés (local)</a></p></body></html>`;
 }
 
 main().catch((error: unknown) => {

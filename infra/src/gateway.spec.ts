@@ -23,10 +23,12 @@ describe('gateway: one origin for the APIs, the identity provider and the web ap
   beforeAll(async () => {
     const referral = await upstream('referral');
     const identity = await upstream('identity');
-    servers.push(referral.server, identity.server);
+    const mail = await upstream('mail');
+    servers.push(referral.server, identity.server, mail.server);
     gateway = await startGateway(await freePort(), {
       services: { referral: referral.port, directory: await freePort() /* nobody listens */ },
       identityPort: identity.port,
+      mailPort: mail.port,
       homePage: () => '<h1>Relais</h1>',
     });
   });
@@ -61,5 +63,11 @@ describe('gateway: one origin for the APIs, the identity provider and the web ap
 
   it('serves the home page at /', async () => {
     expect(await (await fetch(`${gateway.url}/`)).text()).toContain('Relais');
+  });
+
+  it('forwards /mail/… to the local mail page with the path unchanged', async () => {
+    const response = await fetch(`${gateway.url}/mail/api/email`);
+    expect(await response.json()).toMatchObject({ name: 'mail', url: '/mail/api/email' });
+    expect((await fetch(`${gateway.url}/mailbox`)).status).toBe(404);
   });
 });

@@ -5,6 +5,8 @@ export interface GatewayRoutes {
   services: Record<string, number>;
   /** Port of the identity provider, mounted under /auth (path unchanged: the issuer includes /auth). */
   identityPort?: number;
+  /** Port of the local mail server's web page (MailDev), mounted under /mail (path unchanged: it serves under /mail). */
+  mailPort?: number;
   /** Served at / until the web app takes over. */
   homePage?: () => string;
 }
@@ -38,6 +40,9 @@ function route(routes: GatewayRoutes, req: IncomingMessage, res: ServerResponse)
   }
   if ((path === '/auth' || path.startsWith('/auth/') || path.startsWith('/auth?')) && routes.identityPort) {
     return forward(req, res, routes.identityPort, 'identity');
+  }
+  if ((path === '/mail' || path.startsWith('/mail/') || path.startsWith('/mail?')) && routes.mailPort) {
+    return forward(req, res, routes.mailPort, 'mail');
   }
   if ((path === '/' || path.startsWith('/?')) && routes.homePage) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(routes.homePage());

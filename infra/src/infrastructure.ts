@@ -3,6 +3,7 @@ import { demoAccounts, type DemoAccounts } from '@relais/demo';
 import { startIdentityProvider } from './identity';
 import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
+import { startLocalMailServer, startSmsStandIn } from './messages';
 import { assertPortFree } from './net';
 import { provisionDatabase, startPostgres } from './postgres';
 import { serviceNames, type ServiceName } from './service-processes';
@@ -12,6 +13,25 @@ export interface InfrastructurePorts {
   kafka: number;
   kafkaController: number;
   identity: number;
+  /** The local SMTP server, its web page and the SMS stand-in: started only when the three are given. */
+  smtp?: number;
+  mailWeb?: number;
+  sms?: number;
+}
+
+/** Where the local mail and SMS components are, for the notification service and for people. */
+export interface LocalMessaging {
+  smtpHost: string;
+  smtpPort: number;
+  /** MailDev's web page and REST API (`<mailWebUrl>/index.html`, `<mailWebUrl>/api/email`). */
+  mailWebUrl: string;
+  mailWebPort: number;
+  /** `<messagesDir>/mail`: one `.eml` per message received. */
+  mailDir: string;
+  smsApiUrl: string;
+  smsApiKey: string;
+  /** `<messagesDir>/sms`: one JSON file per SMS received. */
+  smsDir: string;
 }
 
 export interface InfrastructureOptions {
@@ -27,6 +47,8 @@ export interface InfrastructureOptions {
   /** KAFKA_TOPIC_PREFIX of the services: the local broker's ACLs are granted on it. */
   topicPrefix?: string;
   accounts?: DemoAccounts;
+  /** Where `mail/` and `sms/` go (default: dataDir). */
+  messagesDir?: string;
   log?: (message: string) => void;
 }
 
@@ -46,6 +68,8 @@ export interface Infrastructure {
   tokenEndpoint?: string;
   /** Port of the local identity provider, for the gateway's /auth route. */
   identityPort?: number;
+  /** The local SMTP server and SMS stand-in, when their ports were given. */
+  messages?: LocalMessaging;
   /**
    * Provisions the database `name` and its own role `name` (see infra/src/postgres/database-roles.ts), and
    * returns the URL a service connects with: that role, whose password is kept in `<dataDir>/secrets/`.
@@ -55,7 +79,7 @@ export interface Infrastructure {
 }
 
 /**
- * PostgreSQL, Kafka and the identity provider, started as local processes unless the environment
+ * PostgreSQL, Kafka, the identity provider (and, when their ports are given, the local SMTP server and SMS stand-in), started as local processes unless the environment
  * points at existing ones. Started in parallel; stopped in reverse order.
  */
 export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
@@ -107,13 +131,39 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
         log(`Fournisseur d'identité prêt : ${provider.issuer}`);
         return { issuer: provider.issuer, tokenEndpoint: provider.tokenEndpoint };
       })(),
+      (async (): Promise<LocalMessaging | undefined> => {
+        const { smtp, mailWeb, sms } = options.ports;
+        if (smtp === undefined || mailWeb === undefined || sms === undefined) return undefined;
+        await assertPortFree(smtp, 'SMTP local');
+        await assertPortFree(mailWeb, 'page du courriel local');
+        await assertPortFree(sms, 'SMS local');
+        const messagesDir = options.messagesDir ?? options.dataDir;
+        const started = Date.now();
+        const mail = await startLocalMailServer({ smtpPort: smtp, webPort: mailWeb, mailDir: join(messagesDir, 'mail') });
+        stops.push(() => mail.stop());
+        const smsApiKey = localSecret(join(options.dataDir, 'secrets'), 'sms-api-key');
+        const standIn = await startSmsStandIn({ port: sms, smsDir: join(messagesDir, 'sms'), apiKey: smsApiKey });
+        stops.push(() => standIn.stop());
+        log(`courriel local (MailDev) prêt sur 127.0.0.1:${smtp}, SMS local sur ${standIn.url} (${Date.now() - started} ms)`);
+        return {
+          smtpHost: '127.0.0.1',
+          smtpPort: smtp,
+          mailWebUrl: mail.webUrl,
+          mailWebPort: mailWeb,
+          mailDir: mail.mailDir,
+          smsApiUrl: standIn.url,
+          smsApiKey,
+          smsDir: standIn.smsDir,
+        };
+      })(),
     ] as const);
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
-    const [adminDatabaseUrl, kafka, identity] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    const [adminDatabaseUrl, kafka, identity, messages] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
       string,
       { brokers: string[]; admin?: KafkaCredentials; principals?: Record<string, KafkaCredentials> },
       { issuer: string; tokenEndpoint: string | undefined },
+      LocalMessaging | undefined,
     ];
     return {
       adminDatabaseUrl,
@@ -122,6 +172,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       kafkaCredentials: (service) => kafka.principals?.[servicePrincipal(service)],
       oidcIssuer: identity.issuer,
       ...(identity.tokenEndpoint ? { tokenEndpoint: identity.tokenEndpoint, identityPort: options.ports.identity } : {}),
+      ...(messages ? { messages } : {}),
       database: (name) => provisionServiceDatabase(adminDatabaseUrl, name, join(options.dataDir, 'secrets')),
       stop,
     };

@@ -47,6 +47,10 @@ export function localPorts(gateway: number) {
       reporting: gateway + 25,
     },
     identity: gateway + 9,
+    /** The local SMTP server, its web page (also at /mail/ on the gateway) and the SMS stand-in. */
+    smtp: gateway + 1025,
+    mailWeb: gateway + 1080,
+    sms: gateway + 1090,
     postgres: gateway + 7432,
     kafka: gateway + 11092,
     kafkaController: gateway + 11093,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateActionLinkKeys } from '@relais/auth';
 import { LEGACY_KEY_ID, MasterKeyRing, parseMasterKeyRing } from '@relais/privacy';
 
 /** The services that seal personal data under person keys, each with a master key ring of its own. */
@@ -37,4 +38,23 @@ export function saveLocalMasterKeyRing(dir: string, service: SealingService, rin
 
 export function readLocalMasterKeyRing(dir: string, service: SealingService): MasterKeyRing {
   return parseMasterKeyRing(ringFile(dir, service), localMasterKeyRing(dir, service));
+}
+
+/**
+ * The local platform's action-link keys (libs/auth/src/action-link-token.ts): the notification service
+ * signs with the private one, the referral service checks with the public one. Made once, kept with the
+ * other secrets, so links in mail already sent keep working after a restart.
+ */
+export function localActionLinkKeys(dir: string): { privateKey: string; publicKey: string } {
+  const file = join(dir, 'action-link-keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const keys = generateActionLinkKeys('k1');
+    try {
+      writeFileSync(file, `${JSON.stringify({ privateKey: keys.signingKey, publicKey: keys.verifyKeys })}\n`, { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another process of the same start made it first: read theirs.
+    }
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as { privateKey: string; publicKey: string };
 }

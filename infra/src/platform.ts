@@ -5,7 +5,7 @@ import { startGateway } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { localInstance } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
-import { localMasterKeyRing } from './local-key-rings';
+import { localActionLinkKeys, localMasterKeyRing } from './local-key-rings';
 import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec } from './service-processes';
 
 export interface PlatformOptions {
@@ -39,11 +39,20 @@ export const databaseName = (service: ServiceName): string => `relais_${service}
 export function serviceEnvironment(
   name: ServiceName,
   databaseUrl: string,
-  options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'>,
+  options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'> & { publicUrl?: string },
 ): Record<string, string> {
+  const actionLinks = localActionLinkKeys(options.secretsDir);
+  const messages = options.infrastructure.messages;
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
-    referral: { REFERRAL_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'referral') },
+    referral: { REFERRAL_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'referral'), ACTION_LINK_VERIFY_KEYS: actionLinks.publicKey },
     diagnostic: { DIAGNOSTIC_MASTER_KEYS: localMasterKeyRing(options.secretsDir, 'diagnostic') },
+    notification: {
+      ACTION_LINK_SIGNING_KEY: actionLinks.privateKey,
+      ...(options.publicUrl ? { RELAIS_PUBLIC_URL: options.publicUrl } : {}),
+      ...(messages
+        ? { SMTP_HOST: messages.smtpHost, SMTP_PORT: String(messages.smtpPort), SMS_API_URL: messages.smsApiUrl, SMS_API_KEY: messages.smsApiKey }
+        : {}),
+    },
   };
   return {
     DATABASE_URL: databaseUrl,
@@ -91,12 +100,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const gateway = await startGateway(options.gatewayPort, {
     services: options.servicePorts,
     identityPort: infrastructure.identityPort,
+    mailPort: infrastructure.messages?.mailWebPort,
     homePage: options.homePage,
   });
   let services: RunningServices;
   try {
     services = await startServices(
-      serviceNames.flatMap((name, index) => serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', options), options)),
+      serviceNames.flatMap((name, index) =>
+        serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', { ...options, publicUrl: gateway.url }), options),
+      ),
     );
   } catch (error) {
     await gateway.stop();

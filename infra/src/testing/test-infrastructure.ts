@@ -15,10 +15,18 @@ export async function startTestInfrastructure(
   external: { databaseUrl?: string; kafkaBrokers?: string[] } = {},
 ): Promise<{ infrastructure: Infrastructure; env: Record<string, string>; stop(): Promise<void> }> {
   const dataDir = stateSubdir('test', `run-${process.pid}-${Date.now()}`);
-  const [postgres, kafka, kafkaController, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [postgres, kafka, kafkaController, identity, smtp, mailWeb, sms] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const infrastructure = await startInfrastructure({
     dataDir,
-    ports: { postgres, kafka, kafkaController, identity },
+    ports: { postgres, kafka, kafkaController, identity, smtp, mailWeb, sms },
     external,
     fast: true,
   });
@@ -32,6 +40,7 @@ export async function startTestInfrastructure(
     [testEnvNames.oidcIssuer]: infrastructure.oidcIssuer,
     [testEnvNames.tokenEndpoint]: infrastructure.tokenEndpoint ?? '',
     [testEnvNames.identityPort]: String(infrastructure.identityPort ?? ''),
+    ...(infrastructure.messages ? { [testEnvNames.messages]: JSON.stringify(infrastructure.messages) } : {}),
   };
   return {
     infrastructure,

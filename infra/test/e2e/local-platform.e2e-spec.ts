@@ -107,6 +107,18 @@ describe('npm start', () => {
     expect(problem.errors.map((e) => e.field)).toContain('colour');
   });
 
+  it('serves the local mail page at /mail/ and seeds demo structures with referral mailboxes', async () => {
+    const page = await fetch(`${base}/mail/index.html`);
+    expect(page.status).toBe(200);
+    expect(await (await fetch(`${base}/mail/api/email`)).json()).toEqual(expect.any(Array));
+    const user = accounts.users.find((u) => u.roles.includes('agent') && u.structureId);
+    if (!user) throw new Error('no agent');
+    const { accessToken } = await passwordLogin(accounts.issuer, user.username, user.password);
+    const response = await fetch(`${base}/api/directory/v1/structures/${user.structureId}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const view = (await response.json()) as { referralEmail: string | null };
+    expect(view.referralEmail).toMatch(/^orientations\.[a-z0-9-]+@demo-morbihan\.example$/);
+  });
+
   it('answers an unknown service or route with a 404 problem', async () => {
     expect((await fetch(`${base}/api/nowhere/v1/x`)).status).toBe(404);
     const response = await fetch(`${base}/api/directory/v1/does-not-exist`);

@@ -1,3 +1,12 @@
+export {
+  generateActionLinkKeys,
+  parseSigningKey,
+  parseVerifyKeys,
+  signActionLink,
+  verifyActionLink,
+  type ActionLinkCheck,
+  type ActionLinkClaims,
+} from './action-link-token';
 export { AuthModule, type AuthConfig, type AuthOptions } from './auth.module';
 export { AuthGuard } from './auth.guard';
 export { CurrentPrincipal, Public, Roles, type AuthenticatedRequest } from './decorators';

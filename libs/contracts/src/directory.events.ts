@@ -42,6 +42,11 @@ export const StructureSnapshot = strictObject(
     department: Type.String(),
     rna: Type.Optional(Type.Union([Type.String({ pattern: '^W[0-9A-Z]{9}$' }), Type.Null()])),
     lastVerifiedBy: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Compte (sub) ou import ayant confirmé les informations, jamais un nom' })),
+    referralEmail: Type.Optional(
+      Type.Union([Type.String({ format: 'email' }), Type.Null()], {
+        description: 'Boîte fonctionnelle de la structure où les orientations reçues sont envoyées par courriel (jamais l’adresse d’une personne)',
+      }),
+    ),
   },
   'Une structure du réseau (CAF, CCAS, médiathèque, association…) telle que l’annuaire la connaît',
 );
@@ -80,6 +85,11 @@ const serviceSnapshotV1Properties = {
       Type.Array(literalUnion(referralMethodKinds), { description: 'Comment orienter : par Relais, courriel, téléphone ou lien' }),
     ),
     accessibilityFeatures: Type.Optional(Type.Array(Type.String(), { description: 'Prises en charge spécifiques (surdité, handicap moteur…)' })),
+    referralEmail: Type.Optional(
+      Type.Union([Type.String({ format: 'email' }), Type.Null()], {
+        description: 'Boîte fonctionnelle où les orientations vers ce service sont envoyées ; null : celle de la structure',
+      }),
+    ),
 };
 
 export const ServiceSnapshot = strictObject(
@@ -145,7 +155,7 @@ export const directoryEvents = {
     schema: StructureSnapshot,
     key: (payload) => payload.structureId,
     publisher: 'directory',
-    consumers: ['diagnostic', 'referral', 'reporting'],
+    consumers: ['diagnostic', 'notification', 'referral', 'reporting'],
     summary: 'Une structure a été créée, modifiée, vérifiée ou retirée de l’annuaire : voici son état complet.',
   }),
   serviceSnapshot: defineEvent({
@@ -154,7 +164,7 @@ export const directoryEvents = {
     schema: ServiceSnapshot,
     key: (payload) => payload.serviceId,
     publisher: 'directory',
-    consumers: ['reporting'],
+    consumers: ['notification', 'reporting'],
     summary:
       'Un service a changé (rôles, horaires, capacité, statut) : voici son état complet. Toujours publié, à côté de la v2, pour les consommateurs existants ; ' +
       'ses thématiques et publics sont désormais ceux de data·inclusion v1.',

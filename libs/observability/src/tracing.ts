@@ -1,4 +1,5 @@
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { redactUrl } from './redact-url';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
@@ -41,7 +42,14 @@ export function startTracing(options: TracingOptions): void {
       ? { traceExporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) }
       : { spanProcessors: [idsOnly] }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /\/health(\/ready)?$/.test(req.url ?? '') }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => /\/health(\/ready)?$/.test(req.url ?? ''),
+        // Action-link tokens are credentials: the span keeps the path without them.
+        requestHook: (span, req) => {
+          const url = 'url' in req && typeof req.url === 'string' ? req.url : null;
+          if (url && url.includes('/links/')) span.setAttributes({ 'http.target': redactUrl(url), 'url.path': redactUrl(url.split('?')[0] ?? url) });
+        },
+      }),
       new ExpressInstrumentation(),
       new NestInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),

@@ -1,5 +1,5 @@
 import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
-import { loggerOptions } from '@relais/observability';
+import { loggerOptions, redactUrl } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { HealthModule, type ReadinessCheck } from './health';
@@ -37,7 +37,7 @@ export class PlatformModule {
             // Method, path and status only: headers and bodies may carry personal data.
             serializers: {
               ...base.serializers,
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

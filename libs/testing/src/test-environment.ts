@@ -20,7 +20,28 @@ export const testEnvNames = {
   oidcIssuer: 'RELAIS_TEST_OIDC_ISSUER',
   tokenEndpoint: 'RELAIS_TEST_TOKEN_ENDPOINT',
   identityPort: 'RELAIS_TEST_IDENTITY_PORT',
+  /** The run's local SMTP server (MailDev) and SMS stand-in, JSON (see `testMessaging`). */
+  messages: 'RELAIS_TEST_MESSAGES',
 } as const;
+
+/** Where this run's real SMTP server and SMS stand-in listen, and where they keep what they received. */
+export interface TestMessaging {
+  smtpHost: string;
+  smtpPort: number;
+  /** MailDev's web page and REST API: `<mailWebUrl>/api/email`. */
+  mailWebUrl: string;
+  mailDir: string;
+  smsApiUrl: string;
+  smsApiKey: string;
+  smsDir: string;
+}
+
+/** The run's mail and SMS components, as the global setup started them. */
+export function testMessaging(): TestMessaging {
+  const value = process.env[testEnvNames.messages];
+  if (!value) throw new Error(`${testEnvNames.messages} absent: run integration tests through their jest config (global setup)`);
+  return JSON.parse(value) as TestMessaging;
+}
 
 export interface TestInfrastructure {
   adminDatabaseUrl: string;

@@ -51,9 +51,18 @@ describe('directory write API', () => {
 
     const structure = await call('POST', '/v1/structures', {
       token: coordinatorVannes,
-      body: { id: ccasVannesId, name: 'CCAS de Vannes', typology: 'CCAS', networkIds: [vannesNetworkId], communeCode: '56260', referents: [{ name: 'Maïwenn Caradec' }] },
+      body: {
+        id: ccasVannesId,
+        name: 'CCAS de Vannes',
+        typology: 'CCAS',
+        networkIds: [vannesNetworkId],
+        communeCode: '56260',
+        referents: [{ name: 'Maïwenn Caradec' }],
+        referralEmail: 'orientations@ccas-vannes.example',
+      },
     });
     expect(structure.status).toBe(201);
+    expect(structure.body).toMatchObject({ referralEmail: 'orientations@ccas-vannes.example' });
     const other = await call('POST', '/v1/structures', {
       token: admin,
       body: { id: otherStructureId, name: 'Médiathèque de Séné', typology: 'BIB', networkIds: [vannesNetworkId], communeCode: '56243' },
@@ -130,6 +139,7 @@ describe('directory write API', () => {
         languages: ['xx'],
         status: 'suspended',
         capacity: { openSlotsPerWeek: -1, waitingDays: 'demain' },
+        referralEmail: 'pas une adresse',
         colour: 'red',
       },
     });
@@ -137,7 +147,7 @@ describe('directory write API', () => {
     expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
     const fields = (response.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field);
     expect(new Set(fields)).toEqual(
-      new Set(['structureId', 'name', 'roles', 'thematiques', 'languages', 'suspendedUntil', 'capacity.openSlotsPerWeek', 'capacity.waitingDays', 'colour']),
+      new Set(['structureId', 'name', 'roles', 'thematiques', 'languages', 'suspendedUntil', 'capacity.openSlotsPerWeek', 'capacity.waitingDays', 'referralEmail', 'colour']),
     );
   });
 
@@ -241,7 +251,7 @@ describe('directory write API', () => {
         expect(v2WithoutV1Additions).toEqual(service?.payload);
         expect(feesDetails === null || typeof feesDetails === 'string').toBe(true);
         const structure = last(kafka.events, ccasVannesId);
-        expect(structure?.payload).toMatchObject({ structureId: ccasVannesId, labels: ['aidants-connect'], department: '56' });
+        expect(structure?.payload).toMatchObject({ structureId: ccasVannesId, labels: ['aidants-connect'], department: '56', referralEmail: 'orientations@ccas-vannes.example' });
         expect(last(kafka.events, vannesNetworkId)?.payload).toMatchObject({ networkId: vannesNetworkId, communeCodes: ['56003', '56260'] });
       },
       { timeoutMs: 30_000 },

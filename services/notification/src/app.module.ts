@@ -1,6 +1,7 @@
 import { defineService } from '@relais/service-kit';
 import { readConfig, type NotificationConfig } from './config';
 import { database } from './database';
+import { MessagesModule } from './messages/messages.module';
 import type { WebhookSettings } from './webhooks/webhook-settings';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -21,7 +22,7 @@ export const notification = defineService<NotificationConfig, NotificationModule
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, options, process) => ({
-    imports: [WebhooksModule.forRoot(config, options.webhooks, { deliverer: process.runsWorkers })],
+    imports: [WebhooksModule.forRoot(config, options.webhooks, { deliverer: process.runsWorkers }), MessagesModule.forRoot(config, { sender: process.runsWorkers })],
   }),
 });
 

@@ -1,6 +1,8 @@
 import { Clock, SystemClock } from '@relais/platform';
 import { FieldCipher, PersonVault } from '@relais/privacy';
 import { defineService } from '@relais/service-kit';
+import { ActionLinksController } from './action-links/action-links.controller';
+import { ActionLinks } from './action-links/action-links.service';
 import { AssessmentCopies } from './assessments/assessment-copies';
 import { AuditController } from './audit/audit.controller';
 import { AuditLog } from './audit/audit-log';
@@ -40,7 +42,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, options) => ({
-    controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController],
+    controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController, ActionLinksController],
     providers: [
       { provide: REFERRAL_CONFIG, useValue: config },
       { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -62,6 +64,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       ConsentService,
       ErasureService,
       JourneysService,
+      ActionLinks,
     ],
     workers: [SlaSweeper],
   }),

@@ -1,4 +1,5 @@
 import { env, type ConfigOf } from '@relais/platform';
+import { parseVerifyKeys } from '@relais/auth';
 import { masterKeyRing, withLegacyMasterKey } from '@relais/privacy';
 import { serviceConfig } from '@relais/service-kit';
 
@@ -17,6 +18,19 @@ export const { schema: referralConfigSchema, read: readConfig } = serviceConfig(
     REFERRAL_DEFAULT_ACKNOWLEDGE_BUSINESS_DAYS: env.int({ default: 2, min: 1 }),
     REFERRAL_DEFAULT_FIRST_CONTACT_BUSINESS_DAYS: env.int({ default: 10, min: 1 }),
     REFERRAL_DEFAULT_EXPIRE_AFTER_DAYS: env.int({ default: 30, min: 1 }),
+    /**
+     * The public keys that action links are checked with (`kid:base64 SPKI`, Ed25519, comma-separated during
+     * a rotation); the notification service signs with the private half. Absent: action links are refused.
+     */
+    ACTION_LINK_VERIFY_KEYS: (name: string, raw: string | undefined): string | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      try {
+        parseVerifyKeys(raw);
+      } catch (error) {
+        throw new Error(`${name} : ${error instanceof Error ? error.message : 'illisible'}`);
+      }
+      return raw.trim();
+    },
     /** How long an Idempotency-Key is remembered. */
     REFERRAL_IDEMPOTENCY_TTL_HOURS: env.int({ default: 24, min: 1 }),
   },

@@ -10,8 +10,9 @@ export function database(url: string): ServiceDatabase {
     url,
     entities: [ReferralEntity, ReferralTransitionEntity, ReferralTimerEntity],
     migrations,
-    // Only INSERT and SELECT for the service: who read whose personal data cannot be rewritten.
-    appendOnlyTables: ['audit_log'],
+    // Only INSERT and SELECT for the service: who read whose personal data, and what was done through
+    // an action link, cannot be rewritten.
+    appendOnlyTables: ['audit_log', 'action_link_use'],
     applicationName: 'relais-referral',
   };
 }

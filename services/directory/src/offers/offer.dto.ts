@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsISO8601,
@@ -93,6 +94,16 @@ export class CreateServiceInput {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 1000) feesDetails?: string | null;
   @ApiPropertyOptional({ type: [ReferralMethodInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReferralMethodInput) referralMethods?: ReferralMethodInput[];
   @ApiPropertyOptional({ default: false, description: 'Reçoit les orientations envoyées par Relais' }) @IsOmittable() @IsBoolean() acceptsRelaisReferrals?: boolean;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'orientations.ateliers@mediatheque-vannes.example',
+    description: 'Adresse où les orientations vers ce service sont envoyées par courriel ; absente : celle de la structure',
+  })
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
+  referralEmail?: string | null;
   @ApiPropertyOptional({ enum: serviceStatusValues, default: 'active' }) @IsOmittable() @IsIn(serviceStatusValues) status?: ServiceStatus;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date' })
   @ValidateIf((o: CreateServiceInput) => o.status === 'suspended' || (o.suspendedUntil !== undefined && o.suspendedUntil !== null))
@@ -140,6 +151,7 @@ export class ServiceView {
   @ApiProperty({ nullable: true, type: String }) feesDetails!: string | null;
   @ApiProperty({ type: [ReferralMethodView] }) referralMethods!: ReferralMethodView[];
   @ApiProperty() acceptsRelaisReferrals!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Adresse où les orientations vers ce service sont envoyées ; null : celle de la structure' }) referralEmail!: string | null;
   @ApiProperty({ enum: serviceStatusValues }) status!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date' }) suspendedUntil!: string | null;
   @ApiProperty({ type: CapacityView }) capacity!: CapacityView;

@@ -56,6 +56,10 @@ export class Offer extends DirectoryRecord {
   @Column({ name: 'accepts_relais_referrals', type: 'boolean', default: false })
   acceptsRelaisReferrals!: boolean;
 
+  /** Where referrals to this service are emailed; null: its structure's address. */
+  @Column({ name: 'referral_email', type: 'text', nullable: true })
+  referralEmail!: string | null;
+
   @Column({ type: 'text', default: 'active' })
   status!: string;
 

@@ -26,6 +26,7 @@ export function serviceSnapshot(offer: Offer, lieux: Lieu[]): ServiceSnapshot {
     languages: [...offer.languages],
     modalities: offer.modalities as Modality[],
     acceptsRelaisReferrals: offer.acceptsRelaisReferrals,
+    referralEmail: offer.referralEmail ?? null,
     status: offer.status as ServiceStatus,
     suspendedUntil: offer.suspendedUntil,
     networkIds: [...offer.networkIds],

@@ -163,6 +163,7 @@ export class OffersService {
       offer.referralMethods = input.referralMethods.map((m) => ({ kind: m.kind, value: m.kind === 'relais' ? null : (m.value ?? null) }));
     }
     if (input.acceptsRelaisReferrals !== undefined) offer.acceptsRelaisReferrals = input.acceptsRelaisReferrals;
+    if (input.referralEmail !== undefined) offer.referralEmail = input.referralEmail ?? null;
     // Accepting Relais referrals is itself a way to refer: say so where senders look.
     const hasRelais = offer.referralMethods.some((m) => m.kind === 'relais');
     if (offer.acceptsRelaisReferrals && !hasRelais) offer.referralMethods = [{ kind: 'relais', value: null }, ...offer.referralMethods];
@@ -244,6 +245,7 @@ export class OffersService {
       feesDetails: offer.feesDetails,
       referralMethods: offer.referralMethods,
       acceptsRelaisReferrals: offer.acceptsRelaisReferrals,
+      referralEmail: offer.referralEmail ?? null,
       status: offer.status,
       suspendedUntil: offer.suspendedUntil,
       capacity: {
@@ -280,6 +282,7 @@ function comparable(offer: Offer): unknown {
     offer.feesDetails,
     offer.referralMethods,
     offer.acceptsRelaisReferrals,
+    offer.referralEmail,
     offer.status,
     offer.suspendedUntil,
     offer.openSlotsPerWeek,

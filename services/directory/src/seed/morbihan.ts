@@ -330,6 +330,8 @@ export function morbihanDemo(): DemoPlan {
         networkIds: [DEMO_NETWORK_IDS[network].id],
         communeCode: spec.commune.code,
         contact: { email: null, phone: null, website: null },
+        // Demo structures have no software: referrals reach them by email (issue 12), read at /mail/ locally.
+        referralEmail: demoReferralEmail(spec.key),
         referents: [{ name: referent, role: 'Référent·e inclusion numérique', email: null, phone: null }],
       },
       lieux: [lieu],
@@ -337,4 +339,15 @@ export function morbihanDemo(): DemoPlan {
     };
   });
   return { networks, structures };
+}
+
+/** A demo structure's referral mailbox, under the reserved `.example` domain (RFC 2606): never a real address. */
+export function demoReferralEmail(key: string): string {
+  const slug = key
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `orientations.${slug}@demo-morbihan.example`;
 }

@@ -34,6 +34,16 @@ export class CreateStructureInput {
   @ApiPropertyOptional({ nullable: true, format: 'uuid' }) @IsOptional() @IsUUID() parentStructureId?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
   @ApiPropertyOptional({ type: ContactInput }) @IsOmittable() @ValidateNested() @Type(() => ContactInput) contact?: ContactInput;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'orientations@ccas-vannes.example',
+    description: 'Adresse (boîte fonctionnelle) où les orientations reçues sont envoyées par courriel, avec un lien d’action',
+  })
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
+  referralEmail?: string | null;
   @ApiPropertyOptional({ type: [ReferentInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ReferentInput) referents?: ReferentInput[];
   @ApiPropertyOptional({ enum: labels, isArray: true }) @IsOmittable() @IsArray() @IsIn(labels, { each: true }) labels?: Label[];
   @ApiProperty({ type: [String], format: 'uuid', description: 'Réseaux locaux dont la structure est membre' })
@@ -75,6 +85,7 @@ export class StructureView {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) parentStructureId!: string | null;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ type: ContactView }) contact!: ContactView;
+  @ApiProperty({ nullable: true, type: String, description: 'Adresse où les orientations reçues sont envoyées par courriel' }) referralEmail!: string | null;
   @ApiProperty({ enum: labels, isArray: true }) labels!: string[];
   @ApiProperty({ type: [String] }) networkIds!: string[];
   @ApiProperty({ nullable: true, type: String }) communeCode!: string | null;

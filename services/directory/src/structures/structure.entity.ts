@@ -44,6 +44,10 @@ export class Structure extends DirectoryRecord {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   referents!: Referent[];
 
+  /** Where referrals to this structure's services are emailed (a functional mailbox), unless a service has its own. */
+  @Column({ name: 'referral_email', type: 'text', nullable: true })
+  referralEmail!: string | null;
+
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   labels!: string[];
 

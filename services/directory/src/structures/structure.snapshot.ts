@@ -19,6 +19,7 @@ export function structureSnapshot(structure: Structure): StructureSnapshot {
     typology: structure.typology,
     siret: structure.siret,
     rna: structure.rna,
+    referralEmail: structure.referralEmail ?? null,
     parentStructureId: structure.parentStructureId,
     labels: [...structure.labels],
     networkIds: [...structure.networkIds],

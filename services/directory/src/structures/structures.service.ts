@@ -127,6 +127,7 @@ export class StructuresService {
     if (input.referents !== undefined) {
       structure.referents = input.referents.map((r) => ({ name: r.name, role: r.role ?? null, email: r.email ?? null, phone: r.phone ?? null }));
     }
+    if (input.referralEmail !== undefined) structure.referralEmail = input.referralEmail ?? null;
     if (input.labels !== undefined) structure.labels = [...new Set(input.labels)].sort();
     if (input.networkIds !== undefined) structure.networkIds = [...new Set(input.networkIds)].sort();
     if (input.communeCode !== undefined) structure.communeCode = input.communeCode ?? null;
@@ -252,6 +253,7 @@ export class StructuresService {
       parentStructureId: structure.parentStructureId,
       description: structure.description,
       contact: structure.contact,
+      referralEmail: structure.referralEmail ?? null,
       labels: structure.labels,
       networkIds: structure.networkIds,
       communeCode: structure.communeCode,
@@ -276,6 +278,7 @@ function comparable(structure: Structure): unknown {
     structure.description,
     structure.contact,
     structure.referents,
+    structure.referralEmail,
     structure.labels,
     structure.networkIds,
     structure.communeCode,

@@ -1,0 +1,194 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { EventPublisher } from '@relais/messaging';
+import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { MESSAGE_CHANNELS, type ChannelOutcome, type MessageChannel, type MessageChannelKind } from './channels/message-channel';
+import type { Route } from './message-recorder';
+import { MESSAGE_SETTINGS, type MessageSettings } from './message-settings';
+import { quietUntil } from './quiet-hours';
+
+const LEASE_S = 60;
+const BATCH = 20;
+const POLL_MS = 1000;
+
+interface DueMessage {
+  id: string;
+  message_id: string;
+  event_type: string;
+  template: string;
+  referral_id: string | null;
+  recipient_structure_id: string | null;
+  channel: MessageChannelKind;
+  address: string | null;
+  fallbacks: Route[];
+  subject: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  sms_text: string | null;
+  attempts: number;
+  channel_attempts: number;
+}
+
+/** What becomes of a message after one attempt. */
+export type Settlement =
+  | { kind: 'sent' }
+  | { kind: 'retry'; delayS: number; reason: string }
+  | { kind: 'fallback'; next: Route; rest: Route[]; reason: string }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * The policy, apart from I/O so that it is unit-tested: retries with backoff on one channel, then the next
+ * channel of the recipient's preferences (after `fallbackAfterAttempts` there, or at once on a refusal),
+ * then failed.
+ */
+export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'channel_attempts' | 'fallbacks'>, settings: Pick<MessageSettings, 'retryDelaysS' | 'fallbackAfterAttempts'>): Settlement {
+  if (outcome.kind === 'accepted') return { kind: 'sent' };
+  const [next, ...rest] = message.fallbacks;
+  const budget = next ? settings.fallbackAfterAttempts : settings.retryDelaysS.length + 1;
+  if (outcome.kind === 'retry' && message.channel_attempts < budget) {
+    const delayS = settings.retryDelaysS[message.channel_attempts - 1] ?? settings.retryDelaysS[settings.retryDelaysS.length - 1] ?? 60;
+    return { kind: 'retry', delayS, reason: outcome.reason };
+  }
+  if (next) return { kind: 'fallback', next, rest, reason: outcome.reason };
+  return { kind: 'failed', reason: outcome.reason };
+}
+
+/**
+ * Sends recorded messages, one after the other, outside any transaction, and settles each right after
+ * its attempt: a crash (kill -9) between a server's acceptance and the settling resends that one message
+ * when its lease runs out, with the same Message-ID, and nothing else (the others of the batch were
+ * either settled or never tried). Rows are leased so replicas never send the same one at once. A
+ * settled message keeps neither its address nor its bodies.
+ */
+@Injectable()
+export class MessageSender implements OnApplicationShutdown {
+  readonly job: PeriodicJob<number>;
+  private readonly channels: Map<MessageChannelKind, MessageChannel>;
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly publisher: EventPublisher,
+    @Inject(MESSAGE_SETTINGS) private readonly settings: MessageSettings,
+    @Inject(MESSAGE_CHANNELS) channels: MessageChannel[],
+    jobs: PeriodicJobs,
+  ) {
+    this.channels = new Map(channels.map((channel) => [channel.kind, channel]));
+    this.job = jobs.define({
+      name: 'notification.message-delivery',
+      intervalMs: POLL_MS,
+      firstDelayMs: POLL_MS,
+      lock: null,
+      transactional: false,
+      run: () => this.sendDue(),
+    });
+  }
+
+  /** Called after a consumer recorded messages: no need to wait for the next poll. */
+  wakeSoon(): void {
+    this.job.wake(20);
+  }
+
+  async sendDue(): Promise<number> {
+    const [due] = await this.txHost.tx.query<[DueMessage[], number]>(
+      `UPDATE notification_message SET next_attempt_at = now() + make_interval(secs => $1), attempts = attempts + 1, channel_attempts = channel_attempts + 1
+        WHERE id IN (SELECT id FROM notification_message WHERE status = 'queued' AND next_attempt_at <= now()
+                      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING id, message_id, event_type, template, referral_id, recipient_structure_id, channel, address, fallbacks,
+                  subject, body_text, body_html, sms_text, attempts, channel_attempts`,
+      [LEASE_S, BATCH],
+    );
+    // One at a time (see the class comment).
+    for (const message of due) await this.deliver(message);
+    return due.length;
+  }
+
+  private async deliver(message: DueMessage): Promise<void> {
+    const outcome = await this.attempt(message);
+    const settlement = settle(outcome, message, this.settings);
+    await this.txHost.withTransaction(async () => {
+      switch (settlement.kind) {
+        case 'sent': {
+          const [, changed] = await this.txHost.tx.query<[unknown, number]>(
+            `UPDATE notification_message SET status = 'sent', sent_at = now(), last_error = NULL, address = NULL, fallbacks = '[]',
+                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL
+              WHERE id = $1 AND status = 'queued'`,
+            [message.id],
+          );
+          if (changed > 0) await this.publish(message, message.channel, 'sent', null);
+          return;
+        }
+        case 'retry':
+          await this.txHost.tx.query(
+            `UPDATE notification_message SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'queued'`,
+            [message.id, settlement.reason, settlement.delayS],
+          );
+          return;
+        case 'fallback': {
+          const preference = settlement.next.channel === 'sms' && message.recipient_structure_id ? await this.quietHours(message.recipient_structure_id) : null;
+          const notBefore = quietUntil(new Date(), preference?.start ?? null, preference?.end ?? null);
+          const [, changed] = await this.txHost.tx.query<[unknown, number]>(
+            `UPDATE notification_message SET channel = $2, address = $3, fallbacks = $4, channel_attempts = 0, last_error = $5, next_attempt_at = $6
+              WHERE id = $1 AND status = 'queued'`,
+            [message.id, settlement.next.channel, settlement.next.address, JSON.stringify(settlement.rest), settlement.reason, notBefore],
+          );
+          if (changed > 0) await this.publish(message, message.channel, 'failed', `${settlement.reason} ; repli sur ${settlement.next.channel}`);
+          return;
+        }
+        case 'failed': {
+          const [, changed] = await this.txHost.tx.query<[unknown, number]>(
+            `UPDATE notification_message SET status = 'failed', last_error = $2, address = NULL, fallbacks = '[]',
+                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL
+              WHERE id = $1 AND status = 'queued'`,
+            [message.id, settlement.reason],
+          );
+          if (changed > 0) await this.publish(message, message.channel, 'failed', settlement.reason);
+          return;
+        }
+      }
+    });
+  }
+
+  private async attempt(message: DueMessage): Promise<ChannelOutcome> {
+    const channel = this.channels.get(message.channel);
+    if (!channel) return { kind: 'refused', reason: `canal ${message.channel} non configuré` };
+    if (!message.address) return { kind: 'refused', reason: 'adresse effacée' };
+    try {
+      return await channel.send({
+        messageId: message.message_id,
+        address: message.address,
+        subject: message.subject,
+        text: message.body_text,
+        html: message.body_html,
+        smsText: message.sms_text,
+        tag: message.template,
+      });
+    } catch {
+      return { kind: 'retry', reason: `échec inattendu du canal ${message.channel}` };
+    }
+  }
+
+  private async quietHours(structureId: string): Promise<{ start: string | null; end: string | null } | null> {
+    const rows = await this.txHost.tx.query<Array<{ start: string | null; end: string | null }>>(
+      `SELECT quiet_hours_start AS start, quiet_hours_end AS end FROM notification_preference WHERE structure_id = $1`,
+      [structureId],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async publish(message: DueMessage, channel: MessageChannelKind, status: 'sent' | 'failed', reason: string | null): Promise<void> {
+    await this.publisher.publish('fr.relais.notification.delivery.outcome.v1', {
+      deliveryId: message.id,
+      channel,
+      cause: message.event_type,
+      referralId: message.referral_id,
+      recipientStructureId: message.recipient_structure_id,
+      status,
+      attempt: message.attempts,
+      reason,
+      at: new Date().toISOString(),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.channels.values()].map((channel) => channel.close()));
+  }
+}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { messageChannels } from './channels/message-channel';
+
+export class DeliveriesQuery {
+  @ApiProperty({ format: 'uuid', description: 'L’orientation dont on veut les messages' })
+  @IsUUID()
+  referralId!: string;
+}
+
+export const messageStatuses = ['queued', 'sent', 'delivered', 'bounced', 'failed', 'cancelled'] as const;
+
+export class MessageDeliveryView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['receiver', 'sender', 'person'], description: 'À qui : la structure destinataire, la structure d’origine, la personne' }) recipient!: string;
+  @ApiProperty({ enum: messageChannels, description: 'Canal actuel (après un éventuel repli)' }) channel!: string;
+  @ApiProperty({ description: 'Modèle du message (receiver-requested, sender-moved…)' }) template!: string;
+  @ApiProperty({ description: 'Type de l’événement qui l’a causé' }) cause!: string;
+  @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; failed : abandonné ; cancelled : personne effacée' }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Dernière erreur, en mots génériques (jamais une adresse)' }) lastError!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: string | null;
+}
+
+export class QuietHoursInput {
+  @ApiProperty({ example: '19:00', description: 'Début (heure de Paris)' }) @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'HH:MM' }) start!: string;
+  @ApiProperty({ example: '08:30', description: 'Fin (heure de Paris), le lendemain si avant le début' }) @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'HH:MM' }) end!: string;
+}
+
+export class PreferencesInput {
+  @ApiProperty({ enum: messageChannels, isArray: true, example: ['email', 'sms'], description: 'Canaux dans l’ordre : le premier est essayé, les suivants servent de repli' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(messageChannels.length)
+  @ArrayUnique()
+  @IsIn(messageChannels, { each: true })
+  channels!: Array<(typeof messageChannels)[number]>;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '06 12 34 56 78', description: 'Numéro de permanence de la structure pour les SMS (obligatoire avec le canal sms)' })
+  @IsOptional()
+  @IsString()
+  @Length(8, 20)
+  smsNumber?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: QuietHoursInput, description: 'Heures calmes : aucun SMS n’en part, il attend leur fin (les courriels partent)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuietHoursInput)
+  quietHours?: QuietHoursInput | null;
+}
+
+export class QuietHoursView {
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+}
+
+export class PreferencesView {
+  @ApiProperty({ format: 'uuid' }) structureId!: string;
+  @ApiProperty({ enum: messageChannels, isArray: true }) channels!: string[];
+  @ApiProperty({ nullable: true, type: String }) smsNumber!: string | null;
+  @ApiProperty({ nullable: true, type: QuietHoursView }) quietHours!: QuietHoursView | null;
+  @ApiProperty({ description: 'false : les réglages par défaut (courriel seul), jamais enregistrés' }) saved!: boolean;
+}
