@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { serviceRoles } from '@relais/contracts';
-import { IsDateString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+
+/** A calendar day; the service also checks that it exists (no 31 February). */
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class PeriodQuery {
   @ApiProperty({ description: 'Premier jour inclus (AAAA-MM-JJ, heure de Paris)', example: '2026-11-01' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   from!: string;
 
   @ApiProperty({ description: 'Dernier jour inclus (AAAA-MM-JJ)', example: '2026-11-30' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   to!: string;
 
   @ApiPropertyOptional({ description: 'Une structure destinataire (un agent ne voit que la sienne)', format: 'uuid' })
@@ -38,13 +39,11 @@ export class FunnelQuery extends PeriodQuery {
 
 export class DiagnosticQuery {
   @ApiProperty({ example: '2026-11-01' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   from!: string;
 
   @ApiProperty({ example: '2026-11-30' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   to!: string;
 
   @ApiPropertyOptional({ description: 'Une commune (code INSEE)', example: '56260' })
@@ -55,13 +54,11 @@ export class DiagnosticQuery {
 
 export class CoverageQuery {
   @ApiProperty({ description: 'Début de la période de la demande', example: '2026-11-01' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   from!: string;
 
   @ApiProperty({ example: '2026-11-30' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'doit être une date AAAA-MM-JJ' })
+  @Matches(DATE, { message: 'doit être une date AAAA-MM-JJ' })
   to!: string;
 
   @ApiPropertyOptional({ description: 'Un seul rôle (par défaut : tous)', enum: serviceRoles })

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@relais/auth';
 import { serviceRoles } from '@relais/contracts';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
-import { Clock, DomainError } from '@relais/platform';
+import { Clock, DomainError, ValidationError } from '@relais/platform';
 import { communePositions, distanceKm } from '../coverage/commune-positions';
 import { DirectoryReadModel } from '../directory-read-model/directory-read-model';
 import { REPORTING_CONFIG, type ReportingConfig } from '../config';
@@ -290,6 +290,11 @@ export class IndicatorsService {
 
 /** The number of days of a period (both ends included); 400 when reversed or longer than a year. */
 export function checkPeriod(from: string, to: string): number {
+  const unreal = [{ field: 'from', value: from }, { field: 'to', value: to }].filter(({ value }) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value;
+  });
+  if (unreal.length > 0) throw new ValidationError(unreal.map(({ field }) => ({ field, message: 'doit être une date qui existe' })));
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
   if (days < 1) throw new DomainError('invalid-query', '« from » doit précéder « to ».');
   if (days > MAX_DAYS) throw new DomainError('invalid-query', `La période est limitée à ${MAX_DAYS} jours.`);

@@ -5,7 +5,7 @@ import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persi
 import { DirectoryReadModel } from '../directory-read-model/directory-read-model';
 import { referralThematique } from '../directory-read-model/directory-snapshot.adapter';
 import { delayBucket } from './delay-histogram';
-import { dayOf, NO_NETWORK, Rollups, type ReferralDimensions } from './rollups';
+import { dayOf, NO_NETWORK, Rollups, takeRollupTurn, type ReferralDimensions } from './rollups';
 
 type Transition = EventPayload<'fr.relais.referral.referral.received.v1'>;
 
@@ -67,6 +67,7 @@ export class ReferralProjection {
 
   @HandlesEvent('fr.relais.referral.referral.requested.v1')
   async onRequested(payload: EventPayload<'fr.relais.referral.referral.requested.v1'>): Promise<void> {
+    await takeRollupTurn(this.txHost);
     const day = dayOf(payload.at);
     const dims = await this.dimensionsOf(payload);
     const sender = await this.directory.structure(payload.sendingStructureId);
@@ -100,6 +101,7 @@ export class ReferralProjection {
 
   @HandlesEvent(...(Object.keys(stageOfEvent) as [TransitionType, ...TransitionType[]]))
   async onTransition(payload: Transition, context: EventContext): Promise<void> {
+    await takeRollupTurn(this.txHost);
     const stage = stageOfEvent[context.type as TransitionType];
     const day = dayOf(payload.at);
     const rows = await this.txHost.tx.query<StateRow[]>(`SELECT * FROM referral_state WHERE referral_id = $1 FOR UPDATE`, [payload.referralId]);
@@ -152,7 +154,11 @@ export class ReferralProjection {
       // The new referral ended without being acknowledged: the redirect was not picked up, and stays counted as such.
       await this.txHost.tx.query(`DELETE FROM referral_state WHERE referral_id = $1 AND status = 'redirected'`, [state.redirect_of]);
     }
-    if (payload.to === 'redirected') {
+    if (payload.to === 'redirected' && (await this.acknowledged(payload.redirectedToReferralId))) {
+      // The new referral was acknowledged before this event arrived (events of two referrals come in any order).
+      await this.rollups.journey(day, dims, 'redirect-picked-up');
+      await this.txHost.tx.query(`DELETE FROM referral_state WHERE referral_id = $1`, [payload.referralId]);
+    } else if (payload.to === 'redirected') {
       await this.txHost.tx.query(`UPDATE referral_state SET status = 'redirected', redirected_on = $2 WHERE referral_id = $1`, [payload.referralId, day]);
     } else if (endStatuses.has(payload.to)) {
       await this.txHost.tx.query(`DELETE FROM referral_state WHERE referral_id = $1`, [payload.referralId]);
@@ -164,12 +170,14 @@ export class ReferralProjection {
   /** The person's counts stay; nothing left here can lead back to them or to their referrals. */
   @HandlesEvent('fr.relais.referral.person.erased.v1')
   async onPersonErased(payload: EventPayload<'fr.relais.referral.person.erased.v1'>): Promise<void> {
+    await takeRollupTurn(this.txHost);
     await this.txHost.tx.query(`DELETE FROM referral_state WHERE person_ref = $1`, [payload.personRef]);
     await this.txHost.tx.query(`DELETE FROM journey_pending WHERE person_ref = $1`, [payload.personRef]);
   }
 
   @HandlesEvent('fr.relais.referral.referral.person-erased.v1')
   async onReferralErased(payload: EventPayload<'fr.relais.referral.referral.person-erased.v1'>): Promise<void> {
+    await takeRollupTurn(this.txHost);
     await this.txHost.tx.query(`DELETE FROM referral_state WHERE referral_id = $1 OR person_ref = $2`, [payload.referralId, payload.personRef]);
     await this.txHost.tx.query(`DELETE FROM journey_pending WHERE referral_id = $1 OR person_ref = $2`, [payload.referralId, payload.personRef]);
   }
@@ -182,6 +190,15 @@ export class ReferralProjection {
 
   /** A step that waits for the person's next referral: a completion with a next step, a rejection. */
   private async pending(payload: Transition, kind: 'next-step' | 'rejected', day: string, dims: ReferralDimensions): Promise<void> {
+    // The person's next referral may have been applied first (events of two referrals come in any order).
+    const later = await this.txHost.tx.query<unknown[]>(
+      `SELECT 1 FROM referral_state WHERE person_ref = $1 AND referral_id <> $2 AND requested_at >= $3 LIMIT 1`,
+      [payload.personRef, payload.referralId, payload.at],
+    );
+    if (later.length > 0) {
+      await this.rollups.journey(day, dims, `${kind}-followed`);
+      return;
+    }
     await this.txHost.tx.query(
       `INSERT INTO journey_pending (referral_id, kind, person_ref, day, network_ids, structure_id, role)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -192,8 +209,10 @@ export class ReferralProjection {
   /** A new referral for the person follows up every step that waited for one, counted on that step's day. */
   private async followUps(personRef: string, at: string): Promise<void> {
     const followed = await this.txHost.tx.query<Array<{ kind: string; day: string; network_ids: string[]; structure_id: string; role: string }>>(
-      `DELETE FROM journey_pending WHERE person_ref = $1 AND day <= $2::date
-       RETURNING kind, to_char(day, 'YYYY-MM-DD') AS day, network_ids, structure_id, role`,
+      // Through a CTE: TypeORM answers a bare DELETE … RETURNING with [rows, count], a SELECT with the rows.
+      `WITH followed AS (DELETE FROM journey_pending WHERE person_ref = $1 AND day <= $2::date
+                          RETURNING kind, to_char(day, 'YYYY-MM-DD') AS day, network_ids, structure_id, role)
+       SELECT * FROM followed`,
       [personRef, dayOf(at)],
     );
     for (const step of followed) {
@@ -201,15 +220,22 @@ export class ReferralProjection {
     }
   }
 
+  private async acknowledged(referralId: string | null): Promise<boolean> {
+    if (referralId === null) return false;
+    const rows = await this.txHost.tx.query<unknown[]>(`SELECT 1 FROM referral_state WHERE referral_id = $1 AND status <> 'requested'`, [referralId]);
+    return rows.length > 0;
+  }
+
   private async redirectPickedUp(originalReferralId: string): Promise<void> {
     const originals = await this.txHost.tx.query<Array<Pick<StateRow, 'network_ids' | 'structure_id' | 'role'> & { redirected_on: string }>>(
-      `DELETE FROM referral_state WHERE referral_id = $1 AND status = 'redirected' AND redirected_on IS NOT NULL
-       RETURNING network_ids, structure_id, role, to_char(redirected_on, 'YYYY-MM-DD') AS redirected_on`,
+      `WITH original AS (DELETE FROM referral_state WHERE referral_id = $1 AND status = 'redirected' AND redirected_on IS NOT NULL
+                          RETURNING network_ids, structure_id, role, to_char(redirected_on, 'YYYY-MM-DD') AS redirected_on)
+       SELECT * FROM original`,
       [originalReferralId],
     );
     const original = originals[0];
-    if (original) {
-      await this.rollups.journey(original.redirected_on, { networkIds: original.network_ids, structureId: original.structure_id, role: original.role }, 'redirect-picked-up');
-    }
+    // Its redirect event not applied yet: that event will find this referral acknowledged and count it.
+    if (!original) return;
+    await this.rollups.journey(original.redirected_on, { networkIds: original.network_ids, structureId: original.structure_id, role: original.role }, 'redirect-picked-up');
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 
 /** The network of nobody: an assessment or a sender outside any network is filed under it (never shown as a network). */
 export const NO_NETWORK = '00000000-0000-0000-0000-000000000000';
@@ -13,6 +13,15 @@ export function dayOf(instant: string | Date): string {
 
 export function monthOf(day: string): string {
   return `${day.slice(0, 7)}-01`;
+}
+
+/**
+ * Every reporting handler takes this before it writes: the consumer's partitions run in parallel and each
+ * transaction adds to the same few rollup rows in its own order, which deadlocks; one turn at a time does not
+ * (ADR 0007). The lock is the transaction's: taken again for free by its later records, released at commit.
+ */
+export async function takeRollupTurn(txHost: TransactionHost<TransactionalAdapterTypeOrm>): Promise<void> {
+  await txHost.tx.query(`SELECT pg_advisory_xact_lock($1)`, [advisoryLocks.reportingRollups]);
 }
 
 /** Where a referral's figures go: the receiving side's networks, structure and role. */
