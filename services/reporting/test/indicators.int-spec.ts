@@ -352,4 +352,19 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
     const schema = await read<{ fields: Array<{ name: string }> }>('open-data/referrals-monthly.schema.json', null);
     expect(schema.body.fields.map((f) => f.name)).toEqual(['mois', 'reseau', 'commune', 'indicateur', 'valeur', 'secret']);
   });
+  it('describes every operation in OpenAPI: problems per status, the public ones without security', async () => {
+    const document = (await (await fetch(`${reporting.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, { nullable?: boolean; type?: string }> }> };
+    };
+    for (const path of ['funnel', 'delays', 'continuity', 'structures', 'coverage', 'diagnostic']) {
+      const operation = document.paths[`/api/reporting/v1/networks/{networkId}/${path}`]?.['get'];
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+      expect(operation?.responses['404']?.content).toHaveProperty(['application/problem+json']);
+    }
+    for (const file of ['csv', 'json', 'schema.json']) {
+      expect(document.paths[`/api/reporting/v1/open-data/referrals-monthly.${file}`]?.['get']?.security).toEqual([]);
+    }
+    expect(document.components.schemas['FunnelStages']?.properties?.['in-progress']).toMatchObject({ type: 'number', nullable: true });
+  });
 });
