@@ -81,6 +81,14 @@ const measures: Array<[string, string, number, number]> = [
   ['completion', 'completed', 40, 10],
 ];
 
+/** The key columns of each rollup after its day (or month), in table order. */
+const monthlyColumns: Record<string, string> = {
+  referral_stage: 'network_id, structure_id, role, stage',
+  referral_theme: 'network_id, thematique, sender_network_id, stage',
+  delay: 'network_id, structure_id, role, measure, within_sla, bucket',
+  journey: 'network_id, structure_id, role, fact, detail',
+};
+
 /**
  * The history, generated in the database: per day and service, each stage's count drawn around its share of the
  * referrals; delays one histogram entry per referral that reached the measure's stage; continuity facts from the
@@ -89,7 +97,7 @@ const measures: Array<[string, string, number, number]> = [
 async function generate(db: Client, referrals: number): Promise<number> {
   const started = performance.now();
   const mean = referrals / (DAYS * STRUCTURES * 2);
-  for (const table of ['referral_stage_daily', 'referral_theme_daily', 'delay_daily', 'journey_daily', 'assessment_daily', 'commune_monthly', 'referral_state', 'directory_networks', 'directory_structures', 'directory_services']) {
+  for (const table of ['referral_stage_daily', 'referral_theme_daily', 'delay_daily', 'journey_daily', ...Object.keys(monthlyColumns).map((t) => `${t}_monthly`), 'assessment_daily', 'commune_monthly', 'referral_state', 'directory_networks', 'directory_structures', 'directory_services']) {
     await db.query(`TRUNCATE ${table}`);
   }
   await db.query(`DROP TABLE IF EXISTS bench_services; DROP TABLE IF EXISTS bench_stages`);
@@ -173,6 +181,10 @@ async function generate(db: Client, referrals: number): Promise<number> {
        FROM generate_series(1, $1::int) i JOIN bench_services s ON s.k = i % ${STRUCTURES} AND s.j = i % 2`,
     [Math.round(referrals * 0.02)],
   );
+  // The monthly twins, as the projections keep them beside the daily rows.
+  for (const [rollup, columns] of Object.entries(monthlyColumns)) {
+    await db.query(`INSERT INTO ${rollup}_monthly SELECT date_trunc('month', day)::date, ${columns}, sum(n) FROM ${rollup}_daily GROUP BY date_trunc('month', day), ${columns}`);
+  }
   await db.query(`DROP TABLE bench_counts`);
   await db.query(`VACUUM ANALYZE`);
   return (performance.now() - started) / 1000;
@@ -237,11 +249,16 @@ async function rebuildRate(infrastructure: Infrastructure, port: number): Promis
       ...services.map((s): Fixture => ['fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: s.structureId, networkIds: [s.networkId], communeCode: '56260' })]),
       ...services.map((s): Fixture => ['fr.relais.directory.service.snapshot.v1', serviceSnapshot({ serviceId: s.serviceId, structureId: s.structureId, networkIds: [s.networkId] })]),
     ];
-    process.stdout.write(`rebuild: producing ${REBUILD_EVENTS} referral events and ${directory.length} snapshots to fresh topics…\n`);
+    const databaseUrl = await infrastructure.database(`bench_reporting_rebuild`);
+    // A first start provisions the topics (the broker does not create them on write); it stops before any event.
+    const provisioner = startService(infrastructure, databaseUrl, port, prefix);
+    await serviceReady(provisioner, `http://127.0.0.1:${port}/api/reporting`);
+    provisioner.kill('SIGTERM');
+    await new Promise((resolve) => provisioner.once('exit', resolve));
+    process.stdout.write(`rebuild: producing ${REBUILD_EVENTS} referral events and ${directory.length} snapshots to the topics…\n`);
     await publishFixtures(producer, prefix, directory);
     const ids = await publishFixtures(producer, prefix, rebuildFixtures(REBUILD_EVENTS, services));
     const total = ids.length + directory.length;
-    const databaseUrl = await infrastructure.database(`bench_reporting_rebuild`);
     const child = startService(infrastructure, databaseUrl, port, prefix);
     try {
       const db = new Client({ connectionString: databaseUrl });

@@ -127,6 +127,15 @@ export class ReportingProjections1765200000000 implements MigrationInterface {
         n integer NOT NULL,
         PRIMARY KEY (network_id, day, structure_id, role, fact, detail)
       )`);
+    // The same sums per month: a period's whole months are read here, only its partial months day by day.
+    for (const table of ['referral_stage', 'referral_theme', 'delay', 'journey']) {
+      await queryRunner.query(`CREATE TABLE ${table}_monthly (LIKE ${table}_daily)`);
+      await queryRunner.query(`ALTER TABLE ${table}_monthly RENAME COLUMN day TO month`);
+    }
+    await queryRunner.query(`ALTER TABLE referral_stage_monthly ADD PRIMARY KEY (network_id, month, structure_id, role, stage)`);
+    await queryRunner.query(`ALTER TABLE referral_theme_monthly ADD PRIMARY KEY (network_id, month, thematique, sender_network_id, stage)`);
+    await queryRunner.query(`ALTER TABLE delay_monthly ADD PRIMARY KEY (network_id, month, structure_id, role, measure, within_sla, bucket)`);
+    await queryRunner.query(`ALTER TABLE journey_monthly ADD PRIMARY KEY (network_id, month, structure_id, role, fact, detail)`);
     await queryRunner.query(`
       CREATE TABLE assessment_daily (
         day date NOT NULL,
@@ -151,6 +160,10 @@ export class ReportingProjections1765200000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
+      'journey_monthly',
+      'delay_monthly',
+      'referral_theme_monthly',
+      'referral_stage_monthly',
       'commune_monthly',
       'assessment_daily',
       'journey_daily',

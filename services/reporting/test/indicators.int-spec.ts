@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { issuePersonRef } from '@relais/contracts';
+import { issuePersonRef, type EventPayload, type EventType } from '@relais/contracts';
 import { networkSnapshot, serviceSnapshot, structureSnapshot } from '@relais/contracts/testing';
 import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
 import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
@@ -37,6 +37,12 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
   });
   const training = serviceSnapshot({ structureId: otherReceiver.id, roles: ['formation'], networkIds: [vannes.id], lieux: [] });
 
+  // Every event published, so the tests start once the service has applied them all (its inbox holds one row each).
+  let published = 0;
+  async function publishAs<T extends EventType>(publisher: StandInPublisher, type: T, payload: EventPayload<T>): Promise<void> {
+    published++;
+    await publisher.publish(type, payload);
+  }
   const now = Date.now();
   const t0 = now - 3 * 24 * HOUR;
   const iso = (ms: number): string => new Date(ms).toISOString();
@@ -64,21 +70,28 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
     db = new Client({ connectionString: reporting.env['DATABASE_URL'] });
     await db.connect();
 
-    await directory.publish('fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId: vannes.id, name: vannes.name, communeCodes: ['56260', '56121'] }));
-    await directory.publish('fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId: ploermel.id, name: ploermel.name, communeCodes: ['56165'] }));
+    await publishAs(directory, 'fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId: vannes.id, name: vannes.name, communeCodes: ['56260', '56121'] }));
+    await publishAs(directory, 'fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId: ploermel.id, name: ploermel.name, communeCodes: ['56165'] }));
     for (const structure of [sender, receiver, otherReceiver]) {
-      await directory.publish('fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: structure.id, name: structure.name, networkIds: [vannes.id], communeCode: structure.communeCode }));
+      await publishAs(directory, 'fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: structure.id, name: structure.name, networkIds: [vannes.id], communeCode: structure.communeCode }));
     }
-    await directory.publish('fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: ruralSender.id, name: 'Mairie', networkIds: [vannes.id], communeCode: ruralSender.communeCode }));
-    await directory.publish('fr.relais.directory.service.snapshot.v1', accompaniment);
-    await directory.publish('fr.relais.directory.service.snapshot.v1', training);
+    await publishAs(directory, 'fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: ruralSender.id, name: 'Mairie', networkIds: [vannes.id], communeCode: ruralSender.communeCode }));
+    await publishAs(directory, 'fr.relais.directory.service.snapshot.v1', accompaniment);
+    await publishAs(directory, 'fr.relais.directory.service.snapshot.v1', training);
     // Referrals are attributed through the directory's copy: it must be there before them.
     await eventually(async () => {
       const rows = await db.query<{ n: string }>(`SELECT (SELECT count(*) FROM directory_services) + (SELECT count(*) FROM directory_structures) + (SELECT count(*) FROM directory_networks) AS n`);
       expect(Number(rows.rows[0]?.n)).toBe(8);
     });
     await driveLifecycles();
-  });
+    await eventually(
+      async () => {
+        const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messaging_inbox`);
+        expect(Number(rows.rows[0]?.n)).toBe(published);
+      },
+      { timeoutMs: 120_000 },
+    );
+  }, 240_000);
 
   afterAll(async () => {
     await db?.end();
@@ -93,7 +106,7 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
   const by = { role: 'agent' as const, structureId: receiver.id, subject: 'agent' };
 
   async function request(p: ReturnType<typeof parties>, at: number, previousReferralId: string | null = null): Promise<void> {
-    await referral.publish('fr.relais.referral.referral.requested.v1', {
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', {
       ...p,
       previousReferralId,
       needs: ['numerique--prendre-en-main-un-ordinateur'],
@@ -116,7 +129,7 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
     at: number,
     extra: { reasonCode?: string; nextStep?: string | null; redirectedToReferralId?: string } = {},
   ): Promise<void> {
-    await referral.publish(`fr.relais.referral.referral.${what}.v1`, {
+    await publishAs(referral, `fr.relais.referral.referral.${what}.v1`, {
       ...p,
       from: fromStatus as 'requested',
       to: statusOf[what],
@@ -176,7 +189,7 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
     }
     // 5 diagnostics in Vannes: 3 beginners, 2 autonomous.
     for (let i = 0; i < 5; i++) {
-      await diagnostic.publish('fr.relais.diagnostic.assessment.completed.v1', {
+      await publishAs(diagnostic, 'fr.relais.diagnostic.assessment.completed.v1', {
         assessmentId: randomUUID(),
         personRef: issuePersonRef(),
         questionnaireVersion: '1',
@@ -217,6 +230,10 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
       to,
       stages: { requested: 29, received: 14, accepted: 6, 'in-progress': 6, completed: 6, rejected: 5, redirected: 5, cancelled: 0, expired: 5, failed: 0 },
     });
+    // A longer period reads its whole months from the monthly rollups: two months ago's 9 rejected referrals join in.
+    const since = `${twoMonthsAgo().toISOString().slice(0, 7)}-01`;
+    const longer = await read<{ stages: Record<string, number | null> }>(`networks/${vannes.id}/funnel?from=${since}&to=${to}`, token);
+    expect(longer.body.stages).toMatchObject({ requested: 38, received: 23, rejected: 14, completed: 6 });
     // By role: the accompaniment service alone (the training one had the 5 redirected and the follow-up).
     const byRole = await read<{ stages: Record<string, number | null> }>(`networks/${vannes.id}/funnel?from=${from}&to=${to}&role=formation`, token);
     expect(byRole.body.stages).toMatchObject({ requested: 6, received: null, accepted: 0 });

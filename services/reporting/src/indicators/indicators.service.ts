@@ -7,10 +7,13 @@ import { communePositions, distanceKm } from '../coverage/commune-positions';
 import { DirectoryReadModel } from '../directory-read-model/directory-read-model';
 import { REPORTING_CONFIG, type ReportingConfig } from '../config';
 import { quantileHours } from '../projections/delay-histogram';
+import { splitPeriod } from './period-split';
 import type { CoverageQuery, CoverageView, ContinuityView, DelayFigures, DelaysView, DiagnosticQuery, DiagnosticView, FunnelQuery, FunnelView, PeriodQuery, StructureFigures, StructuresView } from './indicators.dto';
 import { rate, ReportingAccess, shownCount, shownFigure, type ReportingScope } from './reporting-access';
 
 const MAX_DAYS = 366;
+const STRUCTURE_AND_ROLE = '($8::uuid IS NULL OR structure_id = $8) AND ($9::text IS NULL OR role = $9)';
+type Rollup = 'referral_stage' | 'referral_theme' | 'delay' | 'journey';
 export const funnelStages = ['requested', 'received', 'accepted', 'in-progress', 'completed', 'rejected', 'redirected', 'cancelled', 'expired', 'failed'] as const;
 const dropOffSteps = ['requested', 'received', 'accepted', 'in-progress'] as const;
 const breakKinds = ['expired', 'failed', 'redirect-not-picked-up', 'next-step-not-referred', 'rejected-without-follow-up'] as const;
@@ -34,12 +37,10 @@ export class IndicatorsService {
       throw new DomainError('invalid-query', 'Les filtres « thematique » et « senderNetwork » ne se combinent pas avec « structure » ni « role ».');
     }
     const rows = byTheme
-      ? await this.txHost.tx.query<Array<{ stage: string; n: string }>>(
-          `SELECT stage, sum(n) AS n FROM referral_theme_daily
-            WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND ($4::text IS NULL OR thematique = $4) AND ($5::uuid IS NULL OR sender_network_id = $5)
-            GROUP BY stage`,
-          [networkId, query.from, query.to, query.thematique ?? null, query.senderNetwork ?? null],
-        )
+      ? await this.sums<{ stage: string; n: string }>('referral_theme', 'stage', networkId, query, '($8::text IS NULL OR thematique = $8) AND ($9::uuid IS NULL OR sender_network_id = $9)', [
+          query.thematique ?? null,
+          query.senderNetwork ?? null,
+        ])
       : await this.stageSums(scope, query);
     const counts = new Map(rows.map((row) => [row.stage, Number(row.n)]));
     const stages = Object.fromEntries(funnelStages.map((stage) => [stage, shownCount(counts.get(stage) ?? 0, scope)])) as Record<(typeof funnelStages)[number], number | null>;
@@ -49,12 +50,10 @@ export class IndicatorsService {
   async delays(networkId: string, query: PeriodQuery, principal: Principal): Promise<DelaysView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const rows = await this.txHost.tx.query<Array<{ measure: string; within_sla: boolean; bucket: number; n: string }>>(
-      `SELECT measure, within_sla, bucket, sum(n) AS n FROM delay_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY measure, within_sla, bucket`,
-      [networkId, query.from, query.to, scope.structureId, query.role ?? null],
-    );
+    const rows = await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('delay', 'measure, within_sla, bucket', networkId, query, STRUCTURE_AND_ROLE, [
+      scope.structureId,
+      query.role ?? null,
+    ]);
     const figures = (measure: string, hasSla: boolean): DelayFigures => {
       const histogram = new Map<number, number>();
       let within = 0;
@@ -96,18 +95,14 @@ export class IndicatorsService {
   async continuity(networkId: string, query: PeriodQuery, principal: Principal): Promise<ContinuityView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const facts = await this.txHost.tx.query<Array<{ structure_id: string; fact: string; detail: string; n: string }>>(
-      `SELECT structure_id, fact, detail, sum(n) AS n FROM journey_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY structure_id, fact, detail`,
-      [networkId, query.from, query.to, scope.structureId, query.role ?? null],
-    );
-    const stages = await this.txHost.tx.query<Array<{ structure_id: string; stage: string; n: string }>>(
-      `SELECT structure_id, stage, sum(n) AS n FROM referral_stage_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY structure_id, stage`,
-      [networkId, query.from, query.to, scope.structureId, query.role ?? null],
-    );
+    const facts = await this.sums<{ structure_id: string; fact: string; detail: string; n: string }>('journey', 'structure_id, fact, detail', networkId, query, STRUCTURE_AND_ROLE, [
+      scope.structureId,
+      query.role ?? null,
+    ]);
+    const stages = await this.sums<{ structure_id: string; stage: string; n: string }>('referral_stage', 'structure_id, stage', networkId, query, STRUCTURE_AND_ROLE, [
+      scope.structureId,
+      query.role ?? null,
+    ]);
     const total = (fact: string, detail?: string): number =>
       facts.filter((f) => f.fact === fact && (detail === undefined || f.detail === detail)).reduce((sum, f) => sum + Number(f.n), 0);
     const reached = (stage: string): number => stages.filter((s) => s.stage === stage).reduce((sum, s) => sum + Number(s.n), 0);
@@ -150,19 +145,21 @@ export class IndicatorsService {
   async structures(networkId: string, query: PeriodQuery, principal: Principal): Promise<StructuresView> {
     const days = checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const stages = await this.txHost.tx.query<Array<{ structure_id: string; stage: string; n: string }>>(
-      `SELECT structure_id, stage, sum(n) AS n FROM referral_stage_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('requested', 'accepted', 'rejected')
-          AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY structure_id, stage`,
-      [networkId, query.from, query.to, scope.structureId, query.role ?? null],
+    const stages = await this.sums<{ structure_id: string; stage: string; n: string }>(
+      'referral_stage',
+      'structure_id, stage',
+      networkId,
+      query,
+      `stage IN ('requested', 'accepted', 'rejected') AND ${STRUCTURE_AND_ROLE}`,
+      [scope.structureId, query.role ?? null],
     );
-    const acknowledgements = await this.txHost.tx.query<Array<{ structure_id: string; bucket: number; n: string }>>(
-      `SELECT structure_id, bucket, sum(n) AS n FROM delay_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND measure = 'acknowledgement'
-          AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY structure_id, bucket`,
-      [networkId, query.from, query.to, scope.structureId, query.role ?? null],
+    const acknowledgements = await this.sums<{ structure_id: string; bucket: number; n: string }>(
+      'delay',
+      'structure_id, bucket',
+      networkId,
+      query,
+      `measure = 'acknowledgement' AND ${STRUCTURE_AND_ROLE}`,
+      [scope.structureId, query.role ?? null],
     );
     const services = (await this.directory.servicesOfNetwork(networkId)).filter(
       (s) => (scope.structureId === null || s.structureId === scope.structureId) && (query.role === undefined || s.roles.includes(query.role)),
@@ -279,11 +276,24 @@ export class IndicatorsService {
   }
 
   private stageSums(scope: ReportingScope, query: PeriodQuery): Promise<Array<{ stage: string; n: string }>> {
-    return this.txHost.tx.query<Array<{ stage: string; n: string }>>(
-      `SELECT stage, sum(n) AS n FROM referral_stage_daily
-        WHERE network_id = $1 AND day BETWEEN $2 AND $3 AND ($4::uuid IS NULL OR structure_id = $4) AND ($5::text IS NULL OR role = $5)
-        GROUP BY stage`,
-      [scope.networkId, query.from, query.to, scope.structureId, query.role ?? null],
+    return this.sums<{ stage: string; n: string }>('referral_stage', 'stage', scope.networkId, query, STRUCTURE_AND_ROLE, [scope.structureId, query.role ?? null]);
+  }
+
+  /**
+   * Sums of one rollup for a network and a period: its whole months from `<rollup>_monthly`, the days around them
+   * from `<rollup>_daily` (both have the same columns, `month` standing for `day`). `filters` use $8 and after.
+   */
+  private sums<T>(rollup: Rollup, columns: string, networkId: string, period: { from: string; to: string }, filters: string, params: unknown[]): Promise<T[]> {
+    const split = splitPeriod(period.from, period.to);
+    return this.txHost.tx.query<T[]>(
+      `SELECT ${columns}, sum(n) AS n FROM (
+         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND (day BETWEEN $2 AND $3 OR day BETWEEN $4 AND $5)
+         UNION ALL
+         SELECT * FROM ${rollup}_monthly WHERE network_id = $1 AND month BETWEEN $6 AND $7
+       ) AS rollup
+       WHERE ${filters}
+       GROUP BY ${columns}`,
+      [networkId, split.headFrom, split.headTo, split.tailFrom, split.tailTo, split.monthFrom, split.monthTo, ...params],
     );
   }
 }

@@ -48,9 +48,21 @@ export class Rollups {
       [day, dims.networkIds, dims.structureId, dims.role, stage],
     );
     await this.txHost.tx.query(
+      `INSERT INTO referral_stage_monthly (month, network_id, structure_id, role, stage, n)
+       SELECT date_trunc('month', $1::date)::date, network_id, $3::uuid, $4, $5, 1 FROM unnest($2::uuid[]) AS network_id
+       ON CONFLICT (network_id, month, structure_id, role, stage) DO UPDATE SET n = referral_stage_monthly.n + 1`,
+      [day, dims.networkIds, dims.structureId, dims.role, stage],
+    );
+    await this.txHost.tx.query(
       `INSERT INTO referral_theme_daily (day, network_id, thematique, sender_network_id, stage, n)
        SELECT $1::date, network_id, $3, $4::uuid, $5, 1 FROM unnest($2::uuid[]) AS network_id
        ON CONFLICT (network_id, day, thematique, sender_network_id, stage) DO UPDATE SET n = referral_theme_daily.n + 1`,
+      [day, dims.networkIds, thematique, senderNetworkId, stage],
+    );
+    await this.txHost.tx.query(
+      `INSERT INTO referral_theme_monthly (month, network_id, thematique, sender_network_id, stage, n)
+       SELECT date_trunc('month', $1::date)::date, network_id, $3, $4::uuid, $5, 1 FROM unnest($2::uuid[]) AS network_id
+       ON CONFLICT (network_id, month, thematique, sender_network_id, stage) DO UPDATE SET n = referral_theme_monthly.n + 1`,
       [day, dims.networkIds, thematique, senderNetworkId, stage],
     );
   }
@@ -63,6 +75,12 @@ export class Rollups {
        ON CONFLICT (network_id, day, structure_id, role, measure, within_sla, bucket) DO UPDATE SET n = delay_daily.n + 1`,
       [day, dims.networkIds, dims.structureId, dims.role, measure, withinSla, bucket],
     );
+    await this.txHost.tx.query(
+      `INSERT INTO delay_monthly (month, network_id, structure_id, role, measure, within_sla, bucket, n)
+       SELECT date_trunc('month', $1::date)::date, network_id, $3::uuid, $4, $5, $6, $7, 1 FROM unnest($2::uuid[]) AS network_id
+       ON CONFLICT (network_id, month, structure_id, role, measure, within_sla, bucket) DO UPDATE SET n = delay_monthly.n + 1`,
+      [day, dims.networkIds, dims.structureId, dims.role, measure, withinSla, bucket],
+    );
   }
 
   async journey(day: string, dims: ReferralDimensions, fact: string, detail = ''): Promise<void> {
@@ -71,6 +89,12 @@ export class Rollups {
       `INSERT INTO journey_daily (day, network_id, structure_id, role, fact, detail, n)
        SELECT $1::date, network_id, $3::uuid, $4, $5, $6, 1 FROM unnest($2::uuid[]) AS network_id
        ON CONFLICT (network_id, day, structure_id, role, fact, detail) DO UPDATE SET n = journey_daily.n + 1`,
+      [day, dims.networkIds, dims.structureId, dims.role, fact, detail],
+    );
+    await this.txHost.tx.query(
+      `INSERT INTO journey_monthly (month, network_id, structure_id, role, fact, detail, n)
+       SELECT date_trunc('month', $1::date)::date, network_id, $3::uuid, $4, $5, $6, 1 FROM unnest($2::uuid[]) AS network_id
+       ON CONFLICT (network_id, month, structure_id, role, fact, detail) DO UPDATE SET n = journey_monthly.n + 1`,
       [day, dims.networkIds, dims.structureId, dims.role, fact, detail],
     );
   }
