@@ -28,6 +28,11 @@ export const advisoryLocks = {
   directorySearchIndex: 0x52_44_49_31, // "RDI1"
   /** Moving stored services to new vocabularies once, after their migration (directory vocabularies/vocabulary-upgrade.ts). */
   directoryVocabularyUpgrade: 0x52_44_56_31, // "RDV1"
+  /**
+   * Transaction lock each reporting consumer transaction takes before its first write: every transaction adds to
+   * the same hot rollup rows in its own order, so without one turn at a time they deadlock (reporting projections/rollups.ts).
+   */
+  reportingRollups: 0x52_52_4f_31, // "RRO1"
   /** Seeding the demo département (directory seed/seed.service.ts). */
   directorySeed: 0x52_44_53_31, // "RDS1"
   /**

@@ -1,5 +1,6 @@
 import { MessagingParkedKeys1765000000000, MessagingTables1732350000000 } from '@relais/messaging';
 import { ActivityDaily1732360000000 } from './1732360000000-activity-daily';
+import { ReportingProjections1765200000000 } from './1765200000000-reporting-projections';
 
 /** Every migration of this service, in the order they apply. Never edit one that has shipped: add another. */
-export const migrations: Function[] = [MessagingTables1732350000000, ActivityDaily1732360000000, MessagingParkedKeys1765000000000];
+export const migrations: Function[] = [MessagingTables1732350000000, ActivityDaily1732360000000, MessagingParkedKeys1765000000000, ReportingProjections1765200000000];

@@ -1,6 +1,7 @@
 import { defineService } from '@relais/service-kit';
 import { ActivityModule } from './activity/activity.module';
 import { readConfig, type ReportingConfig } from './config';
+import { ReportingModule } from './indicators/reporting.module';
 import { database } from './database';
 
 export const reporting = defineService<ReportingConfig>({
@@ -11,7 +12,7 @@ export const reporting = defineService<ReportingConfig>({
   },
   readConfig,
   database: (config) => database(config.DATABASE_URL),
-  features: () => ({ imports: [ActivityModule] }),
+  features: (config, options) => ({ imports: [ActivityModule, ReportingModule.forRoot(config, options.clock)] }),
 });
 
 export const { service, AppModule } = reporting;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { eventTypes } from '@relais/contracts';
 import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { takeRollupTurn } from '../projections/rollups';
 
 /**
  * Counts every event of the platform per day (Paris time), type and local network. The inbox applies
@@ -13,6 +14,7 @@ export class ActivityProjection {
 
   @HandlesEvent(...eventTypes)
   async count(payload: object, context: EventContext): Promise<void> {
+    await takeRollupTurn(this.txHost);
     await this.txHost.tx.query(
       `INSERT INTO activity_daily (day, event_type, network_id, count)
        VALUES (($1::timestamptz AT TIME ZONE 'Europe/Paris')::date, $2, $3, 1)
