@@ -81,6 +81,8 @@ async function start(config: LocalConfig): Promise<void> {
       servicePorts: ports.services,
       splitRoles,
       consumersPorts: ports.consumers,
+      metricsPorts: ports.metrics,
+      consumersMetricsPorts: ports.consumersMetrics,
       logDir: stateFolder(config, 'logs'),
       secretsDir: stateFolder(config, 'data', 'secrets'),
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
@@ -137,6 +139,8 @@ async function start(config: LocalConfig): Promise<void> {
   for (const name of splitRoles) {
     say(`  ${name.padEnd(13)} en deux processus : api (derrière la passerelle), consumers sur http://127.0.0.1:${ports.consumers[name]}/api/${name}/health`);
   }
+  say(`  métriques (Prometheus, hors passerelle) : ${serviceNames.map((name) => `${name} http://127.0.0.1:${ports.metrics[name]}/metrics`).join(', ')}`);
+  for (const name of splitRoles) say(`    ${name}-consumers http://127.0.0.1:${ports.consumersMetrics[name]}/metrics`);
   say(`  identité      ${infrastructure.oidcIssuer}/.well-known/openid-configuration`);
   if (infrastructure.tokenEndpoint) {
     const { users } = demoAccounts();

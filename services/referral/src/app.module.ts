@@ -24,6 +24,7 @@ import { ReferralReads } from './referrals/referral-reads';
 import { REFERRAL_CONFIG } from './shared/tokens';
 import { ReferralTimers } from './sla/referral-timers';
 import { SlaPolicy } from './sla/sla-policy';
+import { SlaMetrics } from './sla/sla-metrics';
 import { SlaSweeper } from './sla/sla-sweeper';
 
 export interface ReferralModuleOptions {
@@ -63,7 +64,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       ErasureService,
       JourneysService,
     ],
-    workers: [SlaSweeper],
+    workers: [SlaSweeper, SlaMetrics],
   }),
 });
 
