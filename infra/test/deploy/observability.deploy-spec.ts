@@ -86,7 +86,7 @@ describe('deploy/observability', () => {
         expect({ alert: rule.alert, unknown: unknownMetrics(expr, registered) }).toEqual({ alert: rule.alert, unknown: [] });
         // Balanced brackets: the cheapest syntax slip a reviewer misses.
         for (const [open, close] of [['(', ')'], ['{', '}'], ['[', ']']] as const) expect(expr.split(open).length).toBe(expr.split(close).length);
-        if (rule.for !== undefined) expect(String(rule.for)).toMatch(/^\d+[smh]$/);
+        if (rule.for !== undefined) expect(rule.for).toMatch(/^\d+[smh]$/);
         expect(['critical', 'warning', 'info']).toContain(rule.labels?.['severity']);
         expect(typeof rule.annotations?.['summary']).toBe('string');
         alerts.push(rule.alert ?? '');
