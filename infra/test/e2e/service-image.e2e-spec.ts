@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientCredentialsToken, serviceTestEnvironment, testInfrastructure } from '@relais/testing';
 import { demoAccounts } from '@relais/demo';
+import { dropProvisionedDatabase } from '@relais/persistence';
+import { Client } from 'pg';
 import { freePort, waitUntil } from '../../src/net';
 import { repoRoot } from '../../src/state-dir';
 import { stopChild } from '../../src/service-processes';
@@ -101,6 +103,37 @@ describe('the service image, run outside Docker', () => {
     run(env);
     await waitUntil('notification consumers healthy', () => Promise.resolve(healthy(env)), { timeoutMs: 90_000 });
     expect((await fetch(`http://127.0.0.1:${env['PORT']}/api/notification/v1/webhooks`)).status).toBe(404);
+  });
+
+  it('provisions databases and roles from the image, as compose and the chart do before migrating', async () => {
+    const service = `image_check_${randomBytes(3).toString('hex')}`;
+    const password = randomBytes(18).toString('hex');
+    const admin = testInfrastructure().adminDatabaseUrl;
+    const result = spawnSync('node', ['dist/libs/persistence/src/provisioning/provision-main.js'], {
+      cwd: app,
+      env: { PATH: process.env['PATH'] ?? '', ...stage.env, ADMIN_DATABASE_URL: admin, RELAIS_SERVICES: service, [`DATABASE_PASSWORD_${service.toUpperCase()}`]: password },
+      encoding: 'utf8',
+    });
+    try {
+      expect({ status: result.status, out: result.stdout }).toEqual({ status: 0, out: `[provision] relais_${service} : base et rôles à jour\n` });
+      expect(result.stdout + result.stderr).not.toContain(password);
+      // The service's own role reaches its database.
+      const url = new URL(admin);
+      Object.assign(url, { username: `relais_${service}`, password, pathname: `/relais_${service}` });
+      const client = new Client({ connectionString: url.toString() });
+      await client.connect();
+      expect((await client.query<{ user: string }>('SELECT current_user AS user')).rows[0]?.user).toBe(`relais_${service}`);
+      await client.end();
+      // A missing password is named, and nothing is provisioned.
+      const refused = spawnSync('node', ['dist/libs/persistence/src/provisioning/provision-main.js'], {
+        cwd: app,
+        env: { PATH: process.env['PATH'] ?? '', ADMIN_DATABASE_URL: admin, RELAIS_SERVICES: 'other' },
+        encoding: 'utf8',
+      });
+      expect({ status: refused.status, err: refused.stderr }).toEqual({ status: 78, err: expect.stringContaining('DATABASE_PASSWORD_OTHER') });
+    } finally {
+      await dropProvisionedDatabase(admin, `relais_${service}`);
+    }
   });
 
   it('writes nothing into its WORKDIR nor dist/ (the read-only root filesystem)', () => {
