@@ -175,13 +175,17 @@ async function migrateServices(config: LocalConfig, infrastructure: Infrastructu
   }
 }
 
-/** The master key rings a backup carries: without them the sealed personal data of the rows cannot be read. */
+/** The master key rings: without them the sealed personal data of the rows cannot be read. */
 const keyRingFiles = ['referral-master-keys', 'diagnostic-master-keys'];
+
+/** Where a backup's key rings go: beside it, never in it, so the two are stored apart (docs/security.md, Keys). */
+const keysFolderOf = (folder: string): string => `${folder.replace(/\/+$/, '')}-keys`;
 
 /**
  * `npm run backup -- <folder>`: every service database of the running instance (its embedded PostgreSQL,
- * or the server of DATABASE_URL, an admin's URL), each in one snapshot (backup.ts), and the local master
- * key rings. The folder holds personal data and keys: mode 700, to be encrypted and kept as such.
+ * or the server of DATABASE_URL, an admin's URL), each in one snapshot (backup.ts); the local master key
+ * rings go to `<folder>-keys`, to be kept apart from the data (a production instance keeps its keys in
+ * its secret store and has none here). Both hold what must be encrypted at rest: mode 700.
  */
 async function backup(config: LocalConfig, folder: string | undefined): Promise<void> {
   if (!folder) throw new Error('usage : npm run backup -- <dossier>');
@@ -191,15 +195,18 @@ async function backup(config: LocalConfig, folder: string | undefined): Promise<
   const secretsDir = stateFolder(config, 'data', 'secrets');
   const keys = keyRingFiles.filter((file) => existsSync(join(secretsDir, file)));
   if (keys.length > 0) {
-    mkdirSync(join(folder, 'secrets'), { recursive: true, mode: 0o700 });
-    for (const file of keys) copyFileSync(join(secretsDir, file), join(folder, 'secrets', file));
+    mkdirSync(keysFolderOf(folder), { recursive: true, mode: 0o700 });
+    for (const file of keys) copyFileSync(join(secretsDir, file), join(keysFolderOf(folder), file));
   }
-  say(`sauvegarde faite dans ${folder} (${serviceNames.length} bases${keys.length ? ', trousseaux de clés' : ''}) ; elle contient des données personnelles : chiffrez-la`);
+  say(
+    `sauvegarde faite dans ${folder} (${serviceNames.length} bases)${keys.length ? `, trousseaux de clés dans ${keysFolderOf(folder)} : à garder ailleurs que les données` : ''} ; elle contient des données personnelles : chiffrez-la`,
+  );
 }
 
 /**
  * `npm run restore -- <folder>`: into a stopped instance (a fresh state directory, or the servers of
- * DATABASE_URL and KAFKA_BROKERS with every service stopped): the key rings first, then PostgreSQL is
+ * DATABASE_URL and KAFKA_BROKERS with every service stopped): the key rings first (from `<folder>-keys`,
+ * when the backup has them), then PostgreSQL is
  * started, the databases provisioned and migrated, the backup loaded, and the outbox's retained events
  * marked for publishing again (the next `npm start` relays them; consumers skip what they had applied).
  */
@@ -209,7 +216,7 @@ async function restore(config: LocalConfig, folder: string | undefined): Promise
   await assertPortFree(config.RELAIS_PORT, 'passerelle (arrêtez npm start avant de restaurer)');
   const secretsDir = stateFolder(config, 'data', 'secrets');
   for (const file of keyRingFiles) {
-    const saved = join(folder, 'secrets', file);
+    const saved = join(keysFolderOf(folder), file);
     if (!existsSync(saved)) continue;
     const target = join(secretsDir, file);
     if (existsSync(target) && readFileSync(target, 'utf8') !== readFileSync(saved, 'utf8')) {

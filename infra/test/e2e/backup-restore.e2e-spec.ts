@@ -24,7 +24,7 @@ function relais(command: 'backup' | 'restore', folder: string, env: Record<strin
 /**
  * A backup of a running instance restored into a fresh state directory: a new PostgreSQL and a new,
  * empty Kafka. Every referral and every journey is found again, the sealed personal data still reads
- * (the key rings travel with the backup), and the outbox's retained events are published again.
+ * (the key rings are restored from beside the backup), and the outbox's retained events are published again.
  */
 describe('backup and restore', () => {
   let source: LocalPlatform | undefined;
@@ -84,7 +84,9 @@ describe('backup and restore', () => {
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { databases: Record<string, { tables: Record<string, number> }> };
     expect(manifest.databases['relais_referral']?.tables['referrals']).toBe(3);
     expect(Object.keys(manifest.databases).sort()).toEqual(['relais_diagnostic', 'relais_directory', 'relais_notification', 'relais_referral', 'relais_reporting']);
-    expect(existsSync(join(folder, 'secrets', 'referral-master-keys'))).toBe(true);
+    // The key rings travel beside the data, never inside it.
+    expect(existsSync(join(`${folder}-keys`, 'referral-master-keys'))).toBe(true);
+    expect(existsSync(join(folder, 'secrets'))).toBe(false);
     // A second backup never mixes into the first.
     expect((await relais('backup', folder, { RELAIS_PORT: String(source.port), RELAIS_STATE_DIR: source.stateDir })).code).not.toBe(0);
     await source.stop();
