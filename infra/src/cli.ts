@@ -3,11 +3,12 @@
  * once Node 24, the dependencies and the build are in place).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
 import { demoAccounts } from '@relais/demo';
 import { demoAccountsFile } from './demo-accounts-file';
+import { backupDatabases, readManifest, restoreDatabases } from './backup';
 import { awaitDirectoryCopies } from './directory-copies';
 import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
       return reset(config);
     case 'provision':
       return provision(config);
+    case 'backup':
+      return backup(config, process.argv[3]);
+    case 'restore':
+      return restore(config, process.argv[3]);
     default:
       throw new Error(`commande inconnue : ${command}`);
   }
@@ -85,6 +90,8 @@ async function start(config: LocalConfig): Promise<void> {
       servicePorts: ports.services,
       splitRoles,
       consumersPorts: ports.consumers,
+      metricsPorts: ports.metrics,
+      consumersMetricsPorts: ports.consumersMetrics,
       logDir: stateFolder(config, 'logs'),
       secretsDir: stateFolder(config, 'data', 'secrets'),
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
@@ -141,6 +148,8 @@ async function start(config: LocalConfig): Promise<void> {
   for (const name of splitRoles) {
     say(`  ${name.padEnd(13)} en deux processus : api (derrière la passerelle), consumers sur http://127.0.0.1:${ports.consumers[name]}/api/${name}/health`);
   }
+  say(`  métriques (Prometheus, hors passerelle) : ${serviceNames.map((name) => `${name} http://127.0.0.1:${ports.metrics[name]}/metrics`).join(', ')}`);
+  for (const name of splitRoles) say(`    ${name}-consumers http://127.0.0.1:${ports.consumersMetrics[name]}/metrics`);
   say(`  identité      ${infrastructure.oidcIssuer}/.well-known/openid-configuration`);
   if (infrastructure.messages) {
     say(`  courriels     ${running.url}/mail/  (fichiers .eml : ${infrastructure.messages.mailDir})`);
@@ -158,16 +167,80 @@ async function migrateAll(config: LocalConfig): Promise<void> {
   const ports = localPorts(config.RELAIS_PORT);
   const infrastructure = await infrastructureFor(config, ports, { messages: false });
   try {
-    for (const name of serviceNames) {
-      const url = await infrastructure.database(databaseName(name));
-      await runNode([join(repoRoot, `dist/services/${name}/src/main.js`), 'migrate'], {
-        ...serviceEnvironment(name, url, { infrastructure, secretsDir: stateFolder(config, 'data', 'secrets') }),
-        PORT: '1',
-      });
-    }
+    await migrateServices(config, infrastructure);
   } finally {
     await infrastructure.stop();
   }
+}
+
+async function migrateServices(config: LocalConfig, infrastructure: Infrastructure): Promise<void> {
+  for (const name of serviceNames) {
+    const url = await infrastructure.database(databaseName(name));
+    await runNode([join(repoRoot, `dist/services/${name}/src/main.js`), 'migrate'], {
+      ...serviceEnvironment(name, url, { infrastructure, secretsDir: stateFolder(config, 'data', 'secrets') }),
+      PORT: '1',
+    });
+  }
+}
+
+/** The master key rings: without them the sealed personal data of the rows cannot be read. */
+const keyRingFiles = ['referral-master-keys', 'diagnostic-master-keys'];
+
+/** Where a backup's key rings go: beside it, never in it, so the two are stored apart (docs/security.md, Keys). */
+const keysFolderOf = (folder: string): string => `${folder.replace(/\/+$/, '')}-keys`;
+
+/**
+ * `npm run backup -- <folder>`: every service database of the running instance (its embedded PostgreSQL,
+ * or the server of DATABASE_URL, an admin's URL), each in one snapshot (backup.ts); the local master key
+ * rings go to `<folder>-keys`, to be kept apart from the data (a production instance keeps its keys in
+ * its secret store and has none here). Both hold what must be encrypted at rest: mode 700.
+ */
+async function backup(config: LocalConfig, folder: string | undefined): Promise<void> {
+  if (!folder) throw new Error('usage : npm run backup -- <dossier>');
+  const ports = localPorts(config.RELAIS_PORT);
+  const adminUrl = config.DATABASE_URL ?? `postgres://postgres:relais-dev@127.0.0.1:${ports.postgres}/postgres`;
+  await backupDatabases(adminUrl, serviceNames.map(databaseName), folder, say);
+  const secretsDir = stateFolder(config, 'data', 'secrets');
+  const keys = keyRingFiles.filter((file) => existsSync(join(secretsDir, file)));
+  if (keys.length > 0) {
+    mkdirSync(keysFolderOf(folder), { recursive: true, mode: 0o700 });
+    for (const file of keys) copyFileSync(join(secretsDir, file), join(keysFolderOf(folder), file));
+  }
+  say(
+    `sauvegarde faite dans ${folder} (${serviceNames.length} bases)${keys.length ? `, trousseaux de clés dans ${keysFolderOf(folder)} : à garder ailleurs que les données` : ''} ; elle contient des données personnelles : chiffrez-la`,
+  );
+}
+
+/**
+ * `npm run restore -- <folder>`: into a stopped instance (a fresh state directory, or the servers of
+ * DATABASE_URL and KAFKA_BROKERS with every service stopped): the key rings first (from `<folder>-keys`,
+ * when the backup has them), then PostgreSQL is
+ * started, the databases provisioned and migrated, the backup loaded, and the outbox's retained events
+ * marked for publishing again (the next `npm start` relays them; consumers skip what they had applied).
+ */
+async function restore(config: LocalConfig, folder: string | undefined): Promise<void> {
+  if (!folder) throw new Error('usage : npm run restore -- <dossier>');
+  readManifest(folder);
+  await assertPortFree(config.RELAIS_PORT, 'passerelle (arrêtez npm start avant de restaurer)');
+  const secretsDir = stateFolder(config, 'data', 'secrets');
+  for (const file of keyRingFiles) {
+    const saved = join(keysFolderOf(folder), file);
+    if (!existsSync(saved)) continue;
+    const target = join(secretsDir, file);
+    if (existsSync(target) && readFileSync(target, 'utf8') !== readFileSync(saved, 'utf8')) {
+      throw new Error(`${target} existe et diffère de la sauvegarde : restaurez dans un dossier d'état neuf (RELAIS_STATE_DIR) ou retirez ce trousseau vous-même`);
+    }
+    copyFileSync(saved, target);
+    chmodSync(target, 0o600);
+  }
+  const infrastructure = await infrastructureFor(config, localPorts(config.RELAIS_PORT));
+  try {
+    await migrateServices(config, infrastructure);
+    await restoreDatabases(infrastructure.adminDatabaseUrl, folder, { republishOutbox: true, log: say });
+  } finally {
+    await infrastructure.stop();
+  }
+  say(`restauration faite depuis ${folder} ; npm start reprend avec ces données`);
 }
 
 /**

@@ -11,7 +11,19 @@ describe('local platform settings', () => {
     expect(a.services.referral).toBe(8083);
     expect(a.postgres).toBe(15512);
     expect(a.kafka).toBe(19172);
-    const all = (p: ReturnType<typeof localPorts>) => [p.gateway, ...Object.values(p.services), p.identity, p.postgres, p.kafka, p.kafkaController];
+    expect(a.metrics.referral).toBe(8113);
+    expect(a.consumersMetrics.referral).toBe(8123);
+    const all = (p: ReturnType<typeof localPorts>) => [
+      p.gateway,
+      ...Object.values(p.services),
+      ...Object.values(p.consumers),
+      ...Object.values(p.metrics),
+      ...Object.values(p.consumersMetrics),
+      p.identity,
+      p.postgres,
+      p.kafka,
+      p.kafkaController,
+    ];
     expect(new Set([...all(a), ...all(b)]).size).toBe(all(a).length * 2);
   });
 

@@ -46,6 +46,22 @@ export function localPorts(gateway: number) {
       notification: gateway + 24,
       reporting: gateway + 25,
     },
+    /** Prometheus /metrics of each service's process (`all`, or `api` when split): never behind the gateway. */
+    metrics: {
+      directory: gateway + 31,
+      diagnostic: gateway + 32,
+      referral: gateway + 33,
+      notification: gateway + 34,
+      reporting: gateway + 35,
+    },
+    /** /metrics of the `consumers` processes of split services. */
+    consumersMetrics: {
+      directory: gateway + 41,
+      diagnostic: gateway + 42,
+      referral: gateway + 43,
+      notification: gateway + 44,
+      reporting: gateway + 45,
+    },
     identity: gateway + 9,
     /** The local SMTP server, its web page (also at /mail/ on the gateway) and the SMS stand-in. */
     smtp: gateway + 1025,

@@ -17,6 +17,9 @@ export interface PlatformOptions {
   splitRoles?: readonly ServiceName[];
   /** service → port of its `consumers` process, for the split ones (probes only). */
   consumersPorts?: Record<ServiceName, number>;
+  /** service → METRICS_PORT of its `all` (or `api`) process, and of its `consumers` process; no /metrics when absent. */
+  metricsPorts?: Record<ServiceName, number>;
+  consumersMetricsPorts?: Record<ServiceName, number>;
   logDir: string;
   /** Where the platform's own secrets are kept (made on first start). */
   secretsDir: string;
@@ -73,13 +76,18 @@ export function serviceEnvironment(
  * (the gateway's target) and a `consumers` process on a port of its own. They share the database, the
  * topics and the consumer group; migrations are applied by whichever starts first (under a lock).
  */
-function serviceProcesses(name: ServiceName, env: Record<string, string>, options: Pick<PlatformOptions, 'servicePorts' | 'splitRoles' | 'consumersPorts' | 'logDir'>): ServiceSpec[] {
-  if (!options.splitRoles?.includes(name)) return [{ name, port: options.servicePorts[name], logFile: join(options.logDir, `${name}.log`), env }];
+function serviceProcesses(
+  name: ServiceName,
+  env: Record<string, string>,
+  options: Pick<PlatformOptions, 'servicePorts' | 'splitRoles' | 'consumersPorts' | 'metricsPorts' | 'consumersMetricsPorts' | 'logDir'>,
+): ServiceSpec[] {
+  const metricsPort = options.metricsPorts?.[name];
+  if (!options.splitRoles?.includes(name)) return [{ name, port: options.servicePorts[name], metricsPort, logFile: join(options.logDir, `${name}.log`), env }];
   const consumersPort = options.consumersPorts?.[name];
   if (consumersPort === undefined) throw new Error(`no port for the consumers process of ${name}`);
   return [
-    { name, role: 'api', port: options.servicePorts[name], logFile: join(options.logDir, `${name}-api.log`), env },
-    { name, role: 'consumers', port: consumersPort, logFile: join(options.logDir, `${name}-consumers.log`), env },
+    { name, role: 'api', port: options.servicePorts[name], metricsPort, logFile: join(options.logDir, `${name}-api.log`), env },
+    { name, role: 'consumers', port: consumersPort, metricsPort: options.consumersMetricsPorts?.[name], logFile: join(options.logDir, `${name}-consumers.log`), env },
   ];
 }
 

@@ -15,6 +15,8 @@ export interface ServiceSpec {
    */
   role?: 'all' | 'api' | 'consumers';
   port: number;
+  /** Where the process serves Prometheus /metrics (METRICS_PORT); none when absent. */
+  metricsPort?: number;
   env: Record<string, string>;
   logFile: string;
 }
@@ -78,6 +80,7 @@ function spawnService(spec: ServiceSpec): ChildProcess {
         OTEL_SERVICE_NAME: `relais-${spec.name}`,
         ...spec.env,
         PORT: String(spec.port),
+        ...(spec.metricsPort ? { METRICS_PORT: String(spec.metricsPort) } : {}),
         RELAIS_SERVICE_ROLE: spec.role ?? 'all',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

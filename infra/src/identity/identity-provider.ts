@@ -28,6 +28,8 @@ const SESSION_TTL_SECONDS = 10 * 60 * 60;
 export interface IdentityProviderOptions {
   issuer: string;
   port: number;
+  /** Where it listens: loopback (the local platform), or 0.0.0.0 in the compose trial's container. */
+  host?: string;
   accounts: DemoAccounts;
   webRedirectUris?: string[];
   keysFile?: string;
@@ -238,7 +240,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     await handleProviderRequest(req, res);
   }
 
-  await listen(server, port);
+  await listen(server, port, options.host ?? '127.0.0.1');
 
   return {
     issuer,
@@ -781,10 +783,10 @@ function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

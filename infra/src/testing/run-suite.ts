@@ -28,7 +28,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   const failures: string[] = [];
 
-  const staticSteps: Step[] = [{ title: 'lint, typecheck et tests unitaires', args: nx('run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2') }];
+  const staticSteps: Step[] = [
+    { title: 'lint, typecheck et tests unitaires', args: nx('run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2') },
+    // deploy/ rendered and validated (hadolint, dclint, helm, kubernetes-validate; built once into the tool cache).
+    { title: 'fichiers de déploiement', args: nx('run', 'infra:deploy') },
+  ];
   for (const step of staticSteps) {
     say(step.title);
     if ((await run(step.args, env)) !== 0) failures.push(step.title);

@@ -30,4 +30,15 @@ describe('npm start with the referral service split by role', () => {
     expect((await fetch(`${consumers}/v1/me`, { headers })).status).toBe(404);
     expect((await fetch(`${consumers}/openapi.json`)).status).toBe(404);
   });
+
+  it('gives each process its metrics port, printed at start, with its role in every series', async () => {
+    expect(platform.output()).toContain(`referral http://127.0.0.1:${platform.port + 33}/metrics`);
+    const api = await (await fetch(`http://127.0.0.1:${platform.port + 33}/metrics`)).text();
+    const workers = await (await fetch(`http://127.0.0.1:${platform.port + 43}/metrics`)).text();
+    expect(api).toContain('role="api"');
+    // Lag, outbox and overdue referrals are measured where the workers run, not by every api replica.
+    expect(api).not.toContain('# TYPE relais_consumer_lag');
+    expect(workers).toMatch(/relais_consumer_lag\{[^}]*role="consumers"/);
+    expect(workers).toContain('# TYPE relais_referrals_overdue gauge');
+  });
 });

@@ -10,7 +10,10 @@ import type { DirectProducer } from './direct-producer';
 import { HandlerRegistry } from './handler-registry';
 import type { KafkaConnection } from './kafka-connection';
 import { MessageProcessor, type IncomingRecord } from './message-processor';
+import { MessagingMetrics } from './messaging-metrics';
 import { resolveMessagingOptions } from './messaging-options';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import type { KeyState, ParkedKeys, ParkedRecord } from './parked-keys';
 import { PermanentEventError } from './permanent-event-error';
 import { TopicNames } from './topic-names';
@@ -165,16 +168,14 @@ function setup() {
       applied.push(context.id);
     },
   });
-  const processor = new MessageProcessor(
-    txHost,
-    registry,
-    producer,
-    connection,
-    parking.parking,
-    resolveMessagingOptions({ service: 'referral', brokers: ['b:9092'], consumer: { retryDelaysMs: [100, 200] } }),
-  );
+  const options = resolveMessagingOptions({ service: 'referral', brokers: ['b:9092'], consumer: { retryDelaysMs: [100, 200] } });
+  const metricsRegistry = new Registry();
+  // No workers: the scrape-time families (outbox, lag) need a database and a broker; the counters do not.
+  const metrics = new MessagingMetrics(metricsRegistry, {} as DataSource, connection, registry, { ...options, workers: false });
+  const processor = new MessageProcessor(txHost, registry, producer, connection, parking.parking, options, metrics);
   return {
     processor,
+    metricsRegistry,
     parking,
     sent,
     calls,
@@ -218,7 +219,7 @@ describe('MessageProcessor', () => {
   });
 
   it('sends a transient failure to its retry topic with the next attempt, then dead-letters it', async () => {
-    const { processor, sent, inbox, fail } = setup();
+    const { processor, sent, inbox, fail, metricsRegistry } = setup();
     fail(new Error('connection reset'));
     expect(await processor.process(record())).toBe('retried');
     expect(inbox.size).toBe(0);
@@ -234,6 +235,10 @@ describe('MessageProcessor', () => {
     expect(header(dead?.message, 'relais_dead_letter_reason')).toBe('attempts-exhausted');
     expect(header(dead?.message, 'relais_original_partition')).toBe('2');
     expect(header(dead?.message, 'relais_original_offset')).toBe('41');
+    // The retry topic's record counts under its catalog topic, like the original.
+    const counted = async (name: string) => (await metricsRegistry.getSingleMetric(name)?.get())?.values;
+    expect(await counted('relais_event_retries_total')).toEqual([{ labels: { topic: 'relais.directory.network.v1' }, value: 1 }]);
+    expect(await counted('relais_dead_letters_total')).toEqual([{ labels: { topic: 'relais.directory.network.v1' }, value: 1 }]);
   });
 
   it('neither retries nor dead-letters while the database is away: the record is read again later', async () => {
@@ -374,11 +379,16 @@ describe('MessageProcessor', () => {
     });
 
     it('counts an event present twice in a run (a relay that sent it again) and one seen before as duplicates', async () => {
-      const { processor, calls, applied } = setup();
+      const { processor, calls, applied, metricsRegistry } = setup();
       await processor.process(record({ id: 'e-0' }));
       expect(await processor.processBatch(batch(['e-1', 'e-0', 'e-2', 'e-1']))).toEqual(['handled', 'duplicate', 'handled', 'duplicate']);
       expect(calls.map((call) => call.id)).toEqual(['e-0', 'e-1', 'e-2']);
       expect(applied).toEqual(['e-0', 'e-1', 'e-2']);
+      // Counted by catalog topic (prefix removed), for the operator's dashboard.
+      const skipped = await metricsRegistry.getSingleMetric('relais_inbox_duplicates_skipped_total')?.get();
+      expect(skipped?.values).toEqual([{ labels: { topic: 'relais.directory.network.v1' }, value: 2 }]);
+      const records = await metricsRegistry.getSingleMetric('relais_consumer_records_total')?.get();
+      expect(records?.values.find((v) => v.labels['outcome'] === 'handled')?.value).toBe(3);
     });
 
     it('isolates a handler failing in the middle: the others are applied once, the failing one goes to retry, nothing twice', async () => {

@@ -19,6 +19,7 @@ import type { EventContext } from './handles-event.decorator';
 import { HandlerRegistry, type RegisteredHandler } from './handler-registry';
 import type { IncomingRecord } from './incoming-record';
 import { KafkaConnection } from './kafka-connection';
+import { MessagingMetrics } from './messaging-metrics';
 import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
 import { ParkedKeys } from './parked-keys';
 import { contextFromTraceparent } from './trace-context';
@@ -91,6 +92,7 @@ export class MessageProcessor {
     private readonly connection: KafkaConnection,
     private readonly parking: ParkedKeys,
     @Inject(RESOLVED_MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    private readonly metrics: MessagingMetrics,
   ) {}
 
   /** One record, in a transaction of its own. */
@@ -108,6 +110,8 @@ export class MessageProcessor {
   async processBatch(records: IncomingRecord[], onSettled: OnSettled = () => undefined): Promise<ProcessingOutcome[]> {
     const outcomes: ProcessingOutcome[] = [];
     const settle = (outcome: ProcessingOutcome): void => {
+      const record = records[outcomes.length];
+      if (record) this.metrics.recordOutcome(record.topic, outcome);
       onSettled(outcomes.length, outcome);
       outcomes.push(outcome);
     };

@@ -11,6 +11,7 @@ import { KafkaConnection } from './kafka-connection';
 import { KafkaReadiness } from './kafka.readiness';
 import { MessageProcessor } from './message-processor';
 import { MessagingLifecycle } from './messaging-lifecycle';
+import { MessagingMetrics } from './messaging-metrics';
 import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSignal } from './outbox-signal';
@@ -51,6 +52,7 @@ export class MessagingModule {
         HandlerRegistry,
         DirectProducer,
         ParkedKeys,
+        MessagingMetrics,
         MessageProcessor,
         EventConsumer,
         InboxPruning,

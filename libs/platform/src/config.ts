@@ -154,6 +154,8 @@ const instanceRules: Array<(values: Record<string, unknown>) => string[]> = [
 export const serviceConfigSchema = {
   PORT: env.port(),
   HOST: env.string({ default: '127.0.0.1' }),
+  /** Where Prometheus scrapes /metrics (on HOST), apart from the API so the gateway never exposes it; 0: not served. */
+  METRICS_PORT: env.int({ default: 0, min: 0, max: 65535 }),
   DATABASE_URL: env.url({ protocols: ['postgres', 'postgresql'] }),
   KAFKA_BROKERS: env.list(),
   KAFKA_TOPIC_PREFIX: env.string({ default: '' }),

@@ -23,3 +23,4 @@ export {
   requestFingerprint,
 } from './idempotency';
 export { booleanFromQuery, listFromQuery } from './query-transforms';
+export { createMetricsRegistry, HttpMetricsMiddleware, METRICS_REGISTRY, metricOf, MetricsServer, scrapedGauge, type MetricsOptions } from './metrics';

@@ -1,8 +1,9 @@
-import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
 import { loggerOptions, redactUrl } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { HealthModule, type ReadinessCheck } from './health';
+import { createMetricsRegistry, HttpMetricsMiddleware, METRICS_OPTIONS, METRICS_REGISTRY, MetricsServer, type MetricsOptions } from './metrics';
 import { SERVICE_ROLE, type ServiceRole } from './service-role';
 
 export interface PlatformOptions {
@@ -14,18 +15,32 @@ export interface PlatformOptions {
   logDestination?: DestinationStream;
   /** What this process runs (service-role.ts); `all` unless the configuration says otherwise. */
   role?: ServiceRole;
+  /** Where /metrics is served (METRICS_PORT, its own port, never the public origin); absent or 0: not served. */
+  metrics?: { port: number; host: string };
 }
 
-/** What every service has whatever its domain: JSON logs with trace ids, liveness and readiness. */
+/**
+ * What every service has whatever its domain: JSON logs with trace ids, liveness and readiness, and
+ * Prometheus metrics (metrics.ts): HTTP by route here, the other families registered by their owners
+ * into METRICS_REGISTRY.
+ */
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const base = loggerOptions(options.service, options.logLevel);
+    const role = options.role ?? 'all';
+    const metrics: MetricsOptions = { service: options.service, role, port: options.metrics?.port ?? 0, host: options.metrics?.host ?? '127.0.0.1' };
     return {
       module: PlatformModule,
       global: true,
-      providers: [{ provide: SERVICE_ROLE, useValue: options.role ?? 'all' }],
-      exports: [SERVICE_ROLE],
+      providers: [
+        { provide: SERVICE_ROLE, useValue: role },
+        { provide: METRICS_OPTIONS, useValue: metrics },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(metrics) },
+        HttpMetricsMiddleware,
+        MetricsServer,
+      ],
+      exports: [SERVICE_ROLE, METRICS_REGISTRY],
       imports: [
         LoggerModule.forRoot({
           // Express 5 path syntax: the library's default '*' draws a deprecation warning at every start.
@@ -46,5 +61,9 @@ export class PlatformModule {
         HealthModule.forRoot(options.readiness),
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

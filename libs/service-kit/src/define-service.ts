@@ -85,6 +85,7 @@ export function defineService<C extends ServiceConfig, O = Record<string, never>
             logLevel: config.LOG_LEVEL,
             readiness: [PostgresReadiness, KafkaReadiness, ...(definition.readiness ?? [])],
             role,
+            metrics: { port: config.METRICS_PORT, host: config.HOST },
           }),
           PersistenceModule.forRoot(definition.database(config)),
           MessagingModule.forRoot({ service: service.name, ...kafkaSettings(config), workers: process.runsWorkers }),

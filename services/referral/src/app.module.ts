@@ -26,6 +26,7 @@ import { ReferralReads } from './referrals/referral-reads';
 import { REFERRAL_CONFIG } from './shared/tokens';
 import { ReferralTimers } from './sla/referral-timers';
 import { SlaPolicy } from './sla/sla-policy';
+import { SlaMetrics } from './sla/sla-metrics';
 import { SlaSweeper } from './sla/sla-sweeper';
 
 export interface ReferralModuleOptions {
@@ -66,7 +67,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       JourneysService,
       ActionLinks,
     ],
-    workers: [SlaSweeper],
+    workers: [SlaSweeper, SlaMetrics],
   }),
 });
 

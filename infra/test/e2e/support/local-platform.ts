@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { repoRoot, stateSubdir, type DemoAccountsFile } from '../../../src';
 import { portAnswers } from '../../../src/net';
 
-/** The offsets of every port `npm start` derives from RELAIS_PORT (services, identity, consumers processes of split services, local SMTP, its page and the SMS stand-in, PostgreSQL, Kafka). */
-export const derivedPortOffsets = [0, 1, 2, 3, 4, 5, 9, 21, 22, 23, 24, 25, 1025, 1080, 1090, 7432, 11092, 11093] as const;
+/** The offsets of every port `npm start` derives from RELAIS_PORT (services, identity, consumers processes of split services, metrics, local SMTP, its page and the SMS stand-in, PostgreSQL, Kafka). */
+export const derivedPortOffsets = [0, 1, 2, 3, 4, 5, 9, 21, 22, 23, 24, 25, 31, 32, 33, 34, 35, 41, 42, 43, 44, 45, 1025, 1080, 1090, 7432, 11092, 11093] as const;
 
 export interface LocalPlatform {
   /** http://127.0.0.1:<port>: the gateway, as a user's browser or curl reaches it. */

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NotificationConfig } from '../config';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookFanout } from './webhook-fanout';
+import { WebhookMetrics } from './webhook-metrics';
 import { WebhookPersonErasure } from './webhook-person-erasure';
 import { WEBHOOK_SETTINGS, webhookSettings, type WebhookSettings } from './webhook-settings';
 import { WebhookSubscriptions } from './webhook-subscriptions.service';
@@ -18,7 +19,7 @@ export class WebhooksModule {
         { provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } },
         WebhookSubscriptions,
         WebhookFanout,
-        ...(deliverer ? [WebhookDeliverer] : []),
+        ...(deliverer ? [WebhookDeliverer, WebhookMetrics] : []),
         WebhookPersonErasure,
       ],
     };
