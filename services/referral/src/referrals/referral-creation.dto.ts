@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsDefined,
   IsIn,
   IsISO8601,
   IsOptional,
@@ -77,6 +78,8 @@ export class CreateReferralDto {
   receivingServiceId!: string;
 
   @ApiProperty({ type: PersonDto })
+  // ValidateNested passes a missing object: without this, a body with no person was a 500.
+  @IsDefined()
   @ValidateNested()
   @Type(() => PersonDto)
   person!: PersonDto;
@@ -106,6 +109,7 @@ export class CreateReferralDto {
   assessmentId?: string;
 
   @ApiProperty({ type: ConsentDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;
