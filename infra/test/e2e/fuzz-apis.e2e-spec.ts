@@ -64,7 +64,9 @@ describe('fuzzing every OpenAPI document (schemathesis)', () => {
       '30',
     ];
     return new Promise((resolve) => {
-      const child = spawn(st, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1' } });
+      // In the platform's state folder (removed with it): Schemathesis keeps a .schemathesis/ cache in its working directory,
+      // which would otherwise be left in the clone.
+      const child = spawn(st, args, { cwd: platform.stateDir, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1' } });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
