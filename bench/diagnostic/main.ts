@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import type { EventPayload } from '@relais/contracts';
 import {
+  builtFile,
   freePort,
   kafkaSasl,
   kafkaSaslEnvironment,
@@ -124,7 +125,7 @@ function answersFor(questionnaire: Questionnaire, next: () => number): Record<st
 }
 
 function startService(infrastructure: Infrastructure, databaseUrl: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/services/diagnostic/src/main.js')], {
+  const child = spawn(process.execPath, [builtFile('services/diagnostic/src/main.js')], {
     env: {
       ...process.env,
       PORT: String(port),

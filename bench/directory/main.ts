@@ -11,8 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, kafkaSaslEnvironment, repoRoot, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
+import { builtFile, freePort, kafkaSaslEnvironment, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
 import { DEMO_NETWORKS, localInstance } from '@relais/demo';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 
@@ -55,7 +54,7 @@ function serviceEnv(infrastructure: Infrastructure, databaseUrl: string, port: n
   };
 }
 
-const main_js = join(repoRoot, 'dist/services/directory/src/main.js');
+const main_js = builtFile('services/directory/src/main.js');
 
 function run(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -14,8 +14,8 @@ import { provisionServiceDatabase, startInfrastructure, type Infrastructure } fr
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
 import { databaseName, parseSplitRoles, serviceEnvironment, startPlatform } from './platform';
-import { serviceNames } from './service-processes';
-import { repoRoot, stateSubdir } from './state-dir';
+import { serviceNames, stopLeftoverServices } from './service-processes';
+import { builtFile, repoRoot, stateSubdir } from './state-dir';
 
 const say = (message: string) => process.stdout.write(`\x1b[1m[relais]\x1b[0m ${message}\n`);
 
@@ -48,8 +48,15 @@ function stateFolder(config: LocalConfig, ...parts: string[]): string {
   return dir;
 }
 
-/** `messages`: also the local SMTP server and SMS stand-in (a start needs them, a migration does not). */
-function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPorts>, { messages = true } = {}): Promise<Infrastructure> {
+/**
+ * `messages`: also the local SMTP server and SMS stand-in (a start needs them, a migration does not);
+ * `supervise`: restart what dies (npm start).
+ */
+function infrastructureFor(
+  config: LocalConfig,
+  ports: ReturnType<typeof localPorts>,
+  { messages = true, supervise = false } = {},
+): Promise<Infrastructure> {
   const { smtp, mailWeb, sms, ...others } = ports;
   return startInfrastructure({
     dataDir: stateFolder(config, 'data'),
@@ -64,6 +71,7 @@ function infrastructureFor(config: LocalConfig, ports: ReturnType<typeof localPo
       ...(config.OIDC_ISSUER ? { oidcIssuer: config.OIDC_ISSUER } : {}),
     },
     log: say,
+    supervise,
   });
 }
 
@@ -72,7 +80,10 @@ async function start(config: LocalConfig): Promise<void> {
   const ports = localPorts(config.RELAIS_PORT);
   const splitRoles = parseSplitRoles(config.RELAIS_SPLIT_ROLES);
   await assertPortFree(ports.gateway, 'passerelle');
-  const infrastructure = await infrastructureFor(config, ports);
+  // Services a SIGKILLed orchestrator left running (PostgreSQL and Kafka stop their own leftovers as they start).
+  const leftovers = await stopLeftoverServices(stateFolder(config, 'run'));
+  if (leftovers.length > 0) say(`arrêt des services laissés par un lancement précédent interrompu : ${leftovers.join(', ')}`);
+  const infrastructure = await infrastructureFor(config, ports, { supervise: true });
   let stopping = false;
   const stopEverything = async (platformStop?: () => Promise<void>) => {
     if (stopping) return;
@@ -98,6 +109,8 @@ async function start(config: LocalConfig): Promise<void> {
       logLevel: config.LOG_LEVEL,
       otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       homePage: () => homePage(ports.gateway),
+      runDir: stateFolder(config, 'run'),
+      supervision: { log: say },
     });
   } catch (error) {
     await stopEverything();
@@ -113,7 +126,7 @@ async function start(config: LocalConfig): Promise<void> {
   say('département de démonstration (Morbihan) : vérification de l’annuaire…');
   try {
     // Idempotent: the first start writes ~300 structures; later ones change nothing (API edits survive).
-    await runNode([join(repoRoot, 'dist/services/directory/src/main.js'), 'seed'], {
+    await runNode([builtFile('services/directory/src/main.js'), 'seed'], {
       ...serviceEnvironment('directory', await infrastructure.database(databaseName('directory')), {
         infrastructure,
         secretsDir: stateFolder(config, 'data', 'secrets'),
@@ -176,7 +189,7 @@ async function migrateAll(config: LocalConfig): Promise<void> {
 async function migrateServices(config: LocalConfig, infrastructure: Infrastructure): Promise<void> {
   for (const name of serviceNames) {
     const url = await infrastructure.database(databaseName(name));
-    await runNode([join(repoRoot, `dist/services/${name}/src/main.js`), 'migrate'], {
+    await runNode([builtFile(`services/${name}/src/main.js`), 'migrate'], {
       ...serviceEnvironment(name, url, { infrastructure, secretsDir: stateFolder(config, 'data', 'secrets') }),
       PORT: '1',
     });
@@ -273,7 +286,8 @@ async function reset(config: LocalConfig): Promise<void> {
 
 function runNode(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { PATH: process.env['PATH'] ?? '', ...env } });
+    // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751) warns of a negative timeout, harmlessly: not in npm start's output.
+    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...args], { stdio: 'inherit', env: { PATH: process.env['PATH'] ?? '', ...env } });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} : code ${code}`))));
   });
 }

@@ -6,4 +6,4 @@ export { freePort, portAnswers, waitUntil } from './net';
 export { databaseName, startPlatform, type Platform } from './platform';
 export { serviceNames, type ServiceName } from './service-processes';
 export { appendOnlyOwner, databaseUrl, dropProvisionedDatabase, provisionDatabase } from './postgres';
-export { repoRoot, stateDir, stateSubdir } from './state-dir';
+export { buildDir, builtFile, repoRoot, stateDir, stateSubdir } from './state-dir';

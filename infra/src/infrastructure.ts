@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { demoAccounts, type DemoAccounts } from '@relais/demo';
 import { startIdentityProvider } from './identity';
-import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, type KafkaCredentials } from './kafka';
+import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, stopOrphanedBroker, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
 import { startLocalMailServer, startSmsStandIn } from './messages';
 import { assertPortFree } from './net';
-import { provisionDatabase, startPostgres } from './postgres';
+import { provisionDatabase, startPostgres, stopLeftoverPostgres } from './postgres';
 import { serviceNames, type ServiceName } from './service-processes';
+import { supervise, type Incarnation } from './supervisor';
 
 export interface InfrastructurePorts {
   postgres: number;
@@ -50,6 +51,8 @@ export interface InfrastructureOptions {
   /** Where `mail/` and `sms/` go (default: dataDir). */
   messagesDir?: string;
   log?: (message: string) => void;
+  /** Restart PostgreSQL or Kafka when it exits on its own (npm start), saying so through `log`. */
+  supervise?: boolean;
 }
 
 export interface Infrastructure {
@@ -88,31 +91,43 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
+  /** The stop of a started server; under supervision, of whichever incarnation runs by then. */
+  const keepRunning = (label: string, first: Incarnation, restart: () => Promise<Incarnation>): (() => Promise<void>) => {
+    if (!options.supervise) return () => first.stop();
+    const supervised = supervise(label, first, restart, { log });
+    return () => supervised.stop();
+  };
   try {
     const settled = await Promise.allSettled([
       (async () => {
         if (options.external?.databaseUrl) return options.external.databaseUrl;
+        // What a SIGKILLed orchestrator left on this data dir is ours to stop, before the port is checked.
+        await stopLeftoverPostgres(join(options.dataDir, 'postgres'));
         await assertPortFree(options.ports.postgres, 'PostgreSQL');
         const started = Date.now();
-        const server = await startPostgres({ dataDir: join(options.dataDir, 'postgres'), port: options.ports.postgres, fast: options.fast });
-        stops.push(() => server.stop());
+        const postgresOptions = { dataDir: join(options.dataDir, 'postgres'), port: options.ports.postgres, fast: options.fast };
+        const server = await startPostgres(postgresOptions);
+        stops.push(keepRunning('PostgreSQL', server, () => startPostgres(postgresOptions)));
         log(`PostgreSQL prêt sur 127.0.0.1:${server.port} (${Date.now() - started} ms)`);
         return server.adminUrl;
       })(),
       (async () => {
         if (options.external?.kafkaBrokers) return { brokers: options.external.kafkaBrokers };
+        await stopOrphanedBroker(join(options.dataDir, 'kafka'));
         await assertPortFree(options.ports.kafka, 'Kafka');
         await assertPortFree(options.ports.kafkaController, 'contrôleur Kafka');
         const started = Date.now();
         await ensureKafkaJars();
-        const broker = await startKafka({
+        const kafkaOptions = {
           dataDir: join(options.dataDir, 'kafka'),
           port: options.ports.kafka,
           controllerPort: options.ports.kafkaController,
           heapMb: options.fast ? 384 : 512,
           principals: serviceNames.map(servicePrincipal),
-        });
-        stops.push(() => broker.stop());
+        };
+        const broker = await startKafka(kafkaOptions);
+        // A restarted broker keeps its data dir, port, users and ACLs: clients reconnect to the same address.
+        stops.push(keepRunning('Kafka', broker, () => startKafka(kafkaOptions)));
         // Every start: creating ACLs that exist changes nothing, and new catalog topics get theirs.
         await grantServiceAcls(broker.brokers, broker.admin, serviceNames, options.topicPrefix ?? '');
         log(`Kafka prêt sur ${broker.brokers.join(',')} (${Date.now() - started} ms)`);

@@ -6,7 +6,7 @@ import type { Infrastructure } from './infrastructure';
 import { localInstance } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
 import { localActionLinkKeys, localMasterKeyRing } from './local-key-rings';
-import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec } from './service-processes';
+import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec, type StartServicesOptions } from './service-processes';
 
 export interface PlatformOptions {
   infrastructure: Infrastructure;
@@ -27,6 +27,10 @@ export interface PlatformOptions {
   logLevel?: string;
   otlpEndpoint?: string;
   homePage?: () => string;
+  /** Where the services' pid files are kept, so that a start after a SIGKILLed orchestrator stops what it left. */
+  runDir?: string;
+  /** Restart a service process that exits on its own (npm start), saying so through `log`. */
+  supervision?: StartServicesOptions['supervision'];
 }
 
 export interface Platform {
@@ -117,6 +121,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       serviceNames.flatMap((name, index) =>
         serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', { ...options, publicUrl: gateway.url }), options),
       ),
+      { ...(options.runDir ? { runDir: options.runDir } : {}), ...(options.supervision ? { supervision: options.supervision } : {}) },
     );
   } catch (error) {
     await gateway.stop();

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { httpOk, waitUntil } from './net';
-import { repoRoot } from './state-dir';
+import { supervise, type Incarnation, type SupervisionPolicy } from './supervisor';
+import { builtFile, repoRoot } from './state-dir';
 
 export const serviceNames = ['directory', 'diagnostic', 'referral', 'notification', 'reporting'] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -27,39 +29,155 @@ export function processLabel(spec: Pick<ServiceSpec, 'name' | 'role'>): string {
 }
 
 export interface RunningServices {
-  /** Process id by processLabel (referral, or referral-api and referral-consumers). */
-  pids: Record<string, number>;
+  /** Process id by processLabel (referral, or referral-api and referral-consumers): the current one, after restarts. */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
+export interface StartServicesOptions {
+  timeoutMs?: number;
+  /**
+   * Folder of the processes' pid files. Services run in process groups of their own (a Ctrl-C reaches the
+   * orchestrator only, which stops them in order), so an orchestrator killed with SIGKILL leaves them running:
+   * the next start finds them here and stops them before it starts its own.
+   */
+  runDir?: string;
+  /** Restart a process that exits on its own (npm start), saying so through `log`. */
+  supervision?: { log: (message: string) => void; policy?: SupervisionPolicy };
+}
+
 /**
- * Starts the compiled services (dist/, built by the relais script) as child processes, each in its
- * own process group, and waits until every one answers /health/ready.
+ * Starts the compiled services (this build's, see buildDir) as child processes, each in its own process group,
+ * and waits until every one answers /health/ready. If one cannot start, the others are stopped.
  */
-export async function startServices(specs: ServiceSpec[], timeoutMs = 90_000): Promise<RunningServices> {
-  const children = specs.map((spec) => ({ spec, child: spawnService(spec) }));
-  const running: RunningServices = {
-    pids: Object.fromEntries(children.map(({ spec, child }) => [processLabel(spec), child.pid ?? -1])),
-    stop: () => stopAll(children.map(({ child }) => child)),
+export async function startServices(specs: ServiceSpec[], options: StartServicesOptions = {}): Promise<RunningServices> {
+  if (options.runDir) await stopLeftoverServices(options.runDir);
+  const settled = await Promise.allSettled(specs.map((spec) => startService(spec, options)));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])));
+    throw failure.reason;
+  }
+  const started = settled.map((result) => (result as PromiseFulfilledResult<ServiceIncarnation>).value);
+  const current = new Map<string, ServiceIncarnation>();
+  specs.forEach((spec, index) => {
+    const incarnation = started[index];
+    if (incarnation) current.set(processLabel(spec), incarnation);
+  });
+  const supervision = options.supervision;
+  const stops = specs.map((spec, index) => {
+    const first = started[index];
+    if (!first) throw new Error(`no process for ${processLabel(spec)}`);
+    if (!supervision) return () => first.stop();
+    const label = processLabel(spec);
+    const supervised = supervise(
+      `le service ${label}`,
+      first,
+      async () => {
+        const next = await startService(spec, options);
+        current.set(label, next);
+        return next;
+      },
+      { log: supervision.log, policy: supervision.policy, onGiveUp: () => supervision.log(`  son journal : ${spec.logFile}\n${tail(spec.logFile, 15)}`) },
+    );
+    return () => supervised.stop();
+  });
+  return {
+    pids: () => Object.fromEntries([...current].map(([label, incarnation]) => [label, incarnation.pid])),
+    stop: async () => {
+      await Promise.all(stops.map((stop) => stop()));
+    },
+  };
+}
+
+interface ServiceIncarnation extends Incarnation {
+  pid: number;
+}
+
+/** One process of a service, ready (its /health/ready answers), its pid file written. */
+async function startService(spec: ServiceSpec, options: StartServicesOptions): Promise<ServiceIncarnation> {
+  const label = processLabel(spec);
+  const child = spawnService(spec);
+  const pid = child.pid ?? -1;
+  const pidFile = options.runDir ? join(options.runDir, `${label}.pid`) : undefined;
+  if (pidFile) writeFileSync(pidFile, `${pid}\n`);
+  const ended = exited(child);
+  let stopped: Promise<void> | undefined;
+  const incarnation: ServiceIncarnation = {
+    pid,
+    exited: ended.then(({ code, signal }) => (signal ? `signal ${signal}` : `code ${code}`)),
+    stop: () =>
+      (stopped ??= stopChild(child).finally(() => {
+        if (pidFile) rmSync(pidFile, { force: true });
+      })),
   };
   try {
-    await Promise.all(
-      children.map(({ spec, child }) =>
-        Promise.race([
-          waitUntil(`service ${processLabel(spec)}`, () => httpOk(`http://127.0.0.1:${spec.port}/api/${spec.name}/health/ready`), {
-            timeoutMs,
-          }),
-          exited(child).then((code) => {
-            throw new Error(`le service ${processLabel(spec)} s'est arrêté au démarrage (code ${code}) :\n${tail(spec.logFile)}`);
-          }),
-        ]),
-      ),
-    );
+    await Promise.race([
+      waitUntil(`service ${label}`, () => httpOk(`http://127.0.0.1:${spec.port}/api/${spec.name}/health/ready`), {
+        timeoutMs: options.timeoutMs ?? 90_000,
+      }),
+      ended.then(({ code, signal }) => {
+        throw new Error(`le service ${label} s'est arrêté au démarrage (${signal ? `signal ${signal}` : `code ${code}`}) :\n${tail(spec.logFile)}`);
+      }),
+    ]);
   } catch (error) {
-    await running.stop();
+    await incarnation.stop();
     throw error;
   }
-  return running;
+  return incarnation;
+}
+
+/**
+ * Stops the processes an earlier orchestrator left (killed with SIGKILL: nothing stopped its services). A pid is
+ * signalled only if it still runs a Relais service's main.js, so a pid the system has since given to another
+ * process is left alone.
+ */
+export async function stopLeftoverServices(runDir: string): Promise<string[]> {
+  mkdirSync(runDir, { recursive: true });
+  const stopped: string[] = [];
+  await Promise.all(
+    readdirSync(runDir)
+      .filter((file) => file.endsWith('.pid'))
+      .map(async (file) => {
+        const pidFile = join(runDir, file);
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0 && commandLine(pid).some((arg) => arg.startsWith(repoRoot) && /\/services\/[a-z]+\/src\/main\.js$/.test(arg))) {
+          stopped.push(file.replace(/\.pid$/, ''));
+          await stopGroup(pid);
+        }
+        rmSync(pidFile, { force: true });
+      }),
+  );
+  return stopped;
+}
+
+/** The arguments a live process was started with; empty if it is gone (or on a system without /proc). */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** SIGTERM to a process group we did not start (no exit event to wait on): polls until it is gone, SIGKILL after the grace period. */
+export async function stopGroup(pid: number, graceMs = 10_000): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline; await sleep(100)) {
+    if (!alive(pid)) return;
+  }
+  signalGroup(pid, 'SIGKILL');
+  for (const deadline = Date.now() + 5_000; alive(pid) && Date.now() < deadline; ) await sleep(100);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie (its parent, the dead orchestrator, reaped by init later) counts as gone.
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function spawnService(spec: ServiceSpec): ChildProcess {
@@ -70,8 +188,8 @@ function spawnService(spec: ServiceSpec): ChildProcess {
       '--enable-source-maps',
       '--disable-warning=TimeoutNegativeWarning', // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751), harmless
       '--require',
-      join(repoRoot, 'dist/libs/observability/src/register.js'),
-      join(repoRoot, `dist/services/${spec.name}/src/main.js`),
+      builtFile('libs/observability/src/register.js'),
+      builtFile(`services/${spec.name}/src/main.js`),
     ],
     {
       cwd: repoRoot,
@@ -92,13 +210,9 @@ function spawnService(spec: ServiceSpec): ChildProcess {
   return child;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-async function stopAll(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => stopChild(child)));
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 /** SIGTERM to the process group (graceful shutdown), SIGKILL after a grace period. */

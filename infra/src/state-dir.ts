@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The repository root: infra/src (or dist/infra/src) sits two or three levels below it. */
@@ -18,6 +18,24 @@ function findRepoRoot(from: string): string {
     }
   }
 }
+
+/**
+ * The build this code belongs to: `.relais/build/<id>/` made by infra/bin/relais (or a `dist/` compiled by hand).
+ * Compiled code is two folders below it. Code run from its sources (jest) takes the build of the command that
+ * launched it (RELAIS_BUILD_DIR, set by infra/bin/relais), else the one `dist` points to now. Resolved once, so a
+ * process started later by this one (a service restarted by the supervisor, the seed) runs the same build even if
+ * another command has switched `dist` since; and every process is started from the real path, which is how
+ * infra/bin/relais knows a build is still in use.
+ */
+export function buildDir(): string {
+  return (resolvedBuildDir ??= __filename.endsWith('.js')
+    ? resolve(__dirname, '..', '..')
+    : realpathSync(process.env['RELAIS_BUILD_DIR'] ?? join(repoRoot, 'dist')));
+}
+let resolvedBuildDir: string | undefined;
+
+/** A compiled file of this build, named by its path in it: `services/referral/src/main.js`. */
+export const builtFile = (relative: string): string => join(buildDir(), relative);
 
 /**
  * Where the local platform keeps its state (databases, Kafka logs, caches).

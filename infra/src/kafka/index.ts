@@ -1,4 +1,4 @@
-export { ensureKafkaJars, KAFKA_ADMIN_USER, startKafka } from './kafka-broker';
+export { ensureKafkaJars, KAFKA_ADMIN_USER, startKafka, stopOrphanedBroker } from './kafka-broker';
 export type { KafkaBroker, KafkaBrokerOptions, KafkaCredentials } from './kafka-broker';
 export { kafkaSasl, kafkaSaslEnvironment } from './kafka-client';
 export { grantServiceAcls, serviceAcls, servicePrincipal, type AclGrant, type AclOperation } from './kafka-acls';

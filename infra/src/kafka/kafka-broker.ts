@@ -37,6 +37,8 @@ export interface KafkaBroker {
   principals: Record<string, KafkaCredentials>;
   /** The JVM's pid, which is also its process group id. */
   pid: number;
+  /** Resolves when the JVM exits, stopped or not, with how (`signal SIGKILL`, `exit code 1`). */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
   const { dataDir, port, controllerPort } = options;
   const logFile = options.logFile ?? join(dataDir, 'kafka.log');
   mkdirSync(dataDir, { recursive: true });
+  await stopOrphanedBroker(dataDir);
   await assertPortFree(port, 'Kafka client', dataDir);
   await assertPortFree(controllerPort, 'Kafka controller', dataDir);
 
@@ -154,6 +157,7 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
   }
   return {
     brokers,
+    exited: exited.then(describeExit),
     admin: { username: KAFKA_ADMIN_USER, password: credentials.admin },
     principals: Object.fromEntries((options.principals ?? []).map((name) => [name, { username: name, password: credentials.principals[name] ?? '' }])),
     pid: pidOf(child),
@@ -499,6 +503,47 @@ async function assertPortFree(port: number, role: string, dataDir: string): Prom
   });
   if (free) return;
   throw new Error(`Cannot start Kafka: ${role} port ${HOST}:${port} is already in use${stalePidHint(dataDir)}`);
+}
+
+/**
+ * A broker an earlier process started on this data dir and never stopped (it was killed with SIGKILL: the broker
+ * runs in its own process group and outlives it): stopped as stop() would, so this start can take its ports and
+ * its data. Only if the pid still runs this data dir's broker (its command line names our server.properties).
+ */
+export async function stopOrphanedBroker(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'kafka.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const propsFile = join(dataDir, 'server.properties');
+  if (Number.isInteger(pid) && pid > 0 && commandLineOf(pid).includes(propsFile)) {
+    signalGroup(pid, 'SIGTERM');
+    if (!(await goneWithin(pid, STOP_GRACE_MS))) {
+      signalGroup(pid, 'SIGKILL');
+      await goneWithin(pid, 5_000);
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function commandLineOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(100)) {
+    try {
+      process.kill(pid, 0);
+      // A zombie waits for init to reap it: it holds no port any more.
+      if (/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 function stalePidHint(dataDir: string): string {

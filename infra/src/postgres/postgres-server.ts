@@ -27,6 +27,8 @@ export interface PostgresServer {
   /** URL of the `postgres` database as the superuser. */
   adminUrl: string;
   port: number;
+  /** Resolves when the postmaster exits, stopped or not, with how (`signal SIGKILL`, `exit code 1`). */
+  exited: Promise<string>;
   /** Fast shutdown (clients are disconnected); resolves once no server process is left. Idempotent. */
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
   // orchestrator stops it itself, after the services that use it. If we die without stop(), it
   // outlives us, and the next start on this data dir stops it (stopOrphanedServer).
   const child = spawnLogged(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings], user, log, true);
+  const exited = new Promise<string>((settle) => child.once('exit', (code, signal) => settle(signal ? `signal ${signal}` : `exit code ${String(code)}`)));
   const adminUrl = `postgres://${ADMIN_ROLE}:${encodeURIComponent(DEV_PASSWORD)}@${HOST}:${port}/postgres`;
   const pid = await waitUntilReady(child, adminUrl, dataDir, port, log);
   try {
@@ -109,7 +112,17 @@ export async function startPostgres(options: PostgresServerOptions): Promise<Pos
     if (child.exitCode === null && child.signalCode === null) await terminate(pid);
     log.note('PostgreSQL stopped');
   };
-  return { adminUrl, port, stop: () => (stopping ??= stop()) };
+  return { adminUrl, port, exited, stop: () => (stopping ??= stop()) };
+}
+
+/**
+ * The server a killed orchestrator left running on this data dir, stopped (as startPostgres does first), so a
+ * caller that checks the port before starting finds it free.
+ */
+export async function stopLeftoverPostgres(dataDir: string): Promise<void> {
+  const resolved = resolve(dataDir);
+  if (!existsSync(resolved)) return;
+  await stopOrphanedServer(resolved, openLog(join(dirname(resolved), 'postgres.log')));
 }
 
 async function initdb(bin: string, dataDir: string, fast: boolean, user: User, log: ServerLog): Promise<void> {

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { repoRoot, serviceNames } from '../../src';
+import { builtFile, serviceNames } from '../../src';
 
 // Runs the compiled services (npm test builds them first) as an operator would start them.
 describe('a service started with a bad configuration', () => {
   it.each(serviceNames)('%s exits non-zero, naming every missing or malformed variable', (name) => {
-    const result = spawnSync(process.execPath, [join(repoRoot, `dist/services/${name}/src/main.js`)], {
+    const result = spawnSync(process.execPath, [builtFile(`services/${name}/src/main.js`)], {
       env: { PATH: process.env['PATH'] ?? '', PORT: 'http', KAFKA_BROKERS: '127.0.0.1:1', OIDC_ISSUER: 'not a url' },
       encoding: 'utf8',
       timeout: 30_000,

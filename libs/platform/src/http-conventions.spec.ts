@@ -97,6 +97,15 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     expect(problem.instance).toBe('/api/things/v1/things');
   });
 
+  it('turns a body over the size limit into a 413 problem, not a 500', async () => {
+    const response = await post(JSON.stringify({ name: 'x'.repeat(300_000), urgency: 'normal', person: { reference: 'r' } }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { type: string; detail: string };
+    expect(problem.type).toBe('urn:relais:problem:payload-too-large');
+    expect(problem.detail).toBe('Le corps de la requête dépasse la taille autorisée.');
+  });
+
   it('validates and converts query parameters', async () => {
     expect(((await (await fetch(`${base}/v1/things?limit=5`)).json()) as { limit: number }).limit).toBe(5);
     const response = await fetch(`${base}/v1/things?limit=500&sort=name`);

@@ -95,6 +95,11 @@ export class ProblemFilter implements ExceptionFilter {
         ...base,
       };
     }
+    const clientError = bodyReadingError(exception);
+    if (clientError) {
+      const code = codeForStatus[clientError.status] ?? 'validation-error';
+      return { type: problemType(code), title: titles[code], status: clientError.status, detail: bodyReadingDetail(clientError), ...base };
+    }
     return {
       type: problemType('internal-error'),
       title: titles['internal-error'],
@@ -116,6 +121,29 @@ function frameworkDetail(status: number, exception: HttpException): string {
       return 'Le corps de la requête dépasse la taille autorisée.';
     default:
       return exception.message;
+  }
+}
+
+/**
+ * An error of express's body parsers (raw-body, body-parser), thrown before any Nest code runs and so not an
+ * HttpException: a body over the size limit (413), undecodable (400, 415). They mark the client's errors
+ * `expose: true` with their status; without this they were 500s.
+ */
+function bodyReadingError(exception: unknown): { status: number; type: string; message: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { status, type, expose, message } = exception as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status >= 500 || typeof type !== 'string') return undefined;
+  return { status, type, message: typeof message === 'string' ? message : '' };
+}
+
+function bodyReadingDetail(error: { status: number; type: string; message: string }): string {
+  switch (error.status) {
+    case 413:
+      return 'Le corps de la requête dépasse la taille autorisée.';
+    case 415:
+      return `Encodage du corps non pris en charge : ${error.message}`;
+    default:
+      return `Requête invalide : ${error.message}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, stateSubdir, type DemoAccountsFile } from '../../../src';
+import { builtFile, stateSubdir, type DemoAccountsFile } from '../../../src';
 import { portAnswers } from '../../../src/net';
 
 /** The offsets of every port `npm start` derives from RELAIS_PORT (services, identity, consumers processes of split services, metrics, local SMTP, its page and the SMS stand-in, PostgreSQL, Kafka). */
@@ -37,7 +37,9 @@ export async function freeBasePort(): Promise<number> {
  * `npm start` as a user runs it: the compiled orchestrator, its own PostgreSQL, Kafka and identity
  * provider in a state folder of its own, on a free port range; resolves once it says it is ready.
  */
-export async function startLocalPlatform(label: string, env: Record<string, string> = {}): Promise<LocalPlatform> {
+export async function startLocalPlatform(label: string, env: Record<string, string> = {}, again?: Pick<LocalPlatform, 'port' | 'stateDir'>): Promise<LocalPlatform> {
+  // The same state folder and ports as a platform started before (whose orchestrator was killed): tried once.
+  if (again) return startOnce(label, env, again);
   // A port found free can be taken before the platform binds it (parallel suites, outgoing connections'
   // ephemeral ports): that start fails saying so, and another range is tried. Any other failure is final.
   for (let attempt = 1; ; attempt++) {
@@ -49,10 +51,10 @@ export async function startLocalPlatform(label: string, env: Record<string, stri
   }
 }
 
-async function startOnce(label: string, env: Record<string, string>): Promise<LocalPlatform> {
-  const port = await freeBasePort();
-  const stateDir = stateSubdir('test', `e2e-${label}-${process.pid}`);
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/infra/src/cli.js'), 'start'], {
+async function startOnce(label: string, env: Record<string, string>, again?: Pick<LocalPlatform, 'port' | 'stateDir'>): Promise<LocalPlatform> {
+  const port = again?.port ?? (await freeBasePort());
+  const stateDir = again?.stateDir ?? stateSubdir('test', `e2e-${label}-${process.pid}`);
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', builtFile('infra/src/cli.js'), 'start'], {
     env: { PATH: process.env['PATH'] ?? '', RELAIS_PORT: String(port), RELAIS_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,17 +62,21 @@ async function startOnce(label: string, env: Record<string, string>): Promise<Lo
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Relais est prêt')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 100);
-    child.once('exit', (code) => {
+    // Only a start that fails cleans up: once ready, the state folder is the test's (stop(), or a test that kills
+    // the orchestrator and starts again on it).
+    const failed = (code: number | null) => {
       clearInterval(timer);
       rmSync(stateDir, { recursive: true, force: true });
       reject(new Error(`npm start exited with ${code}:\n${output}`));
-    });
+    };
+    const timer = setInterval(() => {
+      if (output.includes('Relais est prêt')) {
+        clearInterval(timer);
+        child.off('exit', failed);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', failed);
   });
   const accounts = JSON.parse(readFileSync(join(stateDir, 'demo-accounts.json'), 'utf8')) as DemoAccountsFile;
   return {
@@ -83,7 +89,7 @@ async function startOnce(label: string, env: Record<string, string>): Promise<Lo
     child,
     adminDatabaseUrl: (service) => `postgres://postgres:relais-dev@127.0.0.1:${port + 7432}/relais_${service}`,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT');
         await new Promise((resolve) => child.once('exit', resolve));
       }

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsIn, IsOptional, IsUrl, IsUUID } from 'class-validator';
+import { IsOmittable } from '@relais/platform';
 import { webhookEventTypes } from './webhook-events';
 import { deliveryFailures } from './webhook-http';
 
+// Body fields may be left out, never null (IsOmittable): `"structureId": null` was a 500 (a NOT NULL column).
 const urlDescription =
   'Adresse HTTPS qui recevra les événements (http n’est accepté que vers localhost sur une instance de développement ; les adresses privées, locales ou réservées sont refusées)';
 
@@ -12,26 +14,26 @@ export class CreateWebhook {
   url!: string;
 
   @ApiPropertyOptional({ description: 'Types d’événements voulus (par défaut : tous ceux qui concernent la structure)', enum: webhookEventTypes, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(webhookEventTypes, { each: true })
   events?: string[];
 
   @ApiPropertyOptional({ description: 'Structure abonnée : obligatoire pour un administrateur ; une intégration abonne toujours sa propre structure', format: 'uuid' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   structureId?: string;
 }
 
 export class UpdateWebhook {
   @ApiPropertyOptional({ description: urlDescription, example: 'https://caf.example/relais/webhooks' })
-  @IsOptional()
+  @IsOmittable()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   url?: string;
 
   @ApiPropertyOptional({ description: 'Types d’événements voulus', enum: webhookEventTypes, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(webhookEventTypes, { each: true })

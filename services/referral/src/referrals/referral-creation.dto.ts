@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsDefined,
   IsIn,
   IsISO8601,
   IsOptional,
@@ -95,6 +96,8 @@ export class CreateReferralDto {
   receivingServiceId!: string;
 
   @ApiProperty({ type: PersonDto })
+  // ValidateNested passes a missing object: without this, a body with no person was a 500.
+  @IsDefined()
   @ValidateNested()
   @Type(() => PersonDto)
   person!: PersonDto;
@@ -130,6 +133,7 @@ export class CreateReferralDto {
   assessmentId?: string;
 
   @ApiProperty({ type: ConsentDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Equals, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Equals, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 
 export class ConsentDto {
   @ApiProperty({ description: 'La personne accepte que son diagnostic soit enregistré. Sans son accord, rien n’est enregistré.', example: true })
@@ -45,6 +45,8 @@ export class CreateAssessmentDto {
   communeCode!: string;
 
   @ApiProperty({ type: ConsentDto })
+  // ValidateNested passes a missing object: without this, a body with no consent reached the code.
+  @IsDefined()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;
