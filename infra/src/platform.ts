@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
-import { startGateway } from './gateway';
+import { startGateway, type WebApp } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { localInstance } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
@@ -24,6 +24,8 @@ export interface PlatformOptions {
   logLevel?: string;
   otlpEndpoint?: string;
   homePage?: () => string;
+  /** The web workspace's build and instance settings; without it the gateway shows homePage at /. */
+  web?: WebApp;
 }
 
 export interface Platform {
@@ -92,6 +94,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     services: options.servicePorts,
     identityPort: infrastructure.identityPort,
     homePage: options.homePage,
+    ...(options.web ? { web: options.web } : {}),
   });
   let services: RunningServices;
   try {
