@@ -91,7 +91,7 @@ async function start(config: LocalConfig): Promise<void> {
       logLevel: config.LOG_LEVEL,
       otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
       homePage: () => homePage(ports.gateway),
-      ...(webRoot ? { web: webApp(webRoot, infrastructure.oidcIssuer, config) } : {}),
+      ...(webRoot ? { web: webApp(() => currentWebBuild() ?? webRoot, infrastructure.oidcIssuer, config) } : {}),
     });
   } catch (error) {
     await stopEverything();

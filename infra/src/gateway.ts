@@ -14,8 +14,8 @@ export interface GatewayRoutes {
 }
 
 export interface WebApp {
-  /** Folder of the Vite build (index.html, assets/…). */
-  root: string;
+  /** Folder of the Vite build (index.html, assets/…), asked per request: a rebuild is served without a restart. */
+  root: () => string;
   /** The instance's settings the app reads at start (`/web-config.json`): issuer, brand, map. */
   config: Record<string, unknown>;
   /** Files served at fixed paths instead of the build's (a département's own commune outlines). */
@@ -92,11 +92,12 @@ function serveWeb(web: WebApp, req: IncomingMessage, res: ServerResponse, path: 
     res.end(req.method === 'HEAD' ? undefined : JSON.stringify(web.config));
     return;
   }
+  const root = web.root();
   const override = web.overrides?.[pathname];
-  const file = override ?? safeJoin(web.root, pathname);
+  const file = override ?? safeJoin(root, pathname);
   if (file && isFile(file)) return sendFile(web, req, res, file, pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
   if (extname(pathname) !== '') return problem(res, 404, 'not-found', "Ce fichier n'existe pas.", path);
-  sendFile(web, req, res, join(web.root, 'index.html'), 'no-cache');
+  sendFile(web, req, res, join(root, 'index.html'), 'no-cache');
 }
 
 function decodePath(pathname: string): string | null {

@@ -5,7 +5,7 @@ import type { WebApp } from './gateway';
 import type { LocalConfig } from './local-config';
 
 /** What the gateway tells the web workspace about this instance (`/web-config.json`) and the files it serves in place of the build's. */
-export function webApp(root: string, issuer: string, config: Pick<LocalConfig, 'RELAIS_WEB_OPERATOR_NAME' | 'RELAIS_WEB_OPERATOR_LOGO_URL' | 'RELAIS_WEB_STATE_SERVICE' | 'RELAIS_WEB_COMMUNES_GEOJSON' | 'RELAIS_WEB_MAP_ATTRIBUTION'>): WebApp {
+export function webApp(root: () => string, issuer: string, config: Pick<LocalConfig, 'RELAIS_WEB_OPERATOR_NAME' | 'RELAIS_WEB_OPERATOR_LOGO_URL' | 'RELAIS_WEB_STATE_SERVICE' | 'RELAIS_WEB_COMMUNES_GEOJSON' | 'RELAIS_WEB_MAP_ATTRIBUTION'>): WebApp {
   const communes = config.RELAIS_WEB_COMMUNES_GEOJSON;
   if (communes && !existsSync(communes)) throw new ConfigError([`RELAIS_WEB_COMMUNES_GEOJSON : fichier introuvable (${communes})`]);
   const issuerOrigin = new URL(issuer).origin;

@@ -26,18 +26,27 @@ export interface WebBuild {
 /** Where the current build is recorded, for the gateway. */
 export const currentWebBuildFile = (): string => join(stateSubdir('web'), 'current.json');
 
-/** The build the gateway should serve, or undefined when none was made (the gateway then shows its plain page). */
+let lastRead: { mtimeMs: number; dir: string | undefined } | undefined;
+
+/**
+ * The build the gateway should serve, or undefined when none was made (the gateway then shows its plain page).
+ * Read again only when current.json changed: the gateway asks on every request of the web app.
+ */
 export function currentWebBuild(): string | undefined {
   const file = currentWebBuildFile();
   if (!existsSync(file)) return undefined;
-  const { dir } = JSON.parse(readFileSync(file, 'utf8')) as { dir: string };
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+  const { mtimeMs } = statSync(file);
+  if (lastRead?.mtimeMs !== mtimeMs) {
+    const { dir } = JSON.parse(readFileSync(file, 'utf8')) as { dir: string };
+    lastRead = { mtimeMs, dir: existsSync(join(dir, 'index.html')) ? dir : undefined };
+  }
+  return lastRead.dir;
 }
 
 /** Hash of what decides the output: the web sources, the build config, and the locked dependency versions. */
 export function webSourcesHash(): string {
   const hash = createHash('sha256');
-  const inputs = ['index.html', 'vite.config.mts', 'tsconfig.json', 'src', 'public'];
+  const inputs = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', 'public'];
   for (const file of inputs.flatMap((input) => listFiles(join(webRoot, input))).sort()) {
     hash.update(relative(webRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
@@ -69,6 +78,8 @@ export function buildWeb(log: (message: string) => void = () => undefined): WebB
     const vite = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', partial, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: webRoot,
       stdio: 'inherit',
+      // The config is TypeScript in a CommonJS repository: Vite bundles it first, which is what we want.
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
     });
     if (vite.status !== 0) {
       rmSync(partial, { recursive: true, force: true });

@@ -3,11 +3,15 @@ module.exports = {
   displayName: 'web',
   rootDir: __dirname,
   testEnvironment: 'jsdom',
+  // Simulated typing is slow on a loaded machine; no test here measures time.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/src/**/*.spec.tsx', '<rootDir>/src/**/*.spec.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',
       {
+        // The root .swcrc leaves services/web to Vite; the tests compile it with their own settings.
+        swcrc: false,
         jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' },
         module: { type: 'commonjs' },
       },

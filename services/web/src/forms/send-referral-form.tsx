@@ -1,6 +1,6 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Stepper } from '@codegouvfr/react-dsfr/Stepper';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { consentMethodLabels, consentScopeLabels, contactLabels } from '../labels';
 import type { Term } from '../vocabularies';
 import { CheckboxField, SelectField, TextField } from './fields';
@@ -31,7 +31,12 @@ export function SendReferralForm({ draft, setDraft, serviceName, structureName, 
   const [stepIndex, setStepIndex] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
-  const step = steps[stepIndex] ?? steps[0]!;
+  const moved = useRef(false);
+  // On a new step (not on first display), the first field takes focus: keyboard and screen-reader users start there.
+  useEffect(() => {
+    if (moved.current) formRef.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+  }, [stepIndex]);
+  const step = steps[Math.min(stepIndex, steps.length - 1)] ?? { id: 'person' as const, title: 'La personne' };
   const set = <K extends keyof ReferralDraft>(key: K) => (value: ReferralDraft[K]) => setDraft((previous) => ({ ...previous, [key]: value }));
 
   const next = (event: FormEvent) => {
@@ -44,8 +49,8 @@ export function SendReferralForm({ draft, setDraft, serviceName, structureName, 
       return;
     }
     if (stepIndex < steps.length - 1) {
+      moved.current = true;
       setStepIndex(stepIndex + 1);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('input, select, textarea')?.focus());
     } else {
       onSubmit();
     }
@@ -171,7 +176,7 @@ export function SendReferralForm({ draft, setDraft, serviceName, structureName, 
 
       <div className="relais-actions fr-mt-3w">
         {stepIndex > 0 && (
-          <Button type="button" priority="secondary" onClick={() => { setErrors({}); setStepIndex(stepIndex - 1); }}>
+          <Button type="button" priority="secondary" onClick={() => { setErrors({}); moved.current = true; setStepIndex(stepIndex - 1); }}>
             Étape précédente
           </Button>
         )}

@@ -59,7 +59,7 @@ export function BrandHeader({ config, agent, structureName, nav, onSignOut }: {
                 <p className="fr-mb-1v relais-who">
                   <span className="fr-icon-account-circle-line fr-mr-1v" aria-hidden="true" />
                   <strong>{agent.name}</strong>
-                  {structureName && <span> — {structureName}</span>}
+                  {structureName && !agent.name.includes(structureName) && <span> — {structureName}</span>}
                   <span className="fr-text--xs relais-roles"> ({agent.roles.join(', ')})</span>
                 </p>
                 <button type="button" className="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-logout-box-r-line fr-btn--icon-left" onClick={onSignOut}>

@@ -61,7 +61,7 @@ export default function OfflineMap({ communesUrl, points, highlightCommune }: { 
     if (!current) return;
     const apply = () => {
       const source = current.getSource<GeoJSONSource>('services');
-      source?.setData({
+      void source?.setData({
         type: 'FeatureCollection',
         features: points.map((point) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [point.longitude, point.latitude] }, properties: { id: point.id, name: point.name, full: point.full } })),
       });

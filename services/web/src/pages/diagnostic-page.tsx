@@ -4,6 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { questionnaireQuery, submitAssessment, type Answer, type Assessment, type Question, type Questionnaire } from '../api/diagnostic';
+import { answersToSend, questionError } from '../forms/diagnostic-answers';
 import { CheckboxField, SelectField, TextField } from '../forms/fields';
 import { useDraft } from '../forms/use-draft';
 import { consentMethodLabels, formatDate } from '../labels';
@@ -21,19 +22,6 @@ interface DiagnosticDraft {
 }
 
 const emptyDraft = (): DiagnosticDraft => ({ started: false, personRef: '', communeCode: '', consentGiven: false, consentMethod: 'oral', index: 0, answers: {}, idempotencyKey: newIdempotencyKey() });
-
-/** Whether a question is answered well enough to go on; a message for the agent otherwise. */
-export function questionError(question: Question, answer: Answer | undefined): string | null {
-  if (question.kind === 'procedures') return null; // an empty list means "no procedure"
-  if (question.kind === 'multiple') {
-    const values = (answer as string[] | undefined) ?? [];
-    if (question.required && values.length === 0) return 'Cochez au moins une réponse.';
-    const exclusive = question.options.filter((o) => o.exclusive).map((o) => o.value);
-    if (values.some((v) => exclusive.includes(v)) && values.length > 1) return 'La réponse « aucune » ne se combine pas avec les autres.';
-    return null;
-  }
-  return question.required && !answer ? 'Choisissez une réponse.' : null;
-}
 
 export function DiagnosticPage() {
   const questionnaire = useQuery(questionnaireQuery);
@@ -61,7 +49,7 @@ function DiagnosticRun({ questionnaire }: { questionnaire: Questionnaire }) {
           ...(draft.personRef.trim() ? { personRef: draft.personRef.trim() } : {}),
           communeCode: draft.communeCode.trim(),
           consent: { given: true, method: draft.consentMethod },
-          answers: Object.fromEntries(questions.map(({ question }) => [question.id, draft.answers[question.id] ?? (question.kind === 'single' ? undefined : [])]).filter(([, value]) => value !== undefined)),
+          answers: answersToSend(questions.map(({ question }) => question), draft.answers),
           questionnaireVersion: questionnaire.version,
         },
         draft.idempotencyKey,

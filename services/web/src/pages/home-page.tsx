@@ -23,7 +23,7 @@ export function HomePage() {
   return (
     <>
       <PageTitle text="Aujourd’hui" />
-      <p className="fr-text--lead">Bonjour {agent.name}. Voici ce qui vous attend.</p>
+      <p className="fr-text--lead">Bonjour {agent.name.replace(/\s*\(.*\)$/, '')}. Voici ce qui vous attend.</p>
       <ul className="relais-counters" aria-label="En chiffres">
         <li>
           <Link to="/orientations/recues?statut=a-traiter" className="relais-counter">
