@@ -90,7 +90,7 @@ describe('web workspace (issue 13)', () => {
     await sender.getByRole('button', { name: 'Commencer' }).click();
     await expect(sender.locator('#communeCode-error').innerText()).resolves.toContain('code INSEE');
     await sender.locator('#communeCode').fill('56260');
-    await sender.getByLabel('La personne accepte que ses réponses soient enregistrées pour l’orienter.').check();
+    await sender.getByLabel('La personne accepte que ses réponses soient enregistrées pour l’orienter.').check({ force: true }); // DSFR draws the box over the input: the label takes the click, as for a user
     await check(sender, 'diagnostic-debut');
     await sender.getByRole('button', { name: 'Commencer' }).click();
     await sender.getByRole('button', { name: 'Question suivante' }).click();
@@ -100,7 +100,7 @@ describe('web workspace (issue 13)', () => {
       const progress = await sender.locator('main p').first().innerText();
       if (!progress.startsWith('Question')) break;
       const firstChoice = sender.locator('main fieldset input').first();
-      if ((await firstChoice.getAttribute('type')) === 'radio' || !(await sender.locator('legend', { hasText: 'démarche' }).count())) await firstChoice.check();
+      if ((await firstChoice.getAttribute('type')) === 'radio' || !(await sender.locator('legend', { hasText: 'démarche' }).count())) await firstChoice.check({ force: true });
       const last = await sender.getByRole('button', { name: 'Voir le résultat' }).count();
       await sender.getByRole('button', { name: last ? 'Voir le résultat' : 'Question suivante' }).click();
       if (last) break;
@@ -114,11 +114,11 @@ describe('web workspace (issue 13)', () => {
     // Search, then "Orienter ici" on a service of the Centre social de Kercado.
     await sender.getByRole('link', { name: 'Annuaire', exact: true }).click();
     await sender.locator('#q').fill('kercado');
-    await sender.getByLabel('Reçoit les orientations Relais').check();
+    await sender.getByLabel('Reçoit les orientations Relais').check({ force: true });
     await sender.getByRole('button', { name: 'Rechercher' }).click();
     await sender.getByRole('heading', { level: 2, name: /Point numérique/ }).waitFor();
     await check(sender, 'annuaire');
-    await sender.getByLabel('Liste et carte').check();
+    await sender.getByLabel('Liste et carte').check({ force: true });
     await sender.locator('.relais-map canvas').waitFor({ timeout: 30_000 });
     await check(sender, 'annuaire-carte');
     await sender.getByRole('link', { name: /Point numérique/ }).first().click();
@@ -127,7 +127,7 @@ describe('web workspace (issue 13)', () => {
     await sender.getByRole('link', { name: 'Orienter ici' }).click();
 
     // Send: the person by the reference the diagnostic issued, the need, then the consent read to the person.
-    await sender.getByLabel('Oui, j’ai sa référence Relais').check();
+    await sender.getByLabel('Oui, j’ai sa référence Relais').check({ force: true });
     await sender.locator('#personReference').fill('p-pas-une-reference');
     await sender.getByRole('button', { name: 'Continuer' }).click();
     await expect(sender.locator('#personReference-error').innerText()).resolves.toContain('p-');
@@ -139,7 +139,7 @@ describe('web workspace (issue 13)', () => {
     await sender.getByText('À lire à la personne').waitFor();
     await sender.getByRole('button', { name: 'Envoyer l’orientation' }).click();
     await expect(sender.locator('#consentRead-error').innerText()).resolves.toContain('Lisez ce texte');
-    await sender.getByLabel('J’ai lu ce texte à la personne et elle est d’accord.').check();
+    await sender.getByLabel('J’ai lu ce texte à la personne et elle est d’accord.').check({ force: true });
     await check(sender, 'orienter-consentement');
     await sender.getByRole('button', { name: 'Envoyer l’orientation' }).click();
     await sender.getByRole('heading', { name: 'Actions' }).waitFor({ timeout: 30_000 });
@@ -166,7 +166,7 @@ describe('web workspace (issue 13)', () => {
     await receiver.getByRole('button', { name: 'Clôturer', exact: true }).click();
     await receiver.getByRole('button', { name: 'Confirmer : Clôturer' }).click();
     await expect(receiver.locator('#move-autonomyGained-error').innerText()).resolves.toContain('autonomie');
-    await receiver.getByLabel('Autonomie partielle').check();
+    await receiver.getByLabel('Autonomie partielle').check({ force: true });
     await receiver.locator('#move-summary').fill('Trois séances : déclaration faite avec elle, espace CAF créé.');
     await check(receiver, 'cloturer');
     await receiver.getByRole('button', { name: 'Confirmer : Clôturer' }).click();
