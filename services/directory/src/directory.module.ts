@@ -22,6 +22,7 @@ import { SyntheticSeeder } from './seed/synthetic';
 import { SnapshotPublisher } from './snapshots/snapshot-publisher';
 import { StructuresController } from './structures/structures.controller';
 import { StructuresService } from './structures/structures.service';
+import { VocabulariesController } from './vocabularies/vocabularies.controller';
 
 /**
  * The directory's features, without the platform around them (so commands can run them without HTTP).
@@ -33,7 +34,7 @@ export class DirectoryModule {
     return {
       module: DirectoryModule,
       // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
-      controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController],
+      controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController, VocabulariesController],
       providers: [
         // Without the scheduler (commands, tests), the freshness jobs run only when asked.
         { provide: DIRECTORY_OPTIONS, useValue: scheduler ? options : { ...options, sweepIntervalSeconds: 0 } },
