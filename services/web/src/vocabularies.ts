@@ -7,6 +7,8 @@ export interface Term {
   value: string;
   label: string;
   description?: string;
+  /** For a thématique: its category. */
+  parent?: string;
 }
 
 /** The directory's controlled vocabularies, with French labels (`GET /api/directory/v1/vocabularies`). */
@@ -68,3 +70,45 @@ export function useVocabularies() {
 export function termLabel(list: Term[] | undefined, value: string): string {
   return list?.find((term) => term.value === value)?.label ?? humanize(value);
 }
+
+interface OpenApiParameter {
+  name: string;
+  schema?: { enum?: string[]; items?: { enum?: string[] } };
+}
+
+/** What the directory's search accepts, per filter, as its OpenAPI document declares it. */
+export type SearchFilterValues = Partial<Record<'role' | 'thematique' | 'modality' | 'public', string[]>>;
+
+export async function fetchSearchFilterValues(): Promise<SearchFilterValues> {
+  const document = await api<{ paths: Record<string, { get?: { parameters?: OpenApiParameter[] } }> }>('/api/directory/openapi.json', { anonymous: true });
+  const search = Object.entries(document.paths).find(([path, item]) => path.endsWith('/v1/services') && item.get)?.[1].get;
+  const values: SearchFilterValues = {};
+  for (const parameter of search?.parameters ?? []) {
+    const allowed = parameter.schema?.enum ?? parameter.schema?.items?.enum;
+    if (allowed && (['role', 'thematique', 'modality', 'public'] as const).includes(parameter.name as 'role')) values[parameter.name as keyof SearchFilterValues] = allowed;
+  }
+  return values;
+}
+
+/**
+ * The options of one search filter: the values the search accepts (its OpenAPI enums, so a filter never
+ * sends what the search would refuse), labelled from the vocabularies where they name the value.
+ */
+export function useSearchFilterOptions(): Record<'role' | 'thematique' | 'modality' | 'public', Term[]> {
+  const vocabularies = useVocabularies();
+  const accepted = useQuery({ queryKey: ['search-filter-values'], queryFn: fetchSearchFilterValues, staleTime: Infinity });
+  const vocabulary = vocabularies.data ?? fallbackVocabularies;
+  const options = (filter: keyof SearchFilterValues, list: Term[]): Term[] => {
+    const values = accepted.data?.[filter];
+    if (!values) return list;
+    return values.map((value) => ({ value, label: list.find((term) => term.value === value)?.label ?? categoryLabels[value] ?? humanize(value) }));
+  };
+  return {
+    role: options('role', vocabulary.roles),
+    thematique: options('thematique', vocabulary.thematiques),
+    modality: options('modality', vocabulary.modesAccueil),
+    public: options('public', vocabulary.publics),
+  };
+}
+
+const categoryLabels: Record<string, string> = { numerique: 'Numérique (toutes)', demarches: 'Démarches administratives (toutes)' };

@@ -75,5 +75,5 @@ export default function OfflineMap({ communesUrl, points, highlightCommune }: { 
     else current.once('load', apply);
   }, [points]);
 
-  return <div ref={container} className="relais-map" aria-hidden="true" data-testid="carte" />;
+  return <div ref={container} className="relais-map" role="region" aria-label={`Carte : ${points.length} services placés (la liste donne le détail ; flèches pour déplacer, + et − pour zoomer)`} />;
 }

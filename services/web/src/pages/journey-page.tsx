@@ -92,7 +92,7 @@ export function JourneyPage() {
                     'diagnostic numérique'
                   ) : (
                     <>
-                      {label(statusLabels, step.to)}
+                      {step.to === 'requested' ? 'Orientation envoyée' : label(statusLabels, step.to)}
                       {step.by && (
                         <>
                           {' '}

@@ -8,7 +8,7 @@ import { useAgent } from '../auth/agent-context';
 import { ServiceName, StructureName } from '../components/names';
 import { Deadline } from '../components/referral-table';
 import { MoveForm } from '../forms/move-form';
-import { autonomyLabels, consentMethodLabels, consentScopeLabels, contactLabels, formatDate, formatDateTime, humanize, label, moveLabel, partyLabels, reasonLabels, statusLabels, urgencyLabels } from '../labels';
+import { autonomyLabels, consentMethodLabels, consentScopeLabels, contactLabels, formatDate, formatDateTime, label, moveLabel, partyLabels, reasonLabels, statusLabels, urgencyLabels } from '../labels';
 import { ErrorMessage, Loading, PageTitle, StatusBadge } from '../ui';
 import { termLabel, useVocabularies } from '../vocabularies';
 
@@ -54,7 +54,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
 
   return (
     <>
-      <PageTitle text={`Orientation : ${referral.needs.map(humanize).join(', ') || 'sans besoin précisé'}`} />
+      <PageTitle text={`Orientation du ${formatDate(referral.createdAt)}`} />
       <p>
         <StatusBadge status={referral.status} /> {referral.urgency === 'urgent' && <strong className="relais-urgent">Urgente</strong>}
       </p>
@@ -62,6 +62,8 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-7">
           <dl className="relais-facts">
+            <dt>Besoin</dt>
+            <dd>{referral.needs.map((need) => termLabel(vocabularies.data?.thematiques, need)).join(', ') || '—'}</dd>
             <dt>Envoyée par</dt>
             <dd>
               <StructureName id={referral.sendingStructureId} /> le {formatDateTime(referral.createdAt)}
@@ -92,7 +94,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
           ) : (
             <dl className="relais-facts">
               <dt>Nom</dt>
-              <dd>{name || <em>non partagé (consentement)</em>}</dd>
+              <dd>{name || <em>{isSender ? 'non transmis avec l’orientation (référence seule)' : 'non partagé avec votre structure'}</em>}</dd>
               {person.phone && (
                 <>
                   <dt>Téléphone</dt>
@@ -141,12 +143,9 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
 
           <h2 className="fr-h5">Historique</h2>
           <ol className="relais-history">
-            <li>
-              <strong>{formatDateTime(referral.createdAt)}</strong> — envoyée par <StructureName id={referral.sendingStructureId} />
-            </li>
             {referral.history.map((step, index) => (
               <li key={`${step.at}-${index}`}>
-                <strong>{formatDateTime(step.at)}</strong> — {label(statusLabels, step.to)}, par {label(partyLabels, step.by.party)}
+                <strong>{formatDateTime(step.at)}</strong> — {step.to === 'requested' ? 'Envoyée' : label(statusLabels, step.to)}, par {label(partyLabels, step.by.party)}
                 {step.by.structureId && (
                   <>
                     {' '}

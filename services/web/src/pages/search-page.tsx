@@ -6,7 +6,7 @@ import { lieuQuery, searchServices, type SearchFilters } from '../api/directory'
 import { useInstance } from '../auth/agent-context';
 import { SelectField, TextField, CheckboxField } from '../forms/fields';
 import { Empty, ErrorMessage, Loading, PageTitle } from '../ui';
-import { termLabel, useVocabularies } from '../vocabularies';
+import { termLabel, useSearchFilterOptions, useVocabularies } from '../vocabularies';
 import type { MapPoint } from '../map/offline-map';
 
 const OfflineMap = lazy(() => import('../map/offline-map'));
@@ -31,6 +31,7 @@ export default function SearchPage() {
   const [params, setParams] = useSearchParams();
   const { config } = useInstance();
   const vocabularies = useVocabularies();
+  const filterOptions = useSearchFilterOptions();
   const applied: SearchFilters = useMemo(
     () => ({
       ...Object.fromEntries(filterKeys.map((key) => [key, params.get(key) ?? undefined])),
@@ -85,10 +86,10 @@ export default function SearchPage() {
       <form onSubmit={submit} className="relais-search-form" aria-label="Critères de recherche" noValidate>
         <div className="fr-grid-row fr-grid-row--gutters">
           <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="thematique" label="Besoin (thématique)" placeholder="Tous les besoins" value={form['thematique'] ?? ''} onChange={set('thematique')} options={options(vocabularies.data?.thematiques)} />
+            <SelectField id="thematique" label="Besoin (thématique)" placeholder="Tous les besoins" value={form['thematique'] ?? ''} onChange={set('thematique')} options={options(filterOptions.thematique)} />
           </div>
           <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="role" label="Rôle du service" placeholder="Tous les rôles" value={form['role'] ?? ''} onChange={set('role')} options={options(vocabularies.data?.roles)} />
+            <SelectField id="role" label="Rôle du service" placeholder="Tous les rôles" value={form['role'] ?? ''} onChange={set('role')} options={options(filterOptions.role)} />
           </div>
           <div className="fr-col-12 fr-col-md-4">
             <TextField id="q" type="search" label="Mots du nom" value={form['q'] ?? ''} onChange={set('q')} />
@@ -100,10 +101,10 @@ export default function SearchPage() {
             <TextField id="radiusKm" type="number" label="Rayon (km)" value={form['radiusKm'] ?? ''} onChange={set('radiusKm')} error={formError['radiusKm']} />
           </div>
           <div className="fr-col-12 fr-col-md-3">
-            <SelectField id="modality" label="Mode d’accueil" placeholder="Tous" value={form['modality'] ?? ''} onChange={set('modality')} options={options(vocabularies.data?.modesAccueil)} />
+            <SelectField id="modality" label="Mode d’accueil" placeholder="Tous" value={form['modality'] ?? ''} onChange={set('modality')} options={options(filterOptions.modality)} />
           </div>
           <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="public" label="Public" placeholder="Tous les publics" value={form['public'] ?? ''} onChange={set('public')} options={options(vocabularies.data?.publics)} />
+            <SelectField id="public" label="Public" placeholder="Tous les publics" value={form['public'] ?? ''} onChange={set('public')} options={options(filterOptions.public)} />
           </div>
           <div className="fr-col-12 fr-col-md-3">
             <SelectField id="language" label="Langue parlée" placeholder="Toutes" value={form['language'] ?? ''} onChange={set('language')} options={languages} />
