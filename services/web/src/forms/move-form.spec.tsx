@@ -30,7 +30,7 @@ describe('MoveForm', () => {
     expect(screen.getByText('Indiquez l’autonomie gagnée par la personne.')).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText('Aucune autonomie gagnée'));
     await user.click(screen.getByLabelText('Autonomie partielle'));
-    expect((screen.getByLabelText('Autonomie partielle') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByLabelText<HTMLInputElement>('Autonomie partielle').checked).toBe(true);
     await user.click(screen.getByLabelText(/Bilan pour la structure orienteuse/));
     await user.keyboard('Deux ateliers suivis');
     await user.selectOptions(screen.getByLabelText('Prochaine étape conseillée (facultatif)'), 'formation');

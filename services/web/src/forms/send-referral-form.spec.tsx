@@ -17,7 +17,7 @@ function Harness({ onSubmit, initial = emptyReferralDraft }: { onSubmit: (draft:
 describe('SendReferralForm', () => {
   it('says what is missing on each step, next to the field, and focuses the first one', async () => {
     const user = userEvent.setup();
-    const onSubmit = jest.fn();
+    const onSubmit = jest.fn<void, [ReferralDraft]>();
     render(<Harness onSubmit={onSubmit} />);
     await user.click(screen.getByRole('button', { name: 'Continuer' }));
     expect(screen.getByRole('alert').textContent).toBe('3 champs sont à corriger.');
@@ -32,7 +32,7 @@ describe('SendReferralForm', () => {
 
   it('is filled and sent with the keyboard alone, the consent read before sending', async () => {
     const user = userEvent.setup();
-    const onSubmit = jest.fn();
+    const onSubmit = jest.fn<void, [ReferralDraft]>();
     render(<Harness onSubmit={onSubmit} />);
     await user.click(screen.getByLabelText('Prénom'));
     await user.keyboard('Anne');
@@ -58,7 +58,9 @@ describe('SendReferralForm', () => {
     await user.keyboard(' ');
     await user.click(screen.getByRole('button', { name: 'Envoyer l’orientation' }));
     expect(onSubmit).toHaveBeenCalledTimes(1);
-    const sent = toNewReferral('service-1', onSubmit.mock.calls[0][0] as ReferralDraft, new Date('2026-12-03T10:00:00Z'));
+    const submitted = onSubmit.mock.calls[0]?.[0];
+    if (!submitted) throw new Error('nothing submitted');
+    const sent = toNewReferral('service-1', submitted, new Date('2026-12-03T10:00:00Z'));
     expect(sent).toEqual({
       receivingServiceId: 'service-1',
       person: { firstName: 'Anne', lastName: 'Le Gall', contactPreference: 'phone', phone: '06 12 34 56 78' },
@@ -76,7 +78,7 @@ describe('SendReferralForm', () => {
     await act(async () => {
       await user.click(screen.getByRole('button', { name: 'Étape précédente' }));
     });
-    expect((screen.getByLabelText(/Référence de la personne/) as HTMLInputElement).value).toBe(`p-${'a'.repeat(26)}`);
+    expect(screen.getByLabelText<HTMLInputElement>(/Référence de la personne/).value).toBe(`p-${'a'.repeat(26)}`);
   });
 });
 

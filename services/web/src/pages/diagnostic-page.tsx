@@ -308,7 +308,8 @@ function DiagnosticResult({ assessment, onRestart }: { assessment: Assessment; o
                 {c.waitingDays != null ? ` — attente ${c.waitingDays} j` : ''}
               </p>
               <ul className="fr-text--xs relais-why">
-                {c.reasons.map((reason) => (
+                {/* The most important first (docs/diagnostic.md); the rest is on the service's page. */}
+                {c.reasons.slice(0, 4).map((reason) => (
                   <li key={reason}>{reason}</li>
                 ))}
               </ul>
