@@ -208,8 +208,14 @@ describe('web workspace (issue 13)', () => {
     await outsider.goto(`${platform.origin}/parcours/${personReference}`);
     await outsider.getByText('Parcours indisponible').waitFor();
 
+    // The move forms' reason codes come from the referral service, public like the directory's vocabularies.
+    const reasons = await fetch(`${platform.origin}/api/referral/v1/reason-codes`);
+    expect(reasons.status).toBe(200);
+    expect(await reasons.json()).toMatchObject({ moves: expect.arrayContaining([{ status: 'rejected', required: true, codes: expect.arrayContaining(['hors-perimetre', 'autre']) }]) });
+
     expect(external).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(accessibility).toEqual([]);
-  }, 600_000);
+  // A loaded CI machine took 400 s for this walk; nothing here is timed.
+  }, 900_000);
 });

@@ -111,8 +111,8 @@ export const formatDate = (iso: string | null | undefined): string => (iso ? dat
 export const formatDateTime = (iso: string | null | undefined): string => (iso ? dateTimeFormat.format(new Date(iso)) : '—');
 
 /**
- * Reason codes per move, as docs/referral.md lists them (services/referral/src/referrals/reason-codes.ts).
- * The API checks them: a code it no longer knows comes back as a 400 naming `reasonCode`, shown as is.
+ * Reason codes per move as docs/referral.md lists them, used only until `GET /api/referral/v1/reason-codes`
+ * answers (or against an older referral service without it). The API checks them either way.
  */
 export const reasonCodesByMove: Record<string, string[]> = {
   rejected: ['hors-perimetre', 'plus-de-capacite', 'personne-injoignable', 'deja-accompagnee', 'refus-de-la-personne', 'autre'],

@@ -131,3 +131,16 @@ export const journeyQuery = (personReference: string) => ({
   queryKey: ['journey', personReference],
   queryFn: () => api<Journey>(`/api/referral/v1/journeys/${encodeURIComponent(personReference)}`),
 });
+
+/** The reasons each move accepts, as the referral service checks them (`GET /v1/reason-codes`). */
+export interface MoveReasons {
+  status: string;
+  required: boolean;
+  codes: string[];
+}
+
+export const reasonCodesQuery = {
+  queryKey: ['reason-codes'],
+  queryFn: async (): Promise<MoveReasons[]> => (await api<{ moves: MoveReasons[] }>('/api/referral/v1/reason-codes', { anonymous: true })).moves,
+  staleTime: Infinity,
+};

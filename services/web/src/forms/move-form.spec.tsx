@@ -52,3 +52,18 @@ describe('validateMove', () => {
     expect(validateMove('failed', empty)).toHaveProperty('reasonCode');
   });
 });
+
+describe('MoveForm with the API’s reason codes', () => {
+  it('offers the codes the API lists and follows its « required »', async () => {
+    const user = userEvent.setup();
+    const onSubmit = jest.fn();
+    render(<MoveForm from="in-progress" to="on-hold" roles={roles} reasons={{ status: 'on-hold', required: true, codes: ['attente-de-la-personne'] }} submitting={false} onSubmit={onSubmit} onCancel={jest.fn()} />);
+    const select = screen.getByLabelText<HTMLSelectElement>('Motif (obligatoire)');
+    expect([...select.options].map((option) => option.value)).toEqual(['', 'attente-de-la-personne']);
+    await user.click(screen.getByRole('button', { name: 'Confirmer : Mettre en attente' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.selectOptions(select, 'attente-de-la-personne');
+    await user.click(screen.getByRole('button', { name: 'Confirmer : Mettre en attente' }));
+    expect(onSubmit).toHaveBeenCalledWith({ status: 'on-hold', reasonCode: 'attente-de-la-personne' });
+  });
+});

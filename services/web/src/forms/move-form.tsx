@@ -1,6 +1,6 @@
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useState, type FormEvent } from 'react';
-import type { TransitionBody } from '../api/referral';
+import type { MoveReasons, TransitionBody } from '../api/referral';
 import { autonomyLabels, label, moveLabel, reasonCodesByMove, reasonLabels, reasonRequired } from '../labels';
 import type { Term } from '../vocabularies';
 import { ServicePicker } from './service-picker';
@@ -9,30 +9,33 @@ export interface MoveFormProps {
   from: string;
   to: string;
   roles: Term[];
+  /** The reasons of this move from the API; absent (older API, still loading), the documented lists. */
+  reasons?: MoveReasons | undefined;
   submitting: boolean;
   onSubmit: (body: TransitionBody) => void;
   onCancel: () => void;
 }
 
 /** What one move needs before it is sent: a reason (required for a refusal or a failure), a comment, the outcome, the new service. */
-export function validateMove(to: string, values: { reasonCode: string; comment: string; redirectToServiceId: string; autonomyGained: string }): Record<string, string> {
+export function validateMove(to: string, values: { reasonCode: string; comment: string; redirectToServiceId: string; autonomyGained: string }, required = reasonRequired.has(to)): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (reasonRequired.has(to) && !values.reasonCode) errors['reasonCode'] = 'Choisissez un motif.';
+  if (required && !values.reasonCode) errors['reasonCode'] = 'Choisissez un motif.';
   if (values.reasonCode === 'autre' && !values.comment.trim()) errors['comment'] = 'Précisez le motif « autre » dans le commentaire.';
   if (to === 'redirected' && !values.redirectToServiceId) errors['redirectToServiceId'] = 'Choisissez le service vers lequel réorienter.';
   if (to === 'completed' && !values.autonomyGained) errors['autonomyGained'] = 'Indiquez l’autonomie gagnée par la personne.';
   return errors;
 }
 
-export function MoveForm({ from, to, roles, submitting, onSubmit, onCancel }: MoveFormProps) {
+export function MoveForm({ from, to, roles, reasons: fromApi, submitting, onSubmit, onCancel }: MoveFormProps) {
   const [values, setValues] = useState({ reasonCode: '', comment: '', redirectToServiceId: '', autonomyGained: '', summary: '', nextStep: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const reasons = reasonCodesByMove[to] ?? [];
+  const reasons = fromApi?.codes ?? reasonCodesByMove[to] ?? [];
+  const required = fromApi?.required ?? reasonRequired.has(to);
   const set = (key: keyof typeof values) => (value: string) => setValues((previous) => ({ ...previous, [key]: value }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const found = validateMove(to, values);
+    const found = validateMove(to, values, required);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       document.getElementById(`move-${Object.keys(found)[0]}`)?.focus();
@@ -57,7 +60,7 @@ export function MoveForm({ from, to, roles, submitting, onSubmit, onCancel }: Mo
       {reasons.length > 0 && (
         <div className={`fr-select-group ${errors['reasonCode'] ? 'fr-select-group--error' : ''}`}>
           <label className="fr-label" htmlFor="move-reasonCode">
-            Motif {reasonRequired.has(to) ? '(obligatoire)' : '(facultatif)'}
+            Motif {required ? '(obligatoire)' : '(facultatif)'}
           </label>
           <select id="move-reasonCode" className="fr-select" value={values.reasonCode} onChange={(event) => set('reasonCode')(event.target.value)} aria-describedby={errors['reasonCode'] ? 'move-reasonCode-error' : undefined}>
             <option value="">Choisir un motif</option>

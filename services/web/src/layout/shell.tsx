@@ -9,14 +9,24 @@ import { BrandHeader, type NavItem } from './brand-header';
 export function Shell({ children }: { children: ReactNode }) {
   const { agent, config } = useInstance();
   const structure = useQuery({ ...structureQuery(agent?.structureId ?? ''), enabled: Boolean(agent?.structureId) });
+  // Inboxes, diagnostics, journeys and "my structure" belong to an account of a structure (agents, its software).
+  const ofStructure = Boolean(agent?.structureId);
   const nav: NavItem[] = [
     { to: '/', text: 'Aujourd’hui', end: true },
-    { to: '/orientations/recues', text: 'Reçues' },
-    { to: '/orientations/envoyees', text: 'Envoyées' },
-    { to: '/diagnostic', text: 'Diagnostic' },
+    ...(ofStructure
+      ? [
+          { to: '/orientations/recues', text: 'Reçues' },
+          { to: '/orientations/envoyees', text: 'Envoyées' },
+          { to: '/diagnostic', text: 'Diagnostic' },
+        ]
+      : []),
     { to: '/annuaire', text: 'Annuaire' },
-    { to: '/parcours', text: 'Parcours' },
-    ...(agent?.structureId ? [{ to: '/ma-structure', text: 'Ma structure' }] : []),
+    ...(ofStructure
+      ? [
+          { to: '/parcours', text: 'Parcours' },
+          { to: '/ma-structure', text: 'Ma structure' },
+        ]
+      : []),
   ];
   return (
     <>

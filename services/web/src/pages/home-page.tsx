@@ -11,6 +11,26 @@ const closedStatuses = ['completed', 'rejected', 'redirected', 'failed', 'cancel
 /** What needs me today: referrals waiting for my answer (with their SLA date), overdue ones, and sent ones that moved. */
 export function HomePage() {
   const agent = useAgent();
+  if (!agent.structureId) return <WithoutStructure name={agent.name} />;
+  return <StructureHome />;
+}
+
+/** Coordinators and the département's administrator act for no structure: no inbox of their own here. */
+function WithoutStructure({ name }: { name: string }) {
+  return (
+    <>
+      <PageTitle text="Aujourd’hui" />
+      <p className="fr-text--lead">Bonjour {name}.</p>
+      <p>Votre compte n’est rattaché à aucune structure : il n’a pas de boîte d’orientations. L’annuaire reste à votre disposition.</p>
+      <Link className="fr-btn fr-btn--secondary fr-icon-search-line fr-btn--icon-left" to="/annuaire">
+        Chercher un service
+      </Link>
+    </>
+  );
+}
+
+function StructureHome() {
+  const agent = useAgent();
   const waiting = useQuery({ queryKey: ['home', 'waiting'], queryFn: () => listReferrals('received', { status: waitingForMe }, null, 50) });
   const overdueReceived = useQuery({ queryKey: ['home', 'overdue-received'], queryFn: () => listReferrals('received', { overdue: true }, null, 50) });
   const overdueSent = useQuery({ queryKey: ['home', 'overdue-sent'], queryFn: () => listReferrals('sent', { overdue: true }, null, 50) });

@@ -3,7 +3,7 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { moveReferral, referralQuery, revokeConsent, type ReferralDetail, type TransitionBody } from '../api/referral';
+import { moveReferral, reasonCodesQuery, referralQuery, revokeConsent, type ReferralDetail, type TransitionBody } from '../api/referral';
 import { useAgent } from '../auth/agent-context';
 import { ServiceName, StructureName } from '../components/names';
 import { Deadline } from '../components/referral-table';
@@ -30,6 +30,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
   const agent = useAgent();
   const queryClient = useQueryClient();
   const vocabularies = useVocabularies();
+  const reasonCodes = useQuery(reasonCodesQuery);
   const [move, setMove] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['referral', referral.id] }).then(() => queryClient.invalidateQueries({ queryKey: ['home'] }));
@@ -174,7 +175,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
             {referral.allowedTransitions.length === 0 ? (
               <p>Aucune action possible pour votre structure à ce stade.</p>
             ) : move ? (
-              <MoveForm from={referral.status} to={move} roles={vocabularies.data?.roles ?? []} submitting={transition.isPending} onSubmit={(body) => transition.mutate(body)} onCancel={() => setMove(null)} />
+              <MoveForm from={referral.status} to={move} roles={vocabularies.data?.roles ?? []} reasons={reasonCodes.data?.find((entry) => entry.status === move)} submitting={transition.isPending} onSubmit={(body) => transition.mutate(body)} onCancel={() => setMove(null)} />
             ) : (
               <ul className="relais-move-buttons">
                 {referral.allowedTransitions.map((to) => (
