@@ -40,7 +40,7 @@ describe('web workspace (issue 13)', () => {
       // WebGL for the map through SwiftShader: the test machines have no GPU.
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader'],
     });
-  }, 300_000);
+  }, 480_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -216,6 +216,6 @@ describe('web workspace (issue 13)', () => {
     expect(external).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(accessibility).toEqual([]);
-  // A loaded CI machine took 400 s for this walk; nothing here is timed.
-  }, 900_000);
+  // Six suites sharing two cores took up to 640 s for this walk; nothing here is timed.
+  }, 1_200_000);
 });
