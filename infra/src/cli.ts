@@ -13,9 +13,11 @@ import { awaitDirectoryCopies } from './directory-copies';
 import { provisionServiceDatabase, startInfrastructure, type Infrastructure } from './infrastructure';
 import { readLocalConfig, localPorts, type LocalConfig } from './local-config';
 import { assertPortFree } from './net';
+import { currentWebBuild } from './web-build';
 import { databaseName, parseSplitRoles, serviceEnvironment, startPlatform } from './platform';
 import { serviceNames, stopLeftoverServices } from './service-processes';
 import { builtFile, repoRoot, stateSubdir } from './state-dir';
+import { webApp } from './web-app';
 
 const say = (message: string) => process.stdout.write(`\x1b[1m[relais]\x1b[0m ${message}\n`);
 
@@ -83,6 +85,8 @@ async function start(config: LocalConfig): Promise<void> {
   // Services a SIGKILLed orchestrator left running (PostgreSQL and Kafka stop their own leftovers as they start).
   const leftovers = await stopLeftoverServices(stateFolder(config, 'run'));
   if (leftovers.length > 0) say(`arrêt des services laissés par un lancement précédent interrompu : ${leftovers.join(', ')}`);
+  const webRoot = currentWebBuild();
+  if (!webRoot) say('espace web absent (pas encore construit : infra/bin/relais build) ; la passerelle sert une page de liens à la place');
   const infrastructure = await infrastructureFor(config, ports, { supervise: true });
   let stopping = false;
   const stopEverything = async (platformStop?: () => Promise<void>) => {
@@ -111,6 +115,7 @@ async function start(config: LocalConfig): Promise<void> {
       homePage: () => homePage(ports.gateway),
       runDir: stateFolder(config, 'run'),
       supervision: { log: say },
+      ...(webRoot ? { web: webApp(() => currentWebBuild() ?? webRoot, infrastructure.oidcIssuer, config) } : {}),
     });
   } catch (error) {
     await stopEverything();
@@ -155,6 +160,7 @@ async function start(config: LocalConfig): Promise<void> {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(`Relais est prêt en ${seconds} s sur ${running.url}`);
+  if (webRoot) say(`  espace de travail  ${running.url}/   (connexion avec un compte de démonstration ci-dessous)`);
   for (const name of serviceNames) {
     say(`  ${name.padEnd(13)} ${running.url}/api/${name}/docs`);
   }
@@ -171,7 +177,9 @@ async function start(config: LocalConfig): Promise<void> {
   if (infrastructure.tokenEndpoint) {
     const { users } = demoAccounts();
     say(`  comptes de démonstration : ${accountsPath}`);
-    for (const user of users.slice(0, 4)) say(`    ${user.username} / ${user.password} (${user.roles.join(', ')})`);
+    // Two agents of different structures first: sending a referral from one and receiving it in the other is the demo.
+    const shown = [...users.filter((user) => user.roles.includes('agent')).slice(0, 1), ...users.filter((user) => user.username === 'agent.centre-social-kercado'), ...users.filter((user) => !user.roles.includes('agent')).slice(0, 3)];
+    for (const user of shown) say(`    ${user.username} / ${user.password} (${user.roles.join(', ')})`);
   }
   say(`  journaux : ${stateFolder(config, 'logs')}   —   Ctrl-C pour tout arrêter`);
 }

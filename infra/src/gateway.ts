@@ -1,4 +1,6 @@
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
 
 export interface GatewayRoutes {
   /** service name → port: /api/<name>/… goes to 127.0.0.1:<port>, path unchanged. */
@@ -7,8 +9,21 @@ export interface GatewayRoutes {
   identityPort?: number;
   /** Port of the local mail server's web page (MailDev), mounted under /mail (path unchanged: it serves under /mail). */
   mailPort?: number;
-  /** Served at / until the web app takes over. */
+  /** Served at / when there is no web app build. */
   homePage?: () => string;
+  /** The web workspace: its built files, served at / with the SPA fallback. */
+  web?: WebApp;
+}
+
+export interface WebApp {
+  /** Folder of the Vite build (index.html, assets/…), asked per request: a rebuild is served without a restart. */
+  root: () => string;
+  /** The instance's settings the app reads at start (`/web-config.json`): issuer, brand, map. */
+  config: Record<string, unknown>;
+  /** Files served at fixed paths instead of the build's (a département's own commune outlines). */
+  overrides?: Record<string, string>;
+  /** Origins the app may call besides its own (the OIDC issuer when it lives elsewhere). */
+  connectOrigins?: string[];
 }
 
 export interface Gateway {
@@ -44,11 +59,110 @@ function route(routes: GatewayRoutes, req: IncomingMessage, res: ServerResponse)
   if ((path === '/mail' || path.startsWith('/mail/') || path.startsWith('/mail?')) && routes.mailPort) {
     return forward(req, res, routes.mailPort, 'mail');
   }
+  if (routes.web && (req.method === 'GET' || req.method === 'HEAD')) return serveWeb(routes.web, req, res, path);
   if ((path === '/' || path.startsWith('/?')) && routes.homePage) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(routes.homePage());
     return;
   }
   problem(res, 404, 'not-found', "Cette adresse ne correspond à aucune ressource.", path);
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.geojson': 'application/geo+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+/**
+ * The web app: a file of the build when the path names one, else index.html (the app's router decides),
+ * except for paths that look like a missing file (an extension) which get a 404 rather than a page.
+ * Vite names assets by their content, so /assets/ is cached for a year; everything else is revalidated.
+ */
+function serveWeb(web: WebApp, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const pathname = decodePath(path.split('?', 1)[0] ?? '/');
+  if (pathname === null) return problem(res, 400, 'bad-request', 'Adresse mal formée.', path);
+  if (pathname === '/web-config.json') {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...securityHeaders(web) });
+    res.end(req.method === 'HEAD' ? undefined : JSON.stringify(web.config));
+    return;
+  }
+  const root = web.root();
+  const override = web.overrides?.[pathname];
+  const file = override ?? safeJoin(root, pathname);
+  if (file && isFile(file)) return sendFile(web, req, res, file, pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  if (extname(pathname) !== '') return problem(res, 404, 'not-found', "Ce fichier n'existe pas.", path);
+  sendFile(web, req, res, join(root, 'index.html'), 'no-cache');
+}
+
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** A path inside root, or null when `..` or a NUL would leave it. */
+function safeJoin(root: string, pathname: string): string | null {
+  if (pathname.includes('\0')) return null;
+  const file = normalize(join(root, pathname));
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function sendFile(web: WebApp, req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): void {
+  const size = statSync(file).size;
+  res.writeHead(200, {
+    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'content-length': size,
+    'cache-control': cacheControl,
+    ...securityHeaders(web),
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+/** No script, style, font or image from elsewhere: the workspace works offline and leaks nothing to third parties. */
+function securityHeaders(web: WebApp): Record<string, string> {
+  const connect = ["'self'", ...(web.connectOrigins ?? [])].join(' ');
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      // react-dsfr and MapLibre set style attributes at run time.
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self'",
+      `connect-src ${connect}`,
+      "worker-src 'self' blob:",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      `form-action 'self' ${(web.connectOrigins ?? []).join(' ')}`.trim(),
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+  };
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, port: number, upstream: string): void {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { demoAccounts, type DemoAccounts } from '@relais/demo';
+import { DEFAULT_WEB_REDIRECT_URIS, demoAccounts, type DemoAccounts } from '@relais/demo';
 import { startIdentityProvider } from './identity';
 import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, stopOrphanedBroker, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
@@ -136,8 +136,12 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       (async () => {
         if (options.external?.oidcIssuer) return { issuer: options.external.oidcIssuer, tokenEndpoint: undefined };
         await assertPortFree(options.ports.identity, "fournisseur d'identité");
+        const issuer = options.issuer ?? `http://127.0.0.1:${options.ports.identity}/auth`;
         const provider = await startIdentityProvider({
-          issuer: options.issuer ?? `http://127.0.0.1:${options.ports.identity}/auth`,
+          issuer,
+          // The web workspace is served by the gateway on the issuer's origin, whatever the port: it signs in
+          // and out back to its root there (the defaults name port 8080 only).
+          webRedirectUris: [...new Set([`${new URL(issuer).origin}/`, ...DEFAULT_WEB_REDIRECT_URIS])],
           port: options.ports.identity,
           accounts: options.accounts ?? demoAccounts(),
           keysFile: join(options.dataDir, 'identity-keys.json'),

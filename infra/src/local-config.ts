@@ -14,6 +14,14 @@ export const localConfigSchema = {
    * consumers, outbox relay, periodic jobs): `referral,diagnostic`, or `all`. Empty: one process each.
    */
   RELAIS_SPLIT_ROLES: env.optionalString(),
+  /** The web workspace's header: the operator's name (a département, a network), and its logo's URL on this origin or elsewhere. */
+  RELAIS_WEB_OPERATOR_NAME: env.string({ default: 'Département du Morbihan (démonstration)' }),
+  RELAIS_WEB_OPERATOR_LOGO_URL: env.optionalString(),
+  /** true only when a State service operates the instance: the DSFR's State brand (Marianne) then appears (docs/decisions/0006-web-brand.md). */
+  RELAIS_WEB_STATE_SERVICE: env.bool({ default: false }),
+  /** The département's commune outlines (GeoJSON, properties code and nom) for the offline map; default: the Morbihan's, bundled. */
+  RELAIS_WEB_COMMUNES_GEOJSON: env.optionalString(),
+  RELAIS_WEB_MAP_ATTRIBUTION: env.string({ default: 'IGN – Admin Express COG 2018, Licence Ouverte' }),
   /** Where data, logs and the demo accounts file go (default: .relais/ in the clone). */
   RELAIS_STATE_DIR: env.optionalString(),
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
-import { startGateway } from './gateway';
+import { startGateway, type WebApp } from './gateway';
 import type { Infrastructure } from './infrastructure';
 import { localInstance } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
@@ -31,6 +31,8 @@ export interface PlatformOptions {
   runDir?: string;
   /** Restart a service process that exits on its own (npm start), saying so through `log`. */
   supervision?: StartServicesOptions['supervision'];
+  /** The web workspace's build and instance settings; without it the gateway shows homePage at /. */
+  web?: WebApp;
 }
 
 export interface Platform {
@@ -114,6 +116,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     identityPort: infrastructure.identityPort,
     mailPort: infrastructure.messages?.mailWebPort,
     homePage: options.homePage,
+    ...(options.web ? { web: options.web } : {}),
   });
   let services: RunningServices;
   try {

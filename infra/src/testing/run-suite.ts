@@ -3,8 +3,8 @@
  * tests against one real infrastructure (PostgreSQL, Kafka, identity provider) started for the run.
  * Ends with one line `N passed, N failed` summing every jest run.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, stateSubdir } from '../state-dir';
 import { startTestInfrastructure } from './test-infrastructure';
@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     if ((await run(step.args, env)) !== 0) failures.push(step.title);
   }
 
+  ensureChromium();
   say('démarrage de PostgreSQL, Kafka et du fournisseur d’identité pour les tests');
   const infrastructure = await startTestInfrastructure();
   try {
@@ -65,6 +66,22 @@ async function main(): Promise<number> {
   const failed = totals.failed + (failures.length > 0 && totals.failed === 0 ? failures.length : 0);
   process.stdout.write(`${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
   return failures.length === 0 && totals.failed === 0 ? 0 : 1;
+}
+
+/**
+ * The web workspace's end-to-end tests drive Debian's chromium (playwright-core never downloads a browser).
+ * A fresh CI machine (root) gets it from apt; elsewhere the absence is said, and the web tests fail saying so.
+ */
+function ensureChromium(): void {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() !== 0) {
+    say('chromium absent et pas de droits root : installez-le (sudo apt-get install -y chromium) pour les tests de l’espace web');
+    return;
+  }
+  say('installation de chromium (paquet Debian) pour les tests de l’espace web');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

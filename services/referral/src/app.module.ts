@@ -18,6 +18,7 @@ import { JourneysService } from './journeys/journeys.service';
 import { ErasureService } from './persons/erasure.service';
 import { PersonRegistry } from './persons/person-registry';
 import { PersonsController } from './persons/persons.controller';
+import { ReasonCodesController } from './referrals/reason-codes.controller';
 import { ReferralController } from './referrals/referral.controller';
 import { ReferralMover } from './referral-model/referral-mover';
 import { ReferralCreation } from './referrals/referral-creation';
@@ -43,7 +44,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, options) => ({
-    controllers: [ReferralController, ConsentController, JourneysController, PersonsController, AuditController, ActionLinksController],
+    controllers: [ReferralController, ReasonCodesController, ConsentController, JourneysController, PersonsController, AuditController, ActionLinksController],
     providers: [
       { provide: REFERRAL_CONFIG, useValue: config },
       { provide: Clock, useValue: options.clock ?? new SystemClock() },

@@ -14,7 +14,7 @@ export const reasonCodes = {
 } as const satisfies Partial<Record<ReferralStatus, readonly string[]>>;
 
 /** Moves that must say why: a refusal or a failure without a reason teaches the network nothing. */
-const reasonRequired: ReadonlySet<ReferralStatus> = new Set<ReferralStatus>(['rejected', 'failed']);
+export const reasonRequired: ReadonlySet<ReferralStatus> = new Set<ReferralStatus>(['rejected', 'failed']);
 
 export const allReasonCodes: string[] = [...new Set(Object.values(reasonCodes).flat())].sort();
 
