@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { asyncApiDocument } from './asyncapi';
 import { catalogPage } from './catalog-page';
 
-const folder = join(__dirname, '../../../../docs/events');
+// Run from the repository's root (infra/bin/relais runs there): the build lives in .relais/build/<id>/, whose
+// depth says nothing of where the sources are.
+const folder = join(process.cwd(), 'docs/events');
 writeFileSync(join(folder, 'asyncapi.json'), `${JSON.stringify(asyncApiDocument(), null, 2)}\n`);
 writeFileSync(join(folder, 'catalog.md'), catalogPage());
 process.stdout.write(`wrote ${folder}/asyncapi.json and catalog.md\n`);
