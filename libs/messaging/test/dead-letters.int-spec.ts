@@ -101,7 +101,7 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
     const headers = (type: string, source = '/relais/directory') => cloudEventHeaders({ id: randomUUID(), source, type, time: new Date(), subject: good.serviceId });
     const invalid = headers(SERVICE_SNAPSHOT);
     // A newer directory's type, during a rolling deploy: skipped, one warning for them all.
-    const newer = [headers('fr.relais.directory.service.snapshot.v2'), headers('fr.relais.directory.service.snapshot.v2')];
+    const newer = [headers('fr.relais.directory.service.snapshot.v3'), headers('fr.relais.directory.service.snapshot.v3')];
     // Produced straight to the topic by someone who is not the directory (the test principal may write anywhere).
     const forged = headers(SERVICE_SNAPSHOT, '/relais/referral');
     const unhandled = headers('fr.relais.directory.structure.snapshot.v1');
@@ -131,7 +131,7 @@ describe('failures: retries with backoff, dead letters, redrive', () => {
     expect(findLetter(letters, unhandled.ce_id)).toMatchObject({ reason: 'forged', error: expect.stringContaining('is published on relais.directory.structure.v1, not on relais.directory.service.v1') });
     expect(letters.find((letter) => letter.eventId === undefined)).toMatchObject({ reason: 'not-a-cloudevent', error: expect.stringContaining('header ce_id is missing') });
     expect(letters.some((letter) => newer.some((skipped) => skipped.ce_id === letter.eventId))).toBe(false);
-    expect(logger.warnings(/fr\.relais\.directory\.service\.snapshot\.v2/)).toEqual([expect.stringContaining('skipping fr.relais.directory.service.snapshot.v2')]);
+    expect(logger.warnings(/fr\.relais\.directory\.service\.snapshot\.v3/)).toEqual([expect.stringContaining('skipping fr.relais.directory.service.snapshot.v3')]);
     expect(await applied(good.serviceId)).toBe(0);
     // Every offset moved on, the skipped record's included.
     const admin = await kafkaAdmin(brokers);
