@@ -68,7 +68,7 @@ describe('backup and restore', () => {
         receivingServiceId,
         person: { firstName: 'Anne', lastName, phone: '+33612345678', contactPreference: 'phone' },
         reason: `Démarche en ligne n° ${index}`,
-        needs: ['numerique--demarches-administratives'],
+        needs: ['numerique--acceder-a-des-services-en-ligne'],
         urgency: 'normal',
         consent: { scope: ['contact', 'reason'], method: 'oral', obtainedAt: new Date(Date.now() - 60_000).toISOString() },
       });
