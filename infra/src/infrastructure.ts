@@ -3,7 +3,7 @@ import { DEFAULT_WEB_REDIRECT_URIS, demoAccounts, type DemoAccounts } from '@rel
 import { startIdentityProvider } from './identity';
 import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, stopOrphanedBroker, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
-import { startLocalMailServer, startSmsStandIn } from './messages';
+import { startLocalMailServer, startSmsStandIn, stopOrphanedMailServer } from './messages';
 import { assertPortFree } from './net';
 import { provisionDatabase, startPostgres, stopLeftoverPostgres } from './postgres';
 import { serviceNames, type ServiceName } from './service-processes';
@@ -153,10 +153,12 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       (async (): Promise<LocalMessaging | undefined> => {
         const { smtp, mailWeb, sms } = options.ports;
         if (smtp === undefined || mailWeb === undefined || sms === undefined) return undefined;
+        const messagesDir = options.messagesDir ?? options.dataDir;
+        // What a SIGKILLed orchestrator left holding the ports goes first (the SMS stand-in lives in its process).
+        await stopOrphanedMailServer(join(messagesDir, 'mail'));
         await assertPortFree(smtp, 'SMTP local');
         await assertPortFree(mailWeb, 'page du courriel local');
         await assertPortFree(sms, 'SMS local');
-        const messagesDir = options.messagesDir ?? options.dataDir;
         const started = Date.now();
         const mail = await startLocalMailServer({ smtpPort: smtp, webPort: mailWeb, mailDir: join(messagesDir, 'mail') });
         stops.push(() => mail.stop());

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { httpOk, portAnswers, waitUntil } from '../net';
 import { repoRoot } from '../state-dir';
 
@@ -31,6 +31,9 @@ export interface LocalMailServer {
 export async function startLocalMailServer(options: LocalMailServerOptions): Promise<LocalMailServer> {
   const basePath = options.basePath ?? '/mail';
   mkdirSync(options.mailDir, { recursive: true, mode: 0o755 });
+  // A MailDev an orchestrator killed with SIGKILL left running holds the ports: stopped first, as Kafka's is.
+  const pidFile = mailServerPidFile(options.mailDir);
+  await stopOrphanedMailServer(options.mailDir);
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -45,6 +48,8 @@ export async function startLocalMailServer(options: LocalMailServerOptions): Pro
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } },
   );
+  if (child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
+  child.once('exit', () => rmSync(pidFile, { force: true }));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   let exited = false;
@@ -80,4 +85,26 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Only a pid whose command line is MailDev on this very mail folder is signalled (pids are reused). */
+export async function stopOrphanedMailServer(mailDir: string): Promise<void> {
+  const pidFile = mailServerPidFile(mailDir);
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let commandLine: string[];
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return;
+  }
+  if (!commandLine.some((arg) => arg.endsWith('maildev.js')) || !commandLine.includes(mailDir)) return;
+  process.kill(pid, 'SIGKILL');
+  for (let waited = 0; waited < 5_000 && existsSync(`/proc/${pid}`); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function mailServerPidFile(mailDir: string): string {
+  return join(dirname(mailDir), 'maildev.pid');
 }
