@@ -5,7 +5,7 @@ import { api, startDirectory, tokens } from './support';
 
 interface Report {
   dryRun: boolean;
-  summary: { total: number; created: number; updated: number; unchanged: number; rejected: number };
+  summary: { total: number; created: number; updated: number; unchanged: number; rejected: number; withNotes: number };
   rows: Array<{ row: number; kind: string; sourceId: string; outcome: string; reasons?: string[] }>;
 }
 
@@ -13,11 +13,11 @@ interface Report {
 const VANNES = DEMO_NETWORKS.vannes.id;
 const LORIENT = DEMO_NETWORKS.lorient.id;
 
-/** A data·inclusion file: structures at a commune (INSEE code), services by their structure's id. */
+/** A data·inclusion v1 file: structures at a commune (INSEE code), services by their structure's id. */
 function dataInclusion(structures: Array<{ id: string; nom: string; code_insee: string }>, services: Array<{ id: string; structure_id: string; nom: string }> = []): string {
   return JSON.stringify({
-    structures: structures.map((s) => ({ source: 'dora', typologie: 'ASSO', adresse: '1 place de la Mairie', date_maj: '2026-11-01', ...s })),
-    services: services.map((s) => ({ source: 'dora', types: ['accompagnement'], modes_accueil: ['en-presentiel'], ...s })),
+    structures: structures.map((s) => ({ source: 'dora', adresse: '1 place de la Mairie', date_maj: '2026-11-01', ...s })),
+    services: services.map((s) => ({ source: 'dora', type: 'accompagnement', description: 'Un accompagnement pas à pas.', modes_accueil: ['en-presentiel'], date_maj: '2026-11-01', ...s })),
   });
 }
 
@@ -92,7 +92,7 @@ describe('who may import what into the directory', () => {
 
     const { status, body: report } = await upload(file, coordVannes);
     expect(status).toBe(200);
-    expect(report.summary).toEqual({ total: 4, created: 2, updated: 0, unchanged: 0, rejected: 2 });
+    expect(report.summary).toEqual({ total: 4, created: 2, updated: 0, unchanged: 0, rejected: 2, withNotes: 0 });
     expect(report.rows.find((r) => r.row === 2)).toMatchObject({ sourceId: 'dora:lorient-2', outcome: 'rejected' });
     expect(reasonsOf(report, 2)).toBe(`la structure relèverait du réseau local « Pays de Lorient » (${LORIENT}), que vous ne coordonnez pas`);
     expect(report.rows.find((r) => r.row === 4)).toMatchObject({ sourceId: 'dora:lorient-2-sv', outcome: 'rejected' });

@@ -42,7 +42,10 @@ function positional(args: string[]): string[] {
 const context = <T>(config: DirectoryConfig, work: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>) =>
   withApplicationContext(AppModule.forRoot(config, { scheduler: false }), (app) => work((type) => app.get(type)));
 
-function printReport(report: ImportReport): void {
+/** Rejected rows shown on the terminal; the whole report, notes included, goes to --report. */
+const SHOWN_ROWS = 20;
+
+function printReport(report: ImportReport, reportFile: string | undefined): void {
   const { summary } = report;
   out(`\nImport ${report.format}${report.dryRun ? ' (à blanc : rien n’a été écrit)' : ''}`);
   out(`  lignes      ${summary.total}`);
@@ -50,9 +53,11 @@ function printReport(report: ImportReport): void {
   out(`  modifiées   ${summary.updated}`);
   out(`  inchangées  ${summary.unchanged}`);
   out(`  rejetées    ${summary.rejected}`);
-  for (const row of report.rows.filter((r) => r.outcome === 'rejected')) {
-    out(`  ✗ ligne ${row.row} (${row.kind} ${row.sourceId}) : ${(row.reasons ?? []).join(' ; ')}`);
-  }
+  out(`  avec notes  ${summary.withNotes} (champs non repris, importées quand même)`);
+  const rejected = report.rows.filter((r) => r.outcome === 'rejected');
+  for (const row of rejected.slice(0, SHOWN_ROWS)) out(`  ✗ ligne ${row.row} (${row.kind} ${row.sourceId}) : ${(row.reasons ?? []).join(' ; ')}`);
+  if (rejected.length > SHOWN_ROWS) out(`  … et ${rejected.length - SHOWN_ROWS} autres lignes rejetées`);
+  out(reportFile ? `Rapport ligne par ligne (raisons et notes) : ${reportFile}` : 'Rapport ligne par ligne (raisons et notes) : ajoutez --report <rapport.json>');
 }
 
 type Command = (config: DirectoryConfig, args: string[]) => Promise<void>;
@@ -110,9 +115,9 @@ const commands: Record<string, Command> = {
         },
       );
       if (started) bar.stop();
-      printReport(report);
       const reportFile = option(args, 'report');
       if (reportFile) writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+      printReport(report, reportFile);
       if (report.summary.rejected > 0) process.exitCode = 2;
     });
   },

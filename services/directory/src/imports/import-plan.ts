@@ -19,7 +19,10 @@ export interface PlannedRow {
   label: string;
   /** Problems found while reading the row; a row with any is rejected whole. */
   problems: string[];
+  /** What the row holds that the directory does not keep, each with why: the row goes through, the report says it. */
+  notes?: string[];
   structure?: Omit<CreateStructureInput, 'networkIds'> & { networkIds?: string[] };
+  /** A structure's lieu, or a service's own lieu (a service with its own address), under its structure. */
   lieu?: Omit<CreateLieuInput, 'structureId'>;
   /** Services with the source id of their structure, resolved at write time. */
   services: Array<{ sourceId: string; input: Omit<CreateServiceInput, 'structureId' | 'lieuIds'>; atStructureLieu: boolean }>;
@@ -38,13 +41,15 @@ export interface RowReport {
   label: string;
   outcome: RowOutcome;
   reasons?: string[];
+  /** Fields of the row the directory did not keep, and why (the row itself went through). */
+  notes?: string[];
 }
 
 export interface ImportReport {
   format: ImportFormat;
   source: string;
   dryRun: boolean;
-  summary: Record<RowOutcome, number> & { total: number };
+  summary: Record<RowOutcome, number> & { total: number; withNotes: number };
   rows: RowReport[];
 }
 

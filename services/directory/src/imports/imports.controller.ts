@@ -43,6 +43,7 @@ class RowReportView {
   @ApiProperty() label!: string;
   @ApiProperty({ enum: ['created', 'updated', 'unchanged', 'rejected'] }) outcome!: string;
   @ApiPropertyOptional({ type: [String], description: 'Pourquoi la ligne est rejetée' }) reasons?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Champs de la ligne que l’annuaire n’a pas repris, et pourquoi (la ligne, elle, est importée)' }) notes?: string[];
 }
 
 class ImportSummaryView {
@@ -51,6 +52,7 @@ class ImportSummaryView {
   @ApiProperty() updated!: number;
   @ApiProperty() unchanged!: number;
   @ApiProperty() rejected!: number;
+  @ApiProperty({ description: 'Lignes importées dont des champs n’ont pas été repris (voir notes)' }) withNotes!: number;
 }
 
 export class ImportReportView {
@@ -75,12 +77,14 @@ export class ImportsController {
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_FILE_BYTES } }))
   @ApiOperation({
-    summary: 'Importer un fichier data·inclusion (JSON) ou Lieux de médiation numérique (CSV ou JSON)',
+    summary: 'Importer un fichier data·inclusion v1 (JSON, NDJSON, CSV, page de l’API) ou Lieux de médiation numérique (CSV ou JSON)',
     description:
       'Chaque ligne est écrite dans sa propre transaction ou rejetée entière avec ses raisons ; réimporter le même fichier ne change rien. ' +
       'Un coordinateur n’importe que dans les réseaux qu’il coordonne : une ligne qui rattacherait une fiche à un autre réseau, ou modifierait une fiche ' +
       'qu’aucun de ses réseaux ne porte, est rejetée avec sa raison ; un `network` qu’il ne coordonne pas est refusé (403). ' +
-      'Un fichier illisible est refusé en entier (422).',
+      'Chaque ligne data·inclusion est d’abord vérifiée avec le schéma JSON officiel v1 (erreurs avec leur chemin) ; ' +
+      'un champ sans place dans l’annuaire est signalé dans les notes de sa ligne. ' +
+      'Un fichier illisible, ou au schéma data·inclusion v0, est refusé en entier (422).',
   })
   @ApiParam({ name: 'format', enum: importFormats })
   @ApiConsumes('multipart/form-data')

@@ -22,7 +22,7 @@ import { MalformedFileError, type ImportFormat, type ImportReport, type PlannedR
 
 export interface ImportOptions {
   format: ImportFormat;
-  /** For the LMN standard, which comes as CSV or JSON. */
+  /** CSV or JSON (JSON covers NDJSON); guessed from the content when not given. */
   encoding?: 'csv' | 'json';
   /** Network for structures whose commune no réseau local covers (else they are rejected). */
   networkId?: string;
@@ -69,7 +69,7 @@ export class ImportsService {
     try {
       switch (options.format) {
         case 'data-inclusion':
-          return planDataInclusion(content);
+          return planDataInclusion(content, options.encoding);
         case 'lieux-mediation-numerique':
           return planLieuxMediationNumerique(content, options.encoding ?? (content.trimStart().startsWith('[') ? 'json' : 'csv'));
       }
@@ -100,8 +100,11 @@ export class ImportsService {
       reports.push(await this.importRow(row, run));
       onProgress?.(index + 1, rows.length);
     }
-    const summary = { total: reports.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
-    for (const report of reports) summary[report.outcome] += 1;
+    const summary = { total: reports.length, created: 0, updated: 0, unchanged: 0, rejected: 0, withNotes: 0 };
+    for (const report of reports) {
+      summary[report.outcome] += 1;
+      if (report.notes?.length) summary.withNotes += 1;
+    }
     return { format: options.format, source: options.format, dryRun: options.dryRun ?? false, summary, rows: reports };
   }
 
@@ -113,6 +116,7 @@ export class ImportsService {
       label: row.label,
       outcome,
       ...(reasons?.length ? { reasons } : {}),
+      ...(row.notes?.length ? { notes: row.notes } : {}),
     });
     if (row.problems.length > 0) return report('rejected', row.problems);
     try {
@@ -178,13 +182,24 @@ export class ImportsService {
     // The service joins its structure's networks: the importer must be allowed in every one of them.
     this.mayWriteInto(run, structure.networkIds, `le service (structure ${row.structureSourceId ?? '?'})`);
     for (const service of row.services) await this.mayUpdateService(run, service.sourceId, structure.id);
-    const lieu = await this.txHost.tx.getRepository(Lieu).findOne({ where: { source: options.format, sourceId: row.structureSourceId ?? '', deleted: false } });
+    let lieu: { id: string } | null = await this.txHost.tx.getRepository(Lieu).findOne({ where: { source: options.format, sourceId: row.structureSourceId ?? '', deleted: false } });
+    let changed = false;
+    if (row.lieu) {
+      // The service's own lieu (its own address), kept under its structure and matched by the service's source id.
+      const existingLieu = await this.txHost.tx.getRepository(Lieu).findOne({ where: { source: options.format, sourceId: row.sourceId } });
+      if (existingLieu && existingLieu.structureId !== structure.id) await this.mayUpdateStructureOf(run, existingLieu.structureId, `le lieu existant ${row.sourceId}`);
+      const lieuInput = await this.validated(CreateLieuInput, { ...row.lieu, structureId: structure.id }, 'lieu');
+      const saved = await this.lieux.upsert(lieuInput, by, { source: options.format, sourceId: row.sourceId }, row.verifiedAt);
+      changed = saved.changed === true;
+      lieu = saved;
+    }
     let outcome: RowOutcome = 'unchanged';
     for (const service of row.services) {
       const existed = await this.offers.existsBySource(options.format, service.sourceId);
-      const input = await this.validated(CreateServiceInput, { ...service.input, structureId: structure.id, lieuIds: service.atStructureLieu && lieu ? [lieu.id] : [] }, 'service');
+      const lieuIds = (service.atStructureLieu || row.lieu) && lieu ? [lieu.id] : [];
+      const input = await this.validated(CreateServiceInput, { ...service.input, structureId: structure.id, lieuIds }, 'service');
       const saved = await this.offers.upsert(input, by, { source: options.format, sourceId: service.sourceId }, row.verifiedAt);
-      outcome = !existed ? 'created' : saved.changed ? 'updated' : outcome;
+      outcome = !existed ? 'created' : saved.changed || changed ? 'updated' : outcome;
     }
     return outcome;
   }
