@@ -7,6 +7,9 @@ import { FreshnessService } from './freshness/freshness.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { HsdsExporter } from './imports/hsds-export';
+import { DataInclusionExporter } from './exports/data-inclusion-export';
+import { ExportsController } from './exports/exports.controller';
+import { LmnExporter } from './exports/lieux-mediation-numerique-export';
 import { LieuxController } from './lieux/lieux.controller';
 import { LieuxService } from './lieux/lieux.service';
 import { OpeningIntervals } from './lieux/opening-intervals';
@@ -35,7 +38,7 @@ export class DirectoryModule {
     return {
       module: DirectoryModule,
       // Search before offers: GET v1/services (search) and GET v1/services/:id live on the same path.
-      controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController, VocabulariesController],
+      controllers: [SearchController, OffersController, StructuresController, LieuxController, NetworksController, CommunesController, ImportsController, ExportsController, VocabulariesController],
       providers: [
         // Without the scheduler (commands, tests), the freshness jobs run only when asked.
         { provide: DIRECTORY_OPTIONS, useValue: scheduler ? options : { ...options, sweepIntervalSeconds: 0 } },
@@ -52,11 +55,13 @@ export class DirectoryModule {
         FreshnessService,
         ImportsService,
         HsdsExporter,
+        DataInclusionExporter,
+        LmnExporter,
         SeedService,
         SyntheticSeeder,
         VocabularyUpgrade,
       ],
-      exports: [DIRECTORY_OPTIONS, FreshnessService, ImportsService, HsdsExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
+      exports: [DIRECTORY_OPTIONS, FreshnessService, ImportsService, HsdsExporter, DataInclusionExporter, LmnExporter, SeedService, SyntheticSeeder, CommuneCoordinatesImporter, SearchService],
     };
   }
 }

@@ -34,9 +34,9 @@ const modaliteToRoles: Record<string, ServiceRole[]> = {
   'À distance': ['accompagnement'],
 };
 
-const publicMap: Record<string, Public> = { Jeunes: 'jeunes', Étudiants: 'etudiants', 'Familles et/ou enfants': 'familles', Seniors: 'seniors', Femmes: 'femmes' };
+export const publicMap: Record<string, Public> = { Jeunes: 'jeunes', Étudiants: 'etudiants', 'Familles et/ou enfants': 'familles', Seniors: 'seniors', Femmes: 'femmes' };
 const fraisMap: Record<string, Fee> = { Gratuit: 'gratuit', 'Gratuit sous condition': 'gratuit', Payant: 'payant' };
-const priseEnChargeMap: Record<string, AccessibilityFeature> = {
+export const priseEnChargeMap: Record<string, AccessibilityFeature> = {
   Surdité: 'surdite',
   'Handicaps moteurs': 'handicap-moteur',
   'Handicaps mentaux': 'handicap-mental',
@@ -45,7 +45,7 @@ const priseEnChargeMap: Record<string, AccessibilityFeature> = {
   'Langues étrangères (autres)': 'langues-etrangeres',
   'Déficience visuelle': 'deficience-visuelle',
 };
-const dispositifToLabel: Record<string, Label> = {
+export const dispositifToLabel: Record<string, Label> = {
   'Aidants Connect': 'aidants-connect',
   'France Services': 'france-services',
   'Conseillers numériques': 'conseiller-numerique',
