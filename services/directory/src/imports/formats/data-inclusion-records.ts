@@ -194,6 +194,22 @@ function describeError(error: ErrorObject): string {
       return `schéma v1 : ${String(params['missingProperty'])} est obligatoire`;
     case 'enum':
       return `schéma v1 : ${path} « ${String(error.data)} » n’est pas une valeur du référentiel (${(params['allowedValues'] as unknown[]).length} valeurs permises, voir GET /api/directory/v1/vocabularies)`;
+    case 'minLength':
+      return `schéma v1 : ${path} compte au moins ${String(params['limit'])} caractères`;
+    case 'maxLength':
+      return `schéma v1 : ${path} compte au plus ${String(params['limit'])} caractères`;
+    case 'pattern':
+      return `schéma v1 : ${path} « ${String(error.data)} » ne suit pas le motif ${String(params['pattern'])}`;
+    case 'format':
+      return `schéma v1 : ${path} « ${String(error.data)} » n’est pas au format ${String(params['format'])}`;
+    case 'type':
+      return `schéma v1 : ${path} doit être de type ${String(params['type'])}`;
+    case 'minItems':
+      return `schéma v1 : ${path} compte au moins ${String(params['limit'])} valeur(s)`;
+    case 'uniqueItems':
+      return `schéma v1 : ${path} contient des valeurs en double`;
+    case 'minimum':
+      return `schéma v1 : ${path} vaut au moins ${String(params['limit'])}`;
     default:
       return `schéma v1 : ${path} ${error.message ?? 'invalide'}`;
   }
