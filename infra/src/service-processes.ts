@@ -16,6 +16,8 @@ export interface ServiceSpec {
    * two runs an `api` process (behind the gateway) and a `consumers` process (its own port, probes only).
    */
   role?: 'all' | 'api' | 'consumers';
+  /** Which of several processes of the same role (1, 2…): scaling tests run two `consumers` replicas. */
+  replica?: number;
   port: number;
   /** Where the process serves Prometheus /metrics (METRICS_PORT); none when absent. */
   metricsPort?: number;
@@ -24,8 +26,9 @@ export interface ServiceSpec {
 }
 
 /** How a process is named in pids and messages: the service, or `<service>-<role>` for a split one. */
-export function processLabel(spec: Pick<ServiceSpec, 'name' | 'role'>): string {
-  return spec.role && spec.role !== 'all' ? `${spec.name}-${spec.role}` : spec.name;
+export function processLabel(spec: Pick<ServiceSpec, 'name' | 'role' | 'replica'>): string {
+  const label = spec.role && spec.role !== 'all' ? `${spec.name}-${spec.role}` : spec.name;
+  return spec.replica === undefined ? label : `${label}-${spec.replica}`;
 }
 
 export interface RunningServices {

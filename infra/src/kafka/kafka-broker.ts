@@ -22,6 +22,19 @@ export interface KafkaBrokerOptions {
    * and kept in the data dir with the others (credentials.json), since the broker keeps the users.
    */
   principals?: string[];
+  /** One node of a multi-node KRaft cluster (kafka-cluster.ts); absent: a single node, its own controller. */
+  cluster?: ClusterNode;
+}
+
+export interface ClusterNode {
+  nodeId: number;
+  /** Every controller of the quorum: `id@127.0.0.1:port`, comma-separated. */
+  quorumVoters: string;
+  /** Folder the nodes share: one cluster id and one set of passwords (prepareClusterSecrets). */
+  sharedDir: string;
+  /** default.replication.factor and that of the broker's own topics (consumer offsets, transactions). */
+  replicationFactor: number;
+  minInsyncReplicas: number;
 }
 
 export interface KafkaCredentials {
@@ -122,14 +135,14 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
   await assertPortFree(controllerPort, 'Kafka controller', dataDir);
 
   const libDir = await ensureKafkaJars();
-  const credentials = loadCredentials(dataDir, options.principals ?? []);
+  const credentials = loadCredentials(secretsDirOf(options), options.principals ?? []);
   const propsFile = join(dataDir, 'server.properties');
   // Users are made at format time (no extra start cost); a data dir formatted before (or that lost its
   // credentials) lacks some, and gets them once started, through the admin API.
   const formatted = await formatStorageOnce(libDir, dataDir, propsFile, credentials, options);
   if (formatted) {
     credentials.registered = allUsers(credentials);
-    saveCredentials(dataDir, credentials);
+    saveCredentials(secretsDirOf(options), credentials);
   }
   const missing = allUsers(credentials).filter((user) => !credentials.registered.includes(user));
   // Without its SCRAM user, the super user signs in with PLAIN (its password in the broker's own config) until it has one.
@@ -149,7 +162,7 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
     if (missing.length > 0) {
       await addScramUsers(libDir, dataDir, port, credentials, missing, bootstrapAdmin);
       credentials.registered = allUsers(credentials);
-      saveCredentials(dataDir, credentials);
+      saveCredentials(secretsDirOf(options), credentials);
     }
   } catch (error) {
     await stop();
@@ -163,6 +176,21 @@ export async function startKafka(options: KafkaBrokerOptions): Promise<KafkaBrok
     pid: pidOf(child),
     stop,
   };
+}
+
+/** Where a node keeps its cluster id and passwords: its data dir, or the folder its cluster shares. */
+function secretsDirOf(options: Pick<KafkaBrokerOptions, 'dataDir' | 'cluster'>): string {
+  return options.cluster?.sharedDir ?? options.dataDir;
+}
+
+/**
+ * The cluster id and the passwords of a multi-node cluster, made once in its shared folder before any
+ * node starts: nodes started side by side would otherwise each make their own.
+ */
+export function prepareClusterSecrets(sharedDir: string, principals: string[]): void {
+  mkdirSync(sharedDir, { recursive: true });
+  loadCredentials(sharedDir, principals);
+  clusterId(sharedDir);
 }
 
 interface StoredCredentials {
@@ -303,13 +331,13 @@ function jaas(loginModule: string, username: string, password: string, extra = '
  * metadata it serves), as a super user like the admin.
  */
 function serverProperties(options: KafkaBrokerOptions, credentials: StoredCredentials, bootstrapAdmin: boolean): string {
-  const { dataDir, port, controllerPort } = options;
+  const { dataDir, port, controllerPort, cluster } = options;
   const plain = 'org.apache.kafka.common.security.plain.PlainLoginModule';
   const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule';
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${HOST}:${controllerPort}`,
+    'node.id': cluster?.nodeId ?? 1,
+    'controller.quorum.voters': cluster?.quorumVoters ?? `1@${HOST}:${controllerPort}`,
     listeners: `CLIENT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
     'advertised.listeners': `CLIENT://${HOST}:${port}`,
     'controller.listener.names': 'CONTROLLER',
@@ -332,13 +360,13 @@ function serverProperties(options: KafkaBrokerOptions, credentials: StoredCreden
     'super.users': `User:${KAFKA_ADMIN_USER};User:${CONTROLLER_USER}`,
     'allow.everyone.if.no.acl.found': false,
     'log.dirs': join(dataDir, 'logs'),
-    // A single node can only ever hold one replica.
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
+    // A single node can only ever hold one replica; a cluster's nodes hold as many as it says.
+    'default.replication.factor': cluster?.replicationFactor ?? 1,
+    'min.insync.replicas': cluster?.minInsyncReplicas ?? 1,
+    'offsets.topic.replication.factor': cluster?.replicationFactor ?? 1,
     'offsets.topic.num.partitions': 3,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.replication.factor': cluster?.replicationFactor ?? 1,
+    'transaction.state.log.min.isr': cluster?.minInsyncReplicas ?? 1,
     'transaction.state.log.num.partitions': 3,
     'group.initial.rebalance.delay.ms': 0,
     'num.partitions': 3,
@@ -384,7 +412,7 @@ async function formatStorageOnce(
   const users = allUsers(credentials).flatMap((user) => ['--add-scram', scramArgument(user, passwordOf(credentials, user))]);
   await runCommand(
     'java',
-    [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', classpath(libDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId(dataDir), '-c', propsFile, ...users],
+    [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', classpath(libDir), 'kafka.tools.StorageTool', 'format', '-t', clusterId(secretsDirOf(options)), '-c', propsFile, ...users],
     60_000,
   );
   return true;

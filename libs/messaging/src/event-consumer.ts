@@ -9,6 +9,8 @@ import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './mes
 /** Heartbeats while a handler runs, well inside the session timeout. */
 const HANDLER_HEARTBEAT_MS = 3_000;
 const RESTART_DELAY_MS = 5_000;
+/** Tries of a start that fails on a retriable Kafka error (metadata not yet everywhere on a cluster). */
+const START_ATTEMPTS = 6;
 
 /**
  * The service's one kafkajs consumer, in group `<prefix>relais-<service>`, on the catalog topics of
@@ -43,8 +45,28 @@ export class EventConsumer {
     return this.registry.consumedTopics().flatMap((topic) => [names.main(topic), names.retry(topic)]);
   }
 
-  /** Joins the group and starts consuming; resolves once the group is joined. Nothing to do without handlers. */
+  /**
+   * Joins the group and starts consuming; resolves once the group is joined. Nothing to do without handlers.
+   * On a cluster, a topic another service created a moment ago has leaders (TopicProvisioner waits for
+   * them) before every broker's metadata lists it: a subscription answered by such a broker fails with a
+   * retriable error ("does not host this topic-partition"), so the start is tried again a few times
+   * rather than failing the process (infra/test/e2e/kafka-cluster.e2e-spec.ts met it at a fresh start).
+   */
   async start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startOnce();
+        return;
+      } catch (error) {
+        const retriable = error instanceof Error && 'retriable' in error && error.retriable === true;
+        if (!retriable || attempt >= START_ATTEMPTS || this.stopping) throw error;
+        this.logger.warn(`joining the group failed (attempt ${attempt} of ${START_ATTEMPTS}), trying again: ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     const topics = this.subscribedTopics();
     if (topics.length === 0 || this.consumer) return;
     this.stopping = false;

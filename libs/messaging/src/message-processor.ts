@@ -410,6 +410,9 @@ export class MessageProcessor {
     spans.push(span);
     // The handler's spans and logs carry the publication's trace id; the transaction is the run's.
     await otelContext.with(trace.setSpan(parent, span), async () => {
+      // At debug level, one line per event handled: with the publication's trace id, it ties this
+      // service's log to the request that wrote the event (docs/operations.md, traces).
+      this.logger.debug(`handling ${event.type} ${event.id} (${context.topic}, offset ${context.offset}, attempt ${context.attempt})`);
       for (const handler of item.handlers) await handler.invoke(item.payload, context);
     });
   }

@@ -24,9 +24,9 @@ describe('messaging options', () => {
 
   it('takes the Kafka settings of a service configuration: its principal when given, none for a cluster without SASL', () => {
     const config = { KAFKA_BROKERS: ['kafka:9092'], KAFKA_TOPIC_PREFIX: 'p.', KAFKA_SASL_USERNAME: undefined, KAFKA_SASL_PASSWORD: undefined, KAFKA_SSL: false };
-    expect(kafkaSettings(config)).toEqual({ brokers: ['kafka:9092'], topicPrefix: 'p.', ssl: false });
+    expect(kafkaSettings(config)).toEqual({ brokers: ['kafka:9092'], topicPrefix: 'p.', ssl: false, topics: {} });
     const secured = kafkaSettings({ ...config, KAFKA_SASL_USERNAME: 'relais-referral', KAFKA_SASL_PASSWORD: 's3cret', KAFKA_SSL: true });
-    expect(secured).toEqual({ brokers: ['kafka:9092'], topicPrefix: 'p.', sasl: { username: 'relais-referral', password: 's3cret' }, ssl: true });
+    expect(secured).toEqual({ brokers: ['kafka:9092'], topicPrefix: 'p.', sasl: { username: 'relais-referral', password: 's3cret' }, ssl: true, topics: {} });
     expect(resolveMessagingOptions({ service: 'referral', ...secured })).toMatchObject({ sasl: { username: 'relais-referral', password: 's3cret' }, ssl: true });
     expect(() => kafkaSettings({ ...config, KAFKA_SASL_USERNAME: 'relais-referral' })).toThrow(/KAFKA_SASL_USERNAME et KAFKA_SASL_PASSWORD vont ensemble/);
     expect(() => resolveMessagingOptions({ service: 'referral', brokers: ['kafka:9092'], sasl: { username: 'relais-referral', password: '' } })).toThrow(/sasl needs both/);

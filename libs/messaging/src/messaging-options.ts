@@ -11,6 +11,12 @@ export interface MessagingOptions {
   sasl?: KafkaCredentials;
   /** TLS to the brokers (an external cluster); the local broker listens in plain text on 127.0.0.1. */
   ssl?: boolean;
+  /**
+   * How the topics this service creates are laid out on the cluster (TopicProvisioner); each absent
+   * setting keeps today's default: the catalog's partition count, the broker's default replication
+   * factor and min.insync.replicas (1 on the single-node dev broker).
+   */
+  topics?: TopicLayout;
   consumer?: {
     /** Partitions handled at the same time (kafkajs `partitionsConsumedConcurrently`); order holds within each. */
     concurrency?: number;
@@ -44,6 +50,15 @@ export interface MessagingOptions {
   };
 }
 
+export interface TopicLayout {
+  /** Partitions of every main and retry topic, instead of the catalog's count (dead-letter topics keep one). */
+  partitions?: number;
+  /** Copies of each partition: 3 on a three-broker cluster, so one broker can be lost. */
+  replicationFactor?: number;
+  /** Replicas that must have a write before it is acknowledged (the relay sends with acks=all): 2 of 3. */
+  minInsyncReplicas?: number;
+}
+
 export interface KafkaCredentials {
   username: string;
   password: string;
@@ -58,6 +73,7 @@ export interface ResolvedMessagingOptions {
   topicPrefix: string;
   sasl: KafkaCredentials | undefined;
   ssl: boolean;
+  topics: TopicLayout;
   workers: boolean;
   consumer: {
     concurrency: number;
@@ -110,6 +126,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
   if (!Number.isInteger(consumerBatchSize) || consumerBatchSize < 1) throw new Error(`MessagingModule: consumer.batchSize must be a positive integer (got ${consumerBatchSize})`);
   if (!Number.isFinite(maxBlockedMs) || maxBlockedMs < 100) throw new Error(`MessagingModule: consumer.maxBlockedMs must be at least 100 ms (got ${maxBlockedMs})`);
   if (!Number.isFinite(parkedSweepMs) || parkedSweepMs < 100) throw new Error(`MessagingModule: consumer.parkedSweepMs must be at least 100 ms (got ${parkedSweepMs})`);
+  const topics = resolveTopicLayout(options.topics ?? {});
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`MessagingModule: relay.batchSize must be a positive integer (got ${batchSize})`);
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 10) throw new Error(`MessagingModule: relay.pollIntervalMs must be at least 10 ms (got ${pollIntervalMs})`);
   return {
@@ -118,6 +135,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     topicPrefix: options.topicPrefix ?? '',
     sasl: options.sasl ? { username: options.sasl.username, password: options.sasl.password } : undefined,
     ssl: options.ssl ?? false,
+    topics,
     workers: options.workers ?? true,
     consumer: { concurrency, retryDelaysMs: [...retryDelaysMs], batchSize: consumerBatchSize, parkedSweepMs, maxBlockedMs },
     relay: {
@@ -131,6 +149,22 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
   };
 }
 
+function resolveTopicLayout(layout: TopicLayout): TopicLayout {
+  for (const [name, value] of Object.entries(layout)) {
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) throw new Error(`MessagingModule: topics.${name} must be a positive integer (got ${String(value)})`);
+  }
+  const { partitions, replicationFactor, minInsyncReplicas } = layout;
+  // The broker accepts such a topic, then refuses every write to it: better not to start.
+  if (replicationFactor !== undefined && minInsyncReplicas !== undefined && minInsyncReplicas > replicationFactor) {
+    throw new Error(`MessagingModule: topics.minInsyncReplicas (${minInsyncReplicas}) exceeds topics.replicationFactor (${replicationFactor}): no write could ever be acknowledged`);
+  }
+  return {
+    ...(partitions !== undefined ? { partitions } : {}),
+    ...(replicationFactor !== undefined ? { replicationFactor } : {}),
+    ...(minInsyncReplicas !== undefined ? { minInsyncReplicas } : {}),
+  };
+}
+
 /** The Kafka settings of a service's configuration (libs/platform serviceConfigSchema), as messaging options. */
 export function kafkaSettings(config: {
   KAFKA_BROKERS: readonly string[];
@@ -138,7 +172,11 @@ export function kafkaSettings(config: {
   KAFKA_SASL_USERNAME: string | undefined;
   KAFKA_SASL_PASSWORD: string | undefined;
   KAFKA_SSL: boolean;
-}): Pick<MessagingOptions, 'brokers' | 'topicPrefix' | 'sasl' | 'ssl'> {
+  /** 0: the catalog's partition count, the broker's replication factor and min.insync.replicas. */
+  KAFKA_TOPIC_PARTITIONS?: number;
+  KAFKA_REPLICATION_FACTOR?: number;
+  KAFKA_MIN_INSYNC_REPLICAS?: number;
+}): Pick<MessagingOptions, 'brokers' | 'topicPrefix' | 'sasl' | 'ssl' | 'topics'> {
   const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
   if ((username === undefined) !== (password === undefined)) {
     throw new Error('KAFKA_SASL_USERNAME et KAFKA_SASL_PASSWORD vont ensemble : donnez les deux, ou aucun pour un cluster sans authentification');
@@ -148,5 +186,10 @@ export function kafkaSettings(config: {
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     ...(username !== undefined && password !== undefined ? { sasl: { username, password } } : {}),
     ssl: config.KAFKA_SSL,
+    topics: {
+      ...(config.KAFKA_TOPIC_PARTITIONS ? { partitions: config.KAFKA_TOPIC_PARTITIONS } : {}),
+      ...(config.KAFKA_REPLICATION_FACTOR ? { replicationFactor: config.KAFKA_REPLICATION_FACTOR } : {}),
+      ...(config.KAFKA_MIN_INSYNC_REPLICAS ? { minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS } : {}),
+    },
   };
 }

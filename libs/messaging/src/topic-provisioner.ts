@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { topicCatalog, type TopicDefinition } from '@relais/contracts';
 import type { ITopicConfig } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
-import { RETRY_RETENTION_MS } from './messaging-options';
+import { RETRY_RETENTION_MS, type TopicLayout } from './messaging-options';
 
 /** Few dead letters, read by people: one partition keeps listing simple. */
 const DEAD_LETTER_PARTITIONS = 1;
@@ -10,8 +10,11 @@ const DEAD_LETTER_PARTITIONS = 1;
 /**
  * Creates the topics a service needs before it publishes or subscribes (the broker refuses to create
  * them on first use): the catalog topics it publishes to and consumes from, and for each consumed
- * topic its own retry topic and the shared dead-letter topic. Existing topics are left as they are:
- * changing partitions or policies of a live topic is an operation, not a side effect of a deploy.
+ * topic its own retry topic and the shared dead-letter topic. Partitions, replication factor and
+ * min.insync.replicas come from the configuration (KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
+ * KAFKA_MIN_INSYNC_REPLICAS), each defaulting to the catalog's count and the broker's defaults.
+ * Existing topics are left as they are: changing partitions or policies of a live topic is an
+ * operation, not a side effect of a deploy.
  */
 @Injectable()
 export class TopicProvisioner {
@@ -23,29 +26,43 @@ export class TopicProvisioner {
   plan(consumedTopics: Iterable<string>): ITopicConfig[] {
     const names = this.connection.topics;
     const service = this.connection.options.service;
+    const layout = this.connection.options.topics;
     const consumed = new Set(consumedTopics);
     const wanted = new Map<string, ITopicConfig>();
     for (const topic of topicCatalog) {
       if (topic.publisher === service || consumed.has(topic.name)) {
-        wanted.set(names.main(topic.name), mainTopic(names.main(topic.name), topic));
+        wanted.set(names.main(topic.name), laidOut(mainTopic(names.main(topic.name), topic), layout));
       }
       if (consumed.has(topic.name)) {
-        wanted.set(names.retry(topic.name), {
-          topic: names.retry(topic.name),
-          numPartitions: topic.partitions,
-          configEntries: [
-            { name: 'cleanup.policy', value: 'delete' },
-            { name: 'retention.ms', value: String(RETRY_RETENTION_MS) },
-          ],
-        });
-        wanted.set(names.deadLetter(topic.name), {
-          topic: names.deadLetter(topic.name),
-          numPartitions: DEAD_LETTER_PARTITIONS,
-          configEntries: [
-            { name: 'cleanup.policy', value: 'delete' },
-            { name: 'retention.ms', value: String(topic.retentionMs) },
-          ],
-        });
+        wanted.set(
+          names.retry(topic.name),
+          laidOut(
+            {
+              topic: names.retry(topic.name),
+              numPartitions: topic.partitions,
+              configEntries: [
+                { name: 'cleanup.policy', value: 'delete' },
+                { name: 'retention.ms', value: String(RETRY_RETENTION_MS) },
+              ],
+            },
+            layout,
+          ),
+        );
+        // Dead letters keep one partition, but as many copies as the rest: losing a broker loses none.
+        wanted.set(
+          names.deadLetter(topic.name),
+          laidOut(
+            {
+              topic: names.deadLetter(topic.name),
+              numPartitions: DEAD_LETTER_PARTITIONS,
+              configEntries: [
+                { name: 'cleanup.policy', value: 'delete' },
+                { name: 'retention.ms', value: String(topic.retentionMs) },
+              ],
+            },
+            { ...layout, partitions: DEAD_LETTER_PARTITIONS },
+          ),
+        );
       }
     }
     for (const name of consumed) {
@@ -93,6 +110,19 @@ export class TopicProvisioner {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** A topic with the configured partitions, replication factor and min.insync.replicas, where set. */
+function laidOut(topic: ITopicConfig, layout: TopicLayout): ITopicConfig {
+  return {
+    ...topic,
+    ...(layout.partitions !== undefined ? { numPartitions: layout.partitions } : {}),
+    ...(layout.replicationFactor !== undefined ? { replicationFactor: layout.replicationFactor } : {}),
+    configEntries: [
+      ...(topic.configEntries ?? []),
+      ...(layout.minInsyncReplicas !== undefined ? [{ name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }] : []),
+    ],
+  };
 }
 
 function mainTopic(name: string, topic: TopicDefinition): ITopicConfig {

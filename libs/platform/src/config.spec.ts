@@ -50,6 +50,14 @@ describe('loadConfig', () => {
     expect(loadConfig(serviceConfigSchema, { ...local, RELAIS_ENVIRONMENT: 'development' }).OIDC_ISSUER).toBe('http://127.0.0.1:8080/auth');
   });
 
+  it('reads the topic layout of a Kafka cluster, 0 (the default) leaving it to the catalog and the broker', () => {
+    const config = loadConfig(serviceConfigSchema, valid);
+    expect([config.KAFKA_TOPIC_PARTITIONS, config.KAFKA_REPLICATION_FACTOR, config.KAFKA_MIN_INSYNC_REPLICAS]).toEqual([0, 0, 0]);
+    const cluster = loadConfig(serviceConfigSchema, { ...valid, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    expect([cluster.KAFKA_REPLICATION_FACTOR, cluster.KAFKA_MIN_INSYNC_REPLICAS]).toEqual([3, 2]);
+    expect(() => loadConfig(serviceConfigSchema, { ...valid, KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS \(3\) dépasse KAFKA_REPLICATION_FACTOR \(2\)/);
+  });
+
   it('reads the write rate limits with defaults, and 0 as "no limit"', () => {
     const config = loadConfig(serviceConfigSchema, valid);
     expect([config.RATE_LIMIT_USER_PER_SECOND, config.RATE_LIMIT_USER_BURST]).toEqual([200, 400]);

@@ -148,6 +148,13 @@ const instanceRules: Array<(values: Record<string, unknown>) => string[]> = [
     if (values['RELAIS_ENVIRONMENT'] === 'development' || new URL(issuer).protocol === 'https:') return [];
     return [`OIDC_ISSUER doit utiliser https hors développement (reçu ${redact(issuer)} ; RELAIS_ENVIRONMENT=development l'autorise en local)`];
   },
+  // The broker would create such topics, then refuse every write to them.
+  (values) => {
+    const replication = values['KAFKA_REPLICATION_FACTOR'];
+    const insync = values['KAFKA_MIN_INSYNC_REPLICAS'];
+    if (typeof replication !== 'number' || typeof insync !== 'number' || replication === 0 || insync <= replication) return [];
+    return [`KAFKA_MIN_INSYNC_REPLICAS (${insync}) dépasse KAFKA_REPLICATION_FACTOR (${replication}) : aucune écriture ne serait jamais acquittée`];
+  },
 ];
 
 /** The variables every Relais service reads. Each service adds its own to this schema. */
@@ -167,6 +174,15 @@ export const serviceConfigSchema = {
   KAFKA_SASL_PASSWORD: env.optionalString(),
   /** TLS to the brokers (an external cluster). */
   KAFKA_SSL: env.bool({ default: false }),
+  /**
+   * The layout of the topics a service creates (existing topics are left as they are): partitions of
+   * main and retry topics, copies of each partition, and copies that must have a write before it is
+   * acknowledged. 0 keeps the default: the catalog's count, the broker's default.replication.factor and
+   * min.insync.replicas. A three-broker cluster: 3 and 2 (docs/operations.md).
+   */
+  KAFKA_TOPIC_PARTITIONS: env.int({ default: 0, min: 0, max: 1000 }),
+  KAFKA_REPLICATION_FACTOR: env.int({ default: 0, min: 0, max: 16 }),
+  KAFKA_MIN_INSYNC_REPLICAS: env.int({ default: 0, min: 0, max: 16 }),
   OIDC_ISSUER: env.url({ protocols: ['http', 'https'] }),
   OIDC_AUDIENCE: env.string({ default: 'relais-api' }),
   /** The département this instance serves (INSEE code: 56, 2A, 971…): tokens of another one are refused. */

@@ -41,12 +41,13 @@ export async function startLocalPlatform(label: string, env: Record<string, stri
   // The same state folder and ports as a platform started before (whose orchestrator was killed): tried once.
   if (again) return startOnce(label, env, again);
   // A port found free can be taken before the platform binds it (parallel suites, outgoing connections'
-  // ephemeral ports): that start fails saying so, and another range is tried. Any other failure is final.
+  // ephemeral ports; a service or the broker that finds its port taken says EADDRINUSE or "Address already
+  // in use"): that start fails saying so, and another range is tried. Any other failure is final.
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(label, env);
     } catch (error) {
-      if (attempt >= 3 || !(error instanceof Error) || !/is already in use/.test(error.message)) throw error;
+      if (attempt >= 4 || !(error instanceof Error) || !/already in use|EADDRINUSE/i.test(error.message)) throw error;
     }
   }
 }
