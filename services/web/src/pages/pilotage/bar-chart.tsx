@@ -1,8 +1,6 @@
-import { useId } from 'react';
-
 export interface Bar {
   label: string;
-  /** null: withheld (fewer than 5 people), drawn as an empty bar marked « < 5 ». */
+  /** null: withheld (fewer than 5 people), drawn as an empty dashed bar marked « < 5 ». */
   value: number | null;
   shown: string;
   tone?: 'default' | 'alert' | 'success';
@@ -11,40 +9,33 @@ export interface Bar {
 const tones = { default: '#000091', alert: '#ce0500', success: '#18753c' } as const;
 
 /**
- * Horizontal bars in plain SVG, no charting library: drawn by the page itself, so it works offline under
- * the self-only CSP and weighs nothing. The drawing is a picture with a title that sends to its table
- * (placed right below by every page): screen readers read the table, not the bars.
+ * Horizontal bars, no charting library: each bar an SVG rectangle sized in percent, its label and figure in
+ * the page's own text, so it reflows from 320 px to a wide screen, works offline under the self-only CSP and
+ * weighs nothing. The whole is one picture for screen readers (role="img" and a name that sends to the table
+ * placed right below by every page): they read the table, not the bars.
  */
 export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
-  const id = useId();
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
-  const rowHeight = 28;
-  const labelWidth = 230;
-  const width = 640;
-  const barSpace = width - labelWidth - 70;
-  const height = bars.length * rowHeight + 8;
   return (
     <figure className="relais-chart fr-mb-2w">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-titre`} preserveAspectRatio="xMinYMin meet">
-        <title id={`${id}-titre`}>{`${title} (graphique ; les chiffres sont dans le tableau qui suit)`}</title>
-        {bars.map((bar, index) => {
-          const y = index * rowHeight + 4;
-          const length = bar.value === null ? 0 : Math.max(bar.value > 0 ? 2 : 0, (bar.value / max) * barSpace);
-          return (
-            <g key={bar.label}>
-              <text x={labelWidth - 8} y={y + 17} textAnchor="end" fontSize="13" fill="#161616">
-                {bar.label.length > 32 ? `${bar.label.slice(0, 31)}…` : bar.label}
-              </text>
-              <rect x={labelWidth} y={y + 4} width={length} height={rowHeight - 10} fill={tones[bar.tone ?? 'default']} />
-              {bar.value === null && <rect x={labelWidth} y={y + 4} width={24} height={rowHeight - 10} fill="none" stroke="#666666" strokeDasharray="3 2" />}
-              <text x={labelWidth + length + (bar.value === null ? 30 : 6)} y={y + 17} fontSize="13" fill="#161616">
-                {bar.shown}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="fr-text--sm fr-mb-0">{title}</figcaption>
+      <div role="img" aria-label={`${title} : graphique, les chiffres sont dans le tableau qui suit`} className="relais-bars">
+        {bars.map((bar) => (
+          <div key={bar.label} className="relais-bar">
+            <span className="relais-bar-label">{bar.label}</span>
+            <span className="relais-bar-track">
+              <svg width="100%" height="16" focusable="false">
+                {bar.value === null ? (
+                  <rect x="1" y="1" width="22" height="14" fill="none" stroke="#666666" strokeDasharray="3 2" />
+                ) : (
+                  <rect x="0" y="0" width={`${bar.value > 0 ? Math.max(0.5, (bar.value / max) * 100) : 0}%`} height="16" fill={tones[bar.tone ?? 'default']} />
+                )}
+              </svg>
+            </span>
+            <span className="relais-bar-value">{bar.shown}</span>
+          </div>
+        ))}
+      </div>
+      <figcaption className="fr-text--sm fr-mb-0 fr-mt-1w">{title}</figcaption>
     </figure>
   );
 }

@@ -51,7 +51,7 @@ export function BreaksPage() {
         columns={[
           { key: 'name', label: 'Structure', value: (row) => row.name ?? row.structureId },
           { key: 'received', label: 'Reçues', value: (row) => row.received, render: (row) => formatCount(row.received), numeric: true },
-          { key: 'left', label: 'Sorties sans accompagnement', value: (row) => row.left, render: (row) => formatCount(row.left), numeric: true },
+          { key: 'left', label: 'Sorties du parcours', value: (row) => row.left, render: (row) => formatCount(row.left), numeric: true },
           { key: 'rate', label: 'Taux de sortie', value: (row) => row.rate, render: (row) => formatRate(row.rate), numeric: true },
         ]}
       />

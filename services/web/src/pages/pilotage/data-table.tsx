@@ -40,7 +40,10 @@ export function DataTable<Row>({
     const column = sort && columns.find((c) => c.key === sort.key);
     if (!sort || !column) return rows;
     return [...rows].sort((a, b) => {
-      const order = compare(column.value(a), column.value(b));
+      const [x, y] = [column.value(a), column.value(b)];
+      // Withheld figures (null) go last whichever the direction: they are not the smallest nor the largest.
+      if (x === null || x === undefined || y === null || y === undefined) return Number(x === null || x === undefined) - Number(y === null || y === undefined);
+      const order = compare(x, y);
       return sort.descending ? -order : order;
     });
   }, [rows, columns, sort]);
@@ -116,11 +119,8 @@ function shown(value: CsvCell): string {
   return typeof value === 'number' ? new Intl.NumberFormat('fr-FR').format(value) : value;
 }
 
-/** Withheld figures (null) sort after every figure, whatever the direction asked for the others. */
-function compare(a: CsvCell, b: CsvCell): number {
+function compare(a: string | number | boolean, b: string | number | boolean): number {
   if (a === b) return 0;
-  if (a === null || a === undefined) return 1;
-  if (b === null || b === undefined) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a).localeCompare(String(b), 'fr');
 }

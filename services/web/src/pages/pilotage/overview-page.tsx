@@ -27,9 +27,8 @@ export function OverviewPage() {
   if (continuity.isError) return <ErrorMessage error={continuity.error} />;
 
   const stages = funnel.data.stages;
-  const accepted = stages['accepted'] ?? null;
-  const rejected = stages['rejected'] ?? null;
-  const acceptance = accepted !== null && rejected !== null && accepted + rejected > 0 ? accepted / (accepted + rejected) : null;
+  // From the API, not from the funnel: a withheld count of refusals does not withhold a rate computed on enough answers.
+  const acceptance = continuity.data.acceptanceRate;
   const stageRows = [...mainStages, ...exitStages].map((stage) => ({ stage, count: stages[stage] ?? null }));
   const measures: Array<[string, DelayFigures]> = Object.entries(delays.data.measures);
 

@@ -34,6 +34,8 @@ export interface DelaysView extends Period {
 export interface ContinuityView extends Period {
   networkId: string;
   breaks: Record<string, Count>;
+  /** Accepted ÷ (accepted + rejected); null on fewer than 5 answers (or none). */
+  acceptanceRate: number | null;
   dropOff: Array<{ step: string; reached: Count; left: Count; rate: number | null }>;
   byStructure: Array<{ structureId: string; name: string | null; received: Count; left: Count; rate: number | null }>;
   autonomy: Record<string, Count>;

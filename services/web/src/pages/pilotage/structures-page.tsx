@@ -6,6 +6,9 @@ import { formatCount, formatHours, formatRate } from './figures';
 import { csvName, usePilotage } from './pilotage-context';
 import { continuityQuery, structuresQuery } from './reporting-api';
 
+/** A chart of a whole département's structures would be a wall: the busiest ones, the table has them all. */
+const CHART_ROWS = 15;
+
 /** Each receiving structure of the network: its load against its declared capacity, its answers and delays. */
 export function StructuresPage() {
   const pilotage = usePilotage();
@@ -28,9 +31,11 @@ export function StructuresPage() {
         semaine) rapportée à la durée de la période.
       </p>
       <BarChart
-        title="Charge : orientations reçues rapportées à la capacité déclarée"
+        title={`Charge : orientations reçues rapportées à la capacité déclarée (les ${CHART_ROWS} structures les plus chargées)`}
         bars={rows
-          .filter((r) => r.load !== null)
+          .filter((r) => r.load !== null && r.received !== 0)
+          .sort((a, b) => (b.load ?? 0) - (a.load ?? 0))
+          .slice(0, CHART_ROWS)
           .map((r) => ({ label: r.name ?? 'Structure', value: r.load === null ? null : Math.round(r.load * 100), shown: formatRate(r.load), tone: r.overCapacity ? 'alert' : 'default' }))}
       />
       <DataTable
