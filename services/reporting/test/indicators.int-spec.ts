@@ -269,7 +269,7 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
   });
 
   it('finds the continuity breaks, the drop-off per step and the outcomes', async () => {
-    const agent = await read<{ breaks: Record<string, number | null>; dropOff: Array<{ step: string; reached: number | null; left: number | null }>; autonomy: Record<string, number | null>; refusalReasons: Record<string, number | null> }>(
+    const agent = await read<{ breaks: Record<string, number | null>; acceptanceRate: number | null; byStructure: Array<{ structureId: string; received: number | null; left: number | null }>; dropOff: Array<{ step: string; reached: number | null; left: number | null }>; autonomy: Record<string, number | null>; refusalReasons: Record<string, number | null> }>(
       `networks/${vannes.id}/continuity?from=${from}&to=${to}`,
       await receiverAgent(),
     );
@@ -277,11 +277,22 @@ describe('reporting: indicators per network from the referral lifecycle', () => 
     expect(agent.body.breaks).toEqual({ expired: 5, failed: 0, 'redirect-not-picked-up': 2, 'next-step-not-referred': 1, 'rejected-without-follow-up': 5, total: 13 });
     expect(agent.body.dropOff.find((s) => s.step === 'requested')).toMatchObject({ reached: 23, left: 10 });
     expect(agent.body.dropOff.find((s) => s.step === 'received')).toMatchObject({ reached: 11, left: 5 });
+    // The 6 completions end the journey where it should: no drop-off from « in progress ».
+    expect(agent.body.dropOff.find((s) => s.step === 'in-progress')).toMatchObject({ reached: 6, left: 0 });
+    // Its 23: 5 refused, 5 expired, 5 redirected left; the 6 completed did not.
+    expect(agent.body.byStructure).toHaveLength(1);
+    expect(agent.body.byStructure[0]).toMatchObject({ structureId: receiver.id, received: 23, left: 15, rate: expect.closeTo(15 / 23, 2) as number });
     expect(agent.body.autonomy).toEqual({ complet: 6 });
     expect(agent.body.refusalReasons).toEqual({ 'plus-de-capacite': 5 });
+    // 6 accepted, 5 refused: the network's answer rate, which the dashboards' overview shows.
+    expect(agent.body.acceptanceRate).toBeCloseTo(6 / 11, 2);
 
-    const coordinator = await read<{ breaks: Record<string, number | null> }>(`networks/${vannes.id}/continuity?from=${from}&to=${to}`, await coordinatorOf(vannes.id));
+    const coordinator = await read<{ breaks: Record<string, number | null>; acceptanceRate: number | null }>(`networks/${vannes.id}/continuity?from=${from}&to=${to}`, await coordinatorOf(vannes.id));
     expect(coordinator.body.breaks).toEqual({ expired: 5, failed: 0, 'redirect-not-picked-up': null, 'next-step-not-referred': null, 'rejected-without-follow-up': 5, total: 13 });
+    expect(coordinator.body.acceptanceRate).toBeCloseTo(6 / 11, 2);
+    // By role, the training service answered nobody in the period: no rate rather than 0.
+    const training = await read<{ acceptanceRate: number | null }>(`networks/${vannes.id}/continuity?from=${from}&to=${to}&role=formation`, await coordinatorOf(vannes.id));
+    expect(training.body.acceptanceRate).toBeNull();
   });
 
   it('sets each structure’s received referrals against its declared capacity', async () => {

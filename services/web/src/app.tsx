@@ -14,6 +14,8 @@ import { Loading } from './ui';
 
 // The search page carries the map (MapLibre): loaded when first opened, never with the first page.
 const SearchPage = lazy(() => import('./pages/search-page'));
+// The coordinators' dashboards (charts, tables, the coverage map): their own chunk too.
+const PilotagePages = lazy(() => import('./pages/pilotage/pilotage-pages'));
 
 export function App() {
   return (
@@ -31,6 +33,7 @@ export function App() {
           <Route path="/parcours" element={<JourneyPage />} />
           <Route path="/parcours/:personReference" element={<JourneyPage />} />
           <Route path="/ma-structure" element={<MyStructurePage />} />
+          <Route path="/pilotage/*" element={<PilotagePages />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

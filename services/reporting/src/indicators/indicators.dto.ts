@@ -140,6 +140,8 @@ export class ContinuityView {
   @ApiProperty() from!: string;
   @ApiProperty() to!: string;
   @ApiProperty({ type: ContinuityBreaks }) breaks!: ContinuityBreaks;
+  @ApiProperty({ type: Number, nullable: true, description: 'Acceptées / (acceptées + refusées) dans la période ; null sur moins de 5 réponses' })
+  acceptanceRate!: number | null;
   @ApiProperty({ type: [DropOffStep] }) dropOff!: DropOffStep[];
   @ApiProperty({ type: [StructureDropOff], description: 'Par structure destinataire' }) byStructure!: StructureDropOff[];
   @ApiProperty({ description: 'Autonomie gagnée à la fin des accompagnements (aucun, partiel, complet, non-renseigne)', additionalProperties: { type: 'number', nullable: true } })

@@ -114,9 +114,15 @@ export class IndicatorsService {
       'rejected-without-follow-up': Math.max(0, total('rejected') - total('rejected-followed')),
     };
     const breakTotal = breakKinds.reduce((sum, kind) => sum + breaks[kind], 0);
+    // The network's answer rate, on every answered referral: shown when the base reaches 5, even if the refusals alone do not.
+    const answered = reached('accepted') + reached('rejected');
+    // The projection records every end as an `exit` from the step before it, completions included: a completion
+    // (always from in-progress) is no drop-off, so it is taken out here, per step and per structure.
+    const completedIn = (structureId?: string): number =>
+      stages.filter((s) => s.stage === 'completed' && (structureId === undefined || s.structure_id === structureId)).reduce((sum, s) => sum + Number(s.n), 0);
     const dropOff = dropOffSteps.map((step) => {
       const r = reached(step);
-      const left = total('exit', step);
+      const left = Math.max(0, total('exit', step) - (step === 'in-progress' ? completedIn() : 0));
       return { step, reached: shownCount(r, scope), left: shownCount(left, scope), rate: shownFigure(rate(left, r), r, scope) };
     });
     const structureIds = [...new Set(stages.map((s) => s.structure_id))];
@@ -124,7 +130,8 @@ export class IndicatorsService {
     const byStructure = structureIds
       .map((structureId) => {
         const received = stages.filter((s) => s.structure_id === structureId && s.stage === 'requested').reduce((sum, s) => sum + Number(s.n), 0);
-        const left = facts.filter((f) => f.structure_id === structureId && f.fact === 'exit').reduce((sum, f) => sum + Number(f.n), 0);
+        const exits = facts.filter((f) => f.structure_id === structureId && f.fact === 'exit').reduce((sum, f) => sum + Number(f.n), 0);
+        const left = Math.max(0, exits - completedIn(structureId));
         return { structureId, name: names.get(structureId) ?? null, received: shownCount(received, scope), left: shownCount(left, scope), rate: shownFigure(rate(left, received), received, scope) };
       })
       .sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1));
@@ -135,6 +142,7 @@ export class IndicatorsService {
       from: query.from,
       to: query.to,
       breaks: { ...mapValues(breaks, (n) => shownCount(n, scope)), total: shownCount(breakTotal, scope) },
+      acceptanceRate: shownFigure(rate(reached('accepted'), answered), answered, scope),
       dropOff,
       byStructure,
       autonomy: detailCounts('autonomy'),

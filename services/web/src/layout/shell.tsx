@@ -27,6 +27,8 @@ export function Shell({ children }: { children: ReactNode }) {
           { to: '/ma-structure', text: 'Ma structure' },
         ]
       : []),
+    // Figures of the networks for their coordinators and the administrator, of its own structure for an agent.
+    ...(agent && agent.networkIds.length > 0 ? [{ to: '/pilotage', text: 'Pilotage' }] : []),
   ];
   return (
     <>
