@@ -29,6 +29,7 @@ const titles: Record<ProblemCode, string> = {
   'unsupported-media-type': 'Type de contenu non pris en charge',
   'rate-limited': 'Trop de requêtes',
   'dependency-unavailable': 'Service momentanément indisponible',
+  overloaded: 'Service surchargé',
   'internal-error': 'Erreur interne',
 };
 
