@@ -227,6 +227,12 @@ async function main(): Promise<void> {
             const response = await fetch(`${base}/v1/referrals?box=received&limit=50${cursor ? `&cursor=${cursor}` : ''}`, {
               headers: { authorization: `Bearer ${receiver.token}` },
             });
+            // A poll shed by admission control (503) or limited (429) is tried again after the pause.
+            if (!response.ok) {
+              await response.arrayBuffer();
+              pollErrors += 1;
+              break;
+            }
             page = (await response.json()) as typeof page;
           } catch {
             pollErrors += 1;
