@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { Admission, EventLoopLag, type AdmissionSettings, type PressureSignal, type ShedReason } from './admission';
@@ -19,6 +19,10 @@ const NEVER_SHED = /\/health(\/ready)?\/?$/;
 export class AdmissionGate implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly admission: Admission;
   private readonly lag = new EventLoopLag();
+  private readonly logger = new Logger('Admission');
+  /** Refusals since the last log line: one warning per 10 s at most, so shedding is seen without flooding the log. */
+  private unlogged: Partial<Record<ShedReason, number>> = {};
+  private lastLogAt = 0;
 
   constructor(@Inject(ADMISSION_SETTINGS) settings: AdmissionSettings, @Inject(METRICS_REGISTRY) registry: Registry) {
     this.admission = new Admission(settings, undefined, () => this.lag.current());
@@ -27,7 +31,10 @@ export class AdmissionGate implements OnApplicationBootstrap, OnApplicationShutd
       'relais_http_shed_total',
       () => new Counter({ name: 'relais_http_shed_total', help: 'Requêtes refusées (503) par le contrôle d’admission, par raison', labelNames: ['reason'], registers: [registry] }),
     );
-    this.admission.onShed = (reason: ShedReason) => shed.inc({ reason });
+    this.admission.onShed = (reason: ShedReason) => {
+      shed.inc({ reason });
+      this.noteShed(reason);
+    };
     const admission = this.admission;
     const lag = this.lag;
     metricOf(
@@ -58,6 +65,16 @@ export class AdmissionGate implements OnApplicationBootstrap, OnApplicationShutd
           },
         }),
     );
+  }
+
+  private noteShed(reason: ShedReason): void {
+    this.unlogged[reason] = (this.unlogged[reason] ?? 0) + 1;
+    const now = Date.now();
+    if (now - this.lastLogAt < 10_000) return;
+    this.lastLogAt = now;
+    const counts = Object.entries(this.unlogged).map(([why, n]) => `${why} × ${n}`).join(', ');
+    this.unlogged = {};
+    this.logger.warn(`overloaded: requests refused with 503 (${counts}); ${this.admission.inFlight} in flight, ${this.admission.queued} waiting, event-loop lag ${Math.round(this.lag.current())} ms`);
   }
 
   /** Adds a resource's pressure (the database pool's waiting clients…) to what admission checks. */

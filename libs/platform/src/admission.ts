@@ -52,7 +52,7 @@ export const defaultAdmissionSettings: AdmissionSettings = {
   maxConcurrent: 32,
   maxQueue: 64,
   maxWaitMs: 500,
-  maxEventLoopLagMs: 200,
+  maxEventLoopLagMs: 500,
   retryAfterSeconds: 1,
 };
 

@@ -200,7 +200,7 @@ export const serviceConfigSchema = {
   ADMISSION_MAX_CONCURRENT: env.int({ default: 32, min: 0 }),
   ADMISSION_MAX_QUEUE: env.int({ default: 64, min: 0 }),
   ADMISSION_MAX_WAIT_MS: env.int({ default: 500, min: 0, max: 10_000 }),
-  ADMISSION_MAX_EVENT_LOOP_LAG_MS: env.int({ default: 200, min: 0 }),
+  ADMISSION_MAX_EVENT_LOOP_LAG_MS: env.int({ default: 500, min: 0 }),
   ADMISSION_MAX_POOL_WAITING: env.int({ default: 20, min: 0 }),
 };
 
