@@ -7,7 +7,10 @@
  *    each receiver), p50/p95/p99. Target (DESIGN.md): p99 ≤ 250 ms.
  * 2. Capacity: the sustained maximum of full cycles per second (create, acknowledge, accept, first
  *    contact, complete: five transactions with their events), closed loop at rising concurrency.
- * 3. Raw limit of the same run: single-row business + outbox transactions per second on the same
+ * 3. Overload (overload-phase.ts): the creation rate sustained in a closed loop, then twice that rate
+ *    for 30 s: accepted, shed (503/429 with Retry-After), errors, 201s lost (must be 0) and how many
+ *    seconds until creation p99 is back within twice its value before.
+ * 4. Raw limit of the same run: single-row business + outbox transactions per second on the same
  *    PostgreSQL (L_pg), so the cycle rate reads as a share of what the database alone does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +34,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { measurePostgresLimit } from '../pipeline/raw-limits';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
+import { overloadPhase, type SendCreation } from './overload-phase';
 
 /** `--duration=30 --cycle-step=5` shorten a run (to try a change); the defaults are the issue's. */
 const argument = (name: string, fallback: number): number => {
@@ -45,6 +49,7 @@ const LIMIT_P99_MS = 250;
 const POLL_PAUSE_MS = 10;
 const CYCLE_CONCURRENCY = [4, 8, 16, 32];
 const CYCLE_STEP_S = argument('cycle-step', 15);
+const OVERLOAD_S = argument('overload-duration', 30);
 const POLL_GRACE_MS = 15_000;
 const MAX_PAGES = 20;
 const TOPIC_PREFIX = `bench-handoff-${Date.now()}.`;
@@ -222,6 +227,12 @@ async function main(): Promise<void> {
             const response = await fetch(`${base}/v1/referrals?box=received&limit=50${cursor ? `&cursor=${cursor}` : ''}`, {
               headers: { authorization: `Bearer ${receiver.token}` },
             });
+            // A poll shed by admission control (503) or limited (429) is tried again after the pause.
+            if (!response.ok) {
+              await response.arrayBuffer();
+              pollErrors += 1;
+              break;
+            }
             page = (await response.json()) as typeof page;
           } catch {
             pollErrors += 1;
@@ -299,7 +310,32 @@ async function main(): Promise<void> {
     }
     const best = cycleRates.reduce((a, b) => (b.cyclesPerSecond > a.cyclesPerSecond ? b : a));
 
-    // 3. The database's own limit, same run (the service is stopped first so it measures PostgreSQL alone).
+    // 3. Past capacity: shed early, lose nothing, recover.
+    const sendCreation: SendCreation = async (index) => {
+      const receiver = receivers[index % receivers.length];
+      const response = await fetch(`${base}/v1/referrals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${(senders[index % senders.length]).token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: referralBody(serviceOf(receiver.structureId), index),
+      });
+      const body = (await response.json()) as { id?: string };
+      return { status: response.status, ...(body.id ? { id: body.id } : {}), receiverStructureId: receiver.structureId, retryAfter: response.headers.get('retry-after') };
+    };
+    const overload = await overloadPhase({
+      send: sendCreation,
+      inInbox: async (accepted) => {
+        const rows = await db.query<{ id: string; receiving_structure_id: string }>('SELECT id, receiving_structure_id FROM referrals WHERE id = ANY($1::uuid[])', [accepted.map((a) => a.id)]);
+        const stored = new Map(rows.rows.map((row) => [row.id, row.receiving_structure_id]));
+        return new Set(accepted.filter((a) => stored.get(a.id) === a.receiverStructureId).map((a) => a.id));
+      },
+      durationS: OVERLOAD_S,
+      capacityStepS: 10,
+      capacityConcurrency: 32,
+      recoveryMaxS: 30,
+      log: (line) => process.stdout.write(line),
+    });
+
+    // 4. The database's own limit, same run (the service is stopped first so it measures PostgreSQL alone).
     const outbox = await db.query<{ unsent: string }>('SELECT count(*) AS unsent FROM messaging_outbox WHERE sent_at IS NULL');
     child.kill('SIGTERM');
     await new Promise((resolve) => child?.once('exit', resolve));
@@ -316,6 +352,21 @@ async function main(): Promise<void> {
     printTable(
       'Full cycles (create, received, accepted, in-progress, completed), closed loop',
       cycleRates.map((c) => ({ concurrency: c.concurrency, 'cycles/s': round(c.cyclesPerSecond, 1), 'transactions/s': round(c.cyclesPerSecond * 5, 1), errors: c.errors })),
+    );
+    printTable(
+      `Overload: ${overload.overloadRatePerSecond} creations/s (twice the ${overload.capacityPerSecond}/s sustained) for ${overload.durationS} s`,
+      [
+        { measure: 'sent', value: overload.sent },
+        { measure: 'accepted (201)', value: overload.accepted },
+        { measure: 'shed (503 + Retry-After)', value: overload.shed503 },
+        { measure: 'shed (429 + Retry-After)', value: overload.shed429 },
+        { measure: 'refusals without Retry-After', value: overload.shedWithoutRetryAfter },
+        { measure: 'errors (other answers)', value: Object.entries(overload.errors).map(([what, n]) => `${what}×${n}`).join(', ') || '0' },
+        { measure: '201 lost (not in the inbox)', value: overload.lost },
+        { measure: 'accepted p50 / p99 ms', value: `${overload.acceptedLatency.p50} / ${overload.acceptedLatency.p99}` },
+        { measure: 'shed p50 / p99 / max ms', value: `${overload.shedLatency.p50} / ${overload.shedLatency.p99} / ${overload.shedLatency.max}` },
+        { measure: 'p99 back within 2× baseline after', value: overload.recoverySeconds === null ? 'NOT within 30 s' : `${overload.recoverySeconds} s (baseline ${overload.baselineP99Ms} ms)` },
+      ],
     );
     const ratioP99 = visibility.p99 / LIMIT_P99_MS;
     const ratioRate = achievedRate / RATE_PER_SECOND;
@@ -345,6 +396,17 @@ async function main(): Promise<void> {
         postgresLimitTxPerSecond: round(pgLimit, 1),
         ratioCycleTransactionsToPostgresLimit: round(ratioPg, 3),
         outboxUnsentAtEnd: Number(outbox.rows[0]?.unsent ?? 0),
+        overload: {
+          ...overload,
+          limitShedP99Ms: 1000,
+          ratioShedP99ToLimit: round(overload.shedLatency.p99 / 1000, 3),
+          // Nothing lost, nothing but 201/503/429, every refusal with Retry-After and given within a second.
+          withinLimit:
+            overload.lost === 0 &&
+            Object.keys(overload.errors).length === 0 &&
+            overload.shedWithoutRetryAfter === 0 &&
+            (overload.shedLatency.count === 0 || overload.shedLatency.p99 <= 1000),
+        },
       })}\n`,
     );
   } finally {

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { asyncApiDocument } from '@relais/contracts';
 import type { Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { AdmissionGate } from './admission-gate';
 import { ConfigError } from './config';
 import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 import { ProblemFilter } from './problem.filter';
@@ -24,6 +25,9 @@ export interface ServiceDescription {
  * `consumers` process serves its probes only: it documents no API (returns undefined).
  */
 export function configureHttp(app: INestApplication, service: ServiceDescription): OpenAPIObject | undefined {
+  // First of all: a request refused for overload costs nothing further (admission-gate.ts).
+  const gate = optional<AdmissionGate>(app, AdmissionGate);
+  if (gate) app.use(gate.middleware);
   app.setGlobalPrefix(`api/${service.name}`);
   app.useGlobalPipes(relaisValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
@@ -43,6 +47,7 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
   );
   documentPublicRoutes(document);
   documentRateLimit(document);
+  if (optional<AdmissionGate>(app, AdmissionGate)?.admission.enabled) documentOverload(document, service.name);
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
@@ -68,9 +73,9 @@ function roleOf(app: INestApplication): ServiceRole {
   return optional<ServiceRole>(app, SERVICE_ROLE) ?? 'all';
 }
 
-function optional<T>(app: INestApplication, token: symbol): T | undefined {
+function optional<T>(app: INestApplication, token: symbol | Type<T>): T | undefined {
   try {
-    return app.get(ModuleRef).get<symbol, T>(token, { strict: false });
+    return app.get(ModuleRef).get<symbol | Type<T>, T>(token, { strict: false });
   } catch {
     return undefined;
   }
@@ -104,6 +109,25 @@ function documentRateLimit(document: OpenAPIObject): void {
       if (!operation?.security?.length || operation.responses['429']) continue;
       operation.responses['429'] = {
         description: "Trop d'écritures pour cet appelant : réessayer après le délai indiqué",
+        headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
+        content: { 'application/problem+json': { schema: { type: 'object' } } },
+      };
+    }
+  }
+}
+
+/**
+ * Every operation but the probes may be refused by admission control (admission-gate.ts) when the process
+ * is past what it can serve: 503 with Retry-After, nothing recorded.
+ */
+function documentOverload(document: OpenAPIObject, serviceName: string): void {
+  for (const [route, path] of Object.entries(document.paths)) {
+    if (route.startsWith(`/api/${serviceName}/health`)) continue;
+    for (const method of METHODS) {
+      const operation = path[method];
+      if (!operation || operation.responses['503']) continue;
+      operation.responses['503'] = {
+        description: 'Service surchargé : rien n’a été enregistré, réessayer après le délai indiqué',
         headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
         content: { 'application/problem+json': { schema: { type: 'object' } } },
       };

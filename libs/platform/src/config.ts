@@ -1,3 +1,4 @@
+import type { AdmissionSettings } from './admission';
 import { serviceRoles } from './service-role';
 
 /**
@@ -206,6 +207,28 @@ export const serviceConfigSchema = {
   RATE_LIMIT_USER_BURST: env.int({ default: 400, min: 1 }),
   RATE_LIMIT_CLIENT_PER_SECOND: env.int({ default: 500, min: 0 }),
   RATE_LIMIT_CLIENT_BURST: env.int({ default: 1000, min: 1 }),
+  /**
+   * Admission control (admission.ts; docs/operations.md, "Surcharge"): requests served at once by this
+   * process (0: off), how many may wait for a slot and how long, the event-loop lag past which new
+   * requests are refused, and the database pool's waiting clients past which they are too. A refused
+   * request gets 503 + Retry-After at once instead of a place in a queue that only grows.
+   */
+  ADMISSION_MAX_CONCURRENT: env.int({ default: 32, min: 0 }),
+  ADMISSION_MAX_QUEUE: env.int({ default: 64, min: 0 }),
+  ADMISSION_MAX_WAIT_MS: env.int({ default: 500, min: 0, max: 10_000 }),
+  ADMISSION_MAX_EVENT_LOOP_LAG_MS: env.int({ default: 500, min: 0 }),
+  ADMISSION_MAX_POOL_WAITING: env.int({ default: 20, min: 0 }),
 };
+
+/** The admission settings a service's configuration gives. */
+export function admissionSettingsOf(config: ServiceConfig): AdmissionSettings {
+  return {
+    maxConcurrent: config.ADMISSION_MAX_CONCURRENT,
+    maxQueue: config.ADMISSION_MAX_QUEUE,
+    maxWaitMs: config.ADMISSION_MAX_WAIT_MS,
+    maxEventLoopLagMs: config.ADMISSION_MAX_EVENT_LOOP_LAG_MS,
+    retryAfterSeconds: 1,
+  };
+}
 
 export type ServiceConfig = ConfigOf<typeof serviceConfigSchema>;

@@ -19,6 +19,8 @@ export const problemStatus = {
   'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
   'dependency-unavailable': HttpStatus.SERVICE_UNAVAILABLE,
+  /** Shed by admission control (admission.ts) before any work began. */
+  overloaded: HttpStatus.SERVICE_UNAVAILABLE,
   'internal-error': HttpStatus.INTERNAL_SERVER_ERROR,
 } as const satisfies Record<string, HttpStatus>;
 

@@ -48,6 +48,17 @@ class ThingController {
     });
   }
 
+  @Get('database-restarting')
+  databaseRestarting(): never {
+    // What node-postgres throws while PostgreSQL restarts (SQLSTATE 57P03), as TypeORM wraps it.
+    throw Object.assign(new Error('Query failed'), { driverError: Object.assign(new Error('the database system is starting up'), { code: '57P03' }) });
+  }
+
+  @Get('database-gone')
+  databaseGone(): never {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('secret internals: password=hunter2');
@@ -104,6 +115,15 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
     const problem = (await response.json()) as { type: string; detail: string };
     expect(problem.type).toBe('urn:relais:problem:payload-too-large');
     expect(problem.detail).toBe('Le corps de la requête dépasse la taille autorisée.');
+  });
+
+  it('answers 503 with Retry-After, not 500, while the database restarts or is unreachable', async () => {
+    for (const path of ['database-restarting', 'database-gone']) {
+      const response = await fetch(`${base}/v1/things/${path}`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toMatchObject({ type: 'urn:relais:problem:dependency-unavailable', status: 503 });
+    }
   });
 
   it('validates and converts query parameters', async () => {

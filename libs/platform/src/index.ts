@@ -1,5 +1,5 @@
 export { configureHttp, createServiceApp, runService, withApplicationContext, type ServiceDescription, type ServiceEntry } from './bootstrap';
-export { ConfigError, env, loadConfig, serviceConfigSchema, type ConfigOf, type ConfigSchema, type ServiceConfig } from './config';
+export { admissionSettingsOf, ConfigError, env, loadConfig, serviceConfigSchema, type ConfigOf, type ConfigSchema, type ServiceConfig } from './config';
 export { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 export { DomainError, NotFoundError, RateLimitedError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
 export { HealthModule, type ReadinessCheck, type ReadinessReport } from './health';
@@ -24,3 +24,15 @@ export {
 } from './idempotency';
 export { booleanFromQuery, listFromQuery } from './query-transforms';
 export { createMetricsRegistry, HttpMetricsMiddleware, METRICS_REGISTRY, metricOf, MetricsServer, scrapedGauge, type MetricsOptions } from './metrics';
+export {
+  Admission,
+  defaultAdmissionSettings,
+  EventLoopLag,
+  systemTimers,
+  type AdmissionSettings,
+  type AdmissionTimers,
+  type AdmissionVerdict,
+  type PressureSignal,
+  type ShedReason,
+} from './admission';
+export { ADMISSION_SETTINGS, AdmissionGate } from './admission-gate';

@@ -2,6 +2,8 @@ import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, typ
 import { loggerOptions, redactUrl } from '@relais/observability';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { defaultAdmissionSettings, type AdmissionSettings } from './admission';
+import { ADMISSION_SETTINGS, AdmissionGate } from './admission-gate';
 import { HealthModule, type ReadinessCheck } from './health';
 import { createMetricsRegistry, HttpMetricsMiddleware, METRICS_OPTIONS, METRICS_REGISTRY, MetricsServer, type MetricsOptions } from './metrics';
 import { SERVICE_ROLE, type ServiceRole } from './service-role';
@@ -17,6 +19,8 @@ export interface PlatformOptions {
   role?: ServiceRole;
   /** Where /metrics is served (METRICS_PORT, its own port, never the public origin); absent or 0: not served. */
   metrics?: { port: number; host: string };
+  /** Admission control of the API (admission.ts); the defaults unless the configuration says otherwise. */
+  admission?: AdmissionSettings;
 }
 
 /**
@@ -37,10 +41,12 @@ export class PlatformModule implements NestModule {
         { provide: SERVICE_ROLE, useValue: role },
         { provide: METRICS_OPTIONS, useValue: metrics },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(metrics) },
+        { provide: ADMISSION_SETTINGS, useValue: options.admission ?? defaultAdmissionSettings },
+        AdmissionGate,
         HttpMetricsMiddleware,
         MetricsServer,
       ],
-      exports: [SERVICE_ROLE, METRICS_REGISTRY],
+      exports: [SERVICE_ROLE, METRICS_REGISTRY, AdmissionGate],
       imports: [
         LoggerModule.forRoot({
           // Express 5 path syntax: the library's default '*' draws a deprecation warning at every start.

@@ -29,6 +29,7 @@ const titles: Record<ProblemCode, string> = {
   'unsupported-media-type': 'Type de contenu non pris en charge',
   'rate-limited': 'Trop de requêtes',
   'dependency-unavailable': 'Service momentanément indisponible',
+  overloaded: 'Service surchargé',
   'internal-error': 'Erreur interne',
 };
 
@@ -69,6 +70,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (problem.type === problemType('dependency-unavailable')) response.setHeader('Retry-After', '1');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
@@ -92,6 +94,15 @@ export class ProblemFilter implements ExceptionFilter {
         title: titles[code],
         status,
         detail: frameworkDetail(status, exception),
+        ...base,
+      };
+    }
+    if (databaseUnavailable(exception)) {
+      return {
+        type: problemType('dependency-unavailable'),
+        title: titles['dependency-unavailable'],
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: 'La base de données est momentanément indisponible : réessayez dans un instant (avec la même Idempotency-Key pour une création).',
         ...base,
       };
     }
@@ -145,6 +156,26 @@ function bodyReadingDetail(error: { status: number; type: string; message: strin
     default:
       return `Requête invalide : ${error.message}`;
   }
+}
+
+/** SQLSTATE classes and codes that say the server is gone or not yet back, not that the statement was wrong. */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03|53300)$/;
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * PostgreSQL restarting or unreachable (node-postgres' error, or TypeORM's wrapping with `driverError`):
+ * a 503 with Retry-After the client can retry, not a 500 that says the code is wrong. The transaction, if
+ * one began, did not commit — or, if the connection died during COMMIT, a retry with the same
+ * Idempotency-Key finds what was recorded.
+ */
+function databaseUnavailable(exception: unknown): boolean {
+  for (let error = exception, depth = 0; typeof error === 'object' && error !== null && depth < 3; depth++) {
+    const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+    if (typeof message === 'string' && /^Connection terminated|timeout exceeded when trying to connect/.test(message)) return true;
+    error = driverError;
+  }
+  return false;
 }
 
 export function currentTraceId(): string | undefined {

@@ -3,6 +3,7 @@ import { MODULE_METADATA } from '@nestjs/common/constants';
 import { MessagingModule } from '@relais/messaging';
 import { serviceConfigSchema, type ServiceConfig, type ServiceRole } from '@relais/platform';
 import { defineService } from './define-service';
+import { POOL_WAITING_LIMIT, PoolPressure } from './pool-pressure';
 import { serviceConfig } from './service-config';
 import { withoutControllers } from './without-controllers';
 
@@ -50,10 +51,13 @@ describe('a service declared with the kit', () => {
     expect(config).toMatchObject({ PORT: 1, THINGS_LIMIT: 42, RELAIS_SERVICE_ROLE: 'all' });
   });
 
+  // Where the API is served, the database pool's waiting clients feed admission control (the default limit).
+  const poolPressure = [{ provide: POOL_WAITING_LIMIT, useValue: 20 }, PoolPressure];
+
   it('runs everything in an `all` process', () => {
     const root = rootFor('all');
     expect(root.controllers).toEqual([ThingsController]);
-    expect(root.providers).toEqual([Things, Sweeper]);
+    expect(root.providers).toEqual([Things, Sweeper, ...poolPressure]);
     expect(root.imports).toContain(ThingsModule);
     expect(messagingWorkers(root)).toBe(true);
   });
@@ -61,7 +65,7 @@ describe('a service declared with the kit', () => {
   it('serves the API without workers in an `api` process', () => {
     const root = rootFor('api');
     expect(root.controllers).toEqual([ThingsController]);
-    expect(root.providers).toEqual([Things]);
+    expect(root.providers).toEqual([Things, ...poolPressure]);
     expect(root.imports).toContain(ThingsModule);
     expect(messagingWorkers(root)).toBe(false);
   });
@@ -79,7 +83,7 @@ describe('a service declared with the kit', () => {
   });
 
   it('keeps the test hooks of forRoot', () => {
-    expect(rootFor('all', { sweeper: false }).providers).toEqual([Things]);
+    expect(rootFor('all', { sweeper: false }).providers).toEqual([Things, ...poolPressure]);
   });
 
   it('names the root module after the service', () => {

@@ -3,6 +3,7 @@ import { AuthModule } from '@relais/auth';
 import { kafkaSettings, KafkaReadiness, MessagingModule } from '@relais/messaging';
 import { migrate, PersistenceModule, PostgresReadiness, type ServiceDatabase } from '@relais/persistence';
 import {
+  admissionSettingsOf,
   PlatformModule,
   runService,
   runsWorkers,
@@ -13,6 +14,7 @@ import {
   type ServiceEntry,
   type ServiceRole,
 } from '@relais/platform';
+import { POOL_WAITING_LIMIT, PoolPressure } from './pool-pressure';
 import { withoutControllers, type FeatureModule } from './without-controllers';
 
 /** What the process being built runs, from RELAIS_SERVICE_ROLE (libs/platform service-role.ts). */
@@ -86,6 +88,7 @@ export function defineService<C extends ServiceConfig, O = Record<string, never>
             readiness: [PostgresReadiness, KafkaReadiness, ...(definition.readiness ?? [])],
             role,
             metrics: { port: config.METRICS_PORT, host: config.HOST },
+            admission: admissionSettingsOf(config),
           }),
           PersistenceModule.forRoot(definition.database(config)),
           MessagingModule.forRoot({ service: service.name, ...kafkaSettings(config), workers: process.runsWorkers }),
@@ -93,7 +96,11 @@ export function defineService<C extends ServiceConfig, O = Record<string, never>
           ...[AuthModule.fromConfig(config), ...(features.imports ?? [])].map((feature) => (process.servesApi ? feature : withoutControllers(feature))),
         ],
         controllers: process.servesApi ? (features.controllers ?? []) : [],
-        providers: [...(features.providers ?? []), ...(process.runsWorkers ? (features.workers ?? []) : [])],
+        providers: [
+          ...(features.providers ?? []),
+          ...(process.runsWorkers ? (features.workers ?? []) : []),
+          ...(process.servesApi ? [{ provide: POOL_WAITING_LIMIT, useValue: config.ADMISSION_MAX_POOL_WAITING }, PoolPressure] : []),
+        ],
       };
     }
   }

@@ -1,0 +1,120 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { serviceNames, type ServiceName } from '../service-processes';
+import type { Accepted } from './chaos-load';
+
+/**
+ * After the faults, once the platform has settled: the platform against the load's record of what the
+ * API accepted. Read from each service's database (a superuser connection, as an operator would) and the
+ * local mailbox's `.eml` files.
+ */
+export interface ChaosVerdict {
+  referralsAccepted: number;
+  referralsLost: number;
+  transitionsAccepted: number;
+  transitionsLost: number;
+  /** Transitions recorded more than once for one referral and status: an effect applied twice. */
+  transitionsApplied2x: number;
+  /** Rows of every outbox still unsent. */
+  outboxUnsent: Record<string, number>;
+  /** Events of the referral service that a consumer that reads their type never recorded in its inbox. */
+  eventsNotConsumed: Record<string, number>;
+  /** Emails sent twice (same Message-ID in two `.eml` files). */
+  emailsDuplicated: number;
+  emails: number;
+}
+
+export type DatabaseUrl = (service: ServiceName) => string;
+
+async function withDatabase<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until no outbox holds an unsent row and consumers have caught up (or `timeoutMs` passed); answers how long it took. */
+export async function settle(databaseUrl: DatabaseUrl, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  let previous = '';
+  let stableSince = performance.now();
+  for (;;) {
+    const unsent = await unsentRows(databaseUrl).catch(() => undefined);
+    const consumed = await Promise.all(
+      serviceNames.map((service) =>
+        withDatabase(databaseUrl(service), async (db) => (await db.query<{ n: string }>('SELECT count(*) AS n FROM messaging_inbox')).rows[0]?.n ?? '').catch(() => 'x'),
+      ),
+    );
+    const state = `${JSON.stringify(unsent)}|${consumed.join(',')}`;
+    if (state !== previous) {
+      previous = state;
+      stableSince = performance.now();
+    }
+    // Empty outboxes, and every inbox unchanged for 15 s (longer than a delivery's first retries): what was sent has been read.
+    if (unsent && Object.values(unsent).every((n) => n === 0) && performance.now() - stableSince > 15_000) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+async function unsentRows(databaseUrl: DatabaseUrl): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const service of serviceNames) {
+    counts[service] = await withDatabase(databaseUrl(service), async (db) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM messaging_outbox WHERE sent_at IS NULL')).rows[0]?.n));
+  }
+  return counts;
+}
+
+export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDir: string): Promise<ChaosVerdict> {
+  const ids = [...accepted.referrals.keys()];
+  const { stored, transitions } = await withDatabase(databaseUrl('referral'), async (db) => ({
+    stored: new Set((await db.query<{ id: string }>('SELECT id FROM referrals WHERE id = ANY($1::uuid[])', [ids])).rows.map((row) => row.id)),
+    transitions: (await db.query<{ referral_id: string; to_status: string; n: string }>(
+      'SELECT referral_id, to_status, count(*) AS n FROM referral_transitions WHERE referral_id = ANY($1::uuid[]) GROUP BY referral_id, to_status',
+      [ids],
+    )).rows,
+  }));
+  const recorded = new Map(transitions.map((row) => [`${row.referral_id} ${row.to_status}`, Number(row.n)]));
+  let transitionsAccepted = 0;
+  let transitionsLost = 0;
+  for (const [id, statuses] of accepted.transitions) {
+    for (const status of statuses) {
+      transitionsAccepted += 1;
+      if (!recorded.has(`${id} ${status}`)) transitionsLost += 1;
+    }
+  }
+
+  // Events the referral service wrote for these referrals, and whether each consumer reading that type has it.
+  const events = await withDatabase(databaseUrl('referral'), async (db) =>
+    (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_outbox WHERE key = ANY($1::text[])', [ids])).rows,
+  );
+  const eventsNotConsumed: Record<string, number> = {};
+  for (const consumer of ['notification', 'reporting'] as const) {
+    const inbox = await withDatabase(databaseUrl(consumer), async (db) => (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_inbox')).rows);
+    const types = new Set(inbox.map((row) => row.type));
+    const seen = new Set(inbox.map((row) => row.event_id));
+    eventsNotConsumed[consumer] = events.filter((event) => types.has(event.type) && !seen.has(event.event_id)).length;
+  }
+
+  const messageIds = existsSync(mailDir)
+    ? readdirSync(mailDir)
+        .filter((file) => file.endsWith('.eml'))
+        .map((file) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(mailDir, file), 'utf8'))?.[1] ?? file)
+    : [];
+  return {
+    referralsAccepted: ids.length,
+    referralsLost: ids.filter((id) => !stored.has(id)).length,
+    transitionsAccepted,
+    transitionsLost,
+    transitionsApplied2x: transitions.filter((row) => Number(row.n) > 1).length,
+    outboxUnsent: await unsentRows(databaseUrl),
+    eventsNotConsumed,
+    emailsDuplicated: messageIds.length - new Set(messageIds).size,
+    emails: messageIds.length,
+  };
+}
