@@ -128,6 +128,26 @@ export class TopicReplay {
     return read >= total;
   }
 
+  /** How far the replay has read: the next offset of each partition it read from. */
+  positions(): Positions {
+    return new Map(this.read);
+  }
+
+  /**
+   * Whether the service's live group has committed offsets at or past `positions` on every partition: what the
+   * replay applied, the live consumer has reached too (until then, it must skip what the replay applied first).
+   */
+  async liveGroupPassed(positions: Positions): Promise<boolean> {
+    const admin = await this.connection.connectedAdmin();
+    const topics = [...new Set([...positions.keys()].map((key) => key.slice(0, key.lastIndexOf(':'))))];
+    if (topics.length === 0) return true;
+    const committed: Positions = new Map();
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId: this.connection.topics.groupId(), topics })) {
+      for (const { partition, offset } of partitions) committed.set(`${topic}:${partition}`, BigInt(offset));
+    }
+    return [...positions].every(([key, at]) => (committed.get(key) ?? -1n) >= at);
+  }
+
   /** Records left out (not CloudEvents, forged, invalid payloads). */
   get skipped(): number {
     return this.skippedCount;
