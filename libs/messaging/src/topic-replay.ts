@@ -7,6 +7,11 @@ import { HandlerRegistry } from './handler-registry';
 import { KafkaConnection } from './kafka-connection';
 import type { TopicNames } from './topic-names';
 
+/** Records applied in one call of the caller's `apply` (one transaction, in the rebuild). */
+const REPLAY_RUN = 1_000;
+/** Heartbeats while a run is applied, well inside the session timeout. */
+const HEARTBEAT_MS = 3_000;
+
 /** One event of a replay, checked as the live consumer checks it, with its handlers bound. */
 export interface ReplayedEvent {
   context: EventContext;
@@ -179,25 +184,37 @@ export class TopicReplay {
     await consumer?.disconnect();
   }
 
+  /**
+   * A fetched batch in runs of at most REPLAY_RUN records, each applied then resolved, heartbeating while it is
+   * applied: a fetch can hold thousands of records, longer to apply than the session lasts on a loaded machine.
+   */
   private async onBatch(payload: EachBatchPayload, apply: (events: ReplayedEvent[]) => Promise<void>): Promise<void> {
     const { batch } = payload;
-    const events: ReplayedEvent[] = [];
-    for (const message of batch.messages) {
-      const read = replayedEvent(this.connection.topics, this.registry, batch.topic, batch.partition, message);
-      if (read === null) continue;
-      if ('skipped' in read) {
-        this.skippedCount++;
-        this.logger.warn(`left out of the replay: ${read.skipped}`);
-        continue;
+    for (let start = 0; start < batch.messages.length; start += REPLAY_RUN) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const run = batch.messages.slice(start, start + REPLAY_RUN);
+      const events: ReplayedEvent[] = [];
+      for (const message of run) {
+        const read = replayedEvent(this.connection.topics, this.registry, batch.topic, batch.partition, message);
+        if (read === null) continue;
+        if ('skipped' in read) {
+          this.skippedCount++;
+          this.logger.warn(`left out of the replay: ${read.skipped}`);
+          continue;
+        }
+        events.push(read);
       }
-      events.push(read);
+      const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_MS);
+      try {
+        await apply(events);
+      } finally {
+        clearInterval(timer);
+      }
+      const last = run[run.length - 1];
+      if (!last) return;
+      payload.resolveOffset(last.offset);
+      this.read.set(`${batch.topic}:${batch.partition}`, BigInt(last.offset) + 1n);
+      await payload.heartbeat();
     }
-    if (!payload.isRunning() || payload.isStale()) return;
-    await apply(events);
-    const last = batch.messages[batch.messages.length - 1];
-    if (!last) return;
-    payload.resolveOffset(last.offset);
-    this.read.set(`${batch.topic}:${batch.partition}`, BigInt(last.offset) + 1n);
-    await payload.heartbeat();
   }
 }
