@@ -9,3 +9,4 @@ export { MessagingModule } from './messaging.module';
 export { kafkaSettings, type KafkaCredentials, type MessagingOptions } from './messaging-options';
 export { MessagingTables1732350000000 } from './messaging-tables.migration';
 export { MessagingParkedKeys1765000000000 } from './messaging-parked-keys.migration';
+export { TopicReplay, type Positions, type ReplayedEvent, type ReplayProgress } from './topic-replay';

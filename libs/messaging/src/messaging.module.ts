@@ -16,6 +16,7 @@ import { MESSAGING_OPTIONS, resolveMessagingOptions, RESOLVED_MESSAGING_OPTIONS,
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSignal } from './outbox-signal';
 import { ParkedKeys } from './parked-keys';
+import { TopicReplay } from './topic-replay';
 import { TopicProvisioner } from './topic-provisioner';
 
 function optionProviders(options: MessagingOptions): Provider[] {
@@ -58,8 +59,9 @@ export class MessagingModule {
         InboxPruning,
         DeadLetters,
         MessagingLifecycle,
+        TopicReplay,
       ],
-      exports: [KafkaConnection, KafkaReadiness, EventPublisher, DeadLetters],
+      exports: [KafkaConnection, KafkaReadiness, EventPublisher, DeadLetters, TopicReplay],
     };
   }
 

@@ -28,6 +28,15 @@ export class TopicNames {
     return `${this.prefix}relais-${this.service}`;
   }
 
+  /**
+   * A replay's own group (a projection rebuilt from the beginning of the topics): beside the live group,
+   * whose offsets it never moves. `name` tells two replays apart (e.g. the projection version).
+   */
+  replayGroupId(name: string): string {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`replay name "${name}" must be lowercase letters, digits and dashes`);
+    return `${this.groupId()}.replay.${name}`;
+  }
+
   /** The catalog topic behind a Kafka name (main, retry or dead-letter), or undefined if it is not ours. */
   catalogTopicOf(kafkaTopic: string): { topic: string; kind: 'main' | 'retry' | 'dead-letter' } | undefined {
     if (!kafkaTopic.startsWith(this.prefix)) return undefined;

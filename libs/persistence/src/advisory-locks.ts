@@ -33,6 +33,8 @@ export const advisoryLocks = {
    * the same hot rollup rows in its own order, so without one turn at a time they deadlock (reporting projections/rollups.ts).
    */
   reportingRollups: 0x52_52_4f_31, // "RRO1"
+  /** Session lock of a projection rebuild, so two `reporting:rebuild` never fill the same staging tables (reporting rebuild/). */
+  reportingRebuild: 0x52_52_42_31, // "RRB1"
   /** Seeding the demo département (directory seed/seed.service.ts). */
   directorySeed: 0x52_44_53_31, // "RDS1"
   /**

@@ -1,3 +1,4 @@
 import { reporting } from './app.module';
+import { rebuildCommand } from './rebuild/rebuild.command';
 
-void reporting.run();
+void reporting.run({ commands: { rebuild: rebuildCommand } });

@@ -14,7 +14,7 @@ export class ActivityProjection {
 
   @HandlesEvent(...eventTypes)
   async count(payload: object, context: EventContext): Promise<void> {
-    await takeRollupTurn(this.txHost);
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     await this.txHost.tx.query(
       `INSERT INTO activity_daily (day, event_type, network_id, count)
        VALUES (($1::timestamptz AT TIME ZONE 'Europe/Paris')::date, $2, $3, 1)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@relais/contracts';
-import { HandlesEvent } from '@relais/messaging';
+import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { takeRollupTurn } from '../projections/rollups';
 import { networkRecord, serviceRecord, structureRecord, type NetworkRecord, type ServiceRecord, type StructureRecord } from './directory-snapshot.adapter';
@@ -15,8 +15,8 @@ export class DirectoryReadModel {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   @HandlesEvent('fr.relais.directory.network.snapshot.v1')
-  async onNetwork(payload: EventPayload<'fr.relais.directory.network.snapshot.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onNetwork(payload: EventPayload<'fr.relais.directory.network.snapshot.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const n = networkRecord(payload);
     await this.txHost.tx.query(
       `INSERT INTO directory_networks (network_id, version, deleted, name, commune_codes, acknowledge_business_days, first_contact_business_days)
@@ -30,8 +30,8 @@ export class DirectoryReadModel {
   }
 
   @HandlesEvent('fr.relais.directory.structure.snapshot.v1')
-  async onStructure(payload: EventPayload<'fr.relais.directory.structure.snapshot.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onStructure(payload: EventPayload<'fr.relais.directory.structure.snapshot.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const s = structureRecord(payload);
     await this.txHost.tx.query(
       `INSERT INTO directory_structures (structure_id, version, deleted, name, commune_code, network_ids)
@@ -44,8 +44,8 @@ export class DirectoryReadModel {
   }
 
   @HandlesEvent('fr.relais.directory.service.snapshot.v1')
-  async onService(payload: EventPayload<'fr.relais.directory.service.snapshot.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onService(payload: EventPayload<'fr.relais.directory.service.snapshot.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const s = serviceRecord(payload);
     await this.txHost.tx.query(
       `INSERT INTO directory_services (service_id, structure_id, version, deleted, name, active, roles, thematiques, network_ids, places,

@@ -13,7 +13,9 @@ import { rate, ReportingAccess, shownCount, shownFigure, type ReportingScope } f
 
 const MAX_DAYS = 366;
 const STRUCTURE_AND_ROLE = '($8::uuid IS NULL OR structure_id = $8) AND ($9::text IS NULL OR role = $9)';
-type Rollup = 'referral_stage' | 'referral_theme' | 'delay' | 'journey';
+/** `network_*` and `structure_*`: the totals without structure and role, or without role (ADR 0007, "Totals"). */
+type Rollup = 'referral_stage' | 'referral_theme' | 'delay' | 'journey' | 'network_stage' | 'network_delay' | 'network_journey' | 'structure_stage' | 'structure_acknowledgement';
+const STRUCTURE_ONLY = '($8::uuid IS NULL OR structure_id = $8)';
 export const funnelStages = ['requested', 'received', 'accepted', 'in-progress', 'completed', 'rejected', 'redirected', 'cancelled', 'expired', 'failed'] as const;
 const dropOffSteps = ['requested', 'received', 'accepted', 'in-progress'] as const;
 const breakKinds = ['expired', 'failed', 'redirect-not-picked-up', 'next-step-not-referred', 'rejected-without-follow-up'] as const;
@@ -50,10 +52,13 @@ export class IndicatorsService {
   async delays(networkId: string, query: PeriodQuery, principal: Principal): Promise<DelaysView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const rows = await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('delay', 'measure, within_sla, bucket', networkId, query, STRUCTURE_AND_ROLE, [
-      scope.structureId,
-      query.role ?? null,
-    ]);
+    const rows =
+      scope.structureId === null && query.role === undefined
+        ? await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('network_delay', 'measure, within_sla, bucket', networkId, query, 'TRUE', [])
+        : await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('delay', 'measure, within_sla, bucket', networkId, query, STRUCTURE_AND_ROLE, [
+            scope.structureId,
+            query.role ?? null,
+          ]);
     const figures = (measure: string, hasSla: boolean): DelayFigures => {
       const histogram = new Map<number, number>();
       let within = 0;
@@ -95,14 +100,25 @@ export class IndicatorsService {
   async continuity(networkId: string, query: PeriodQuery, principal: Principal): Promise<ContinuityView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const facts = await this.sums<{ structure_id: string; fact: string; detail: string; n: string }>('journey', 'structure_id, fact, detail', networkId, query, STRUCTURE_AND_ROLE, [
-      scope.structureId,
-      query.role ?? null,
-    ]);
-    const stages = await this.sums<{ structure_id: string; stage: string; n: string }>('referral_stage', 'structure_id, stage', networkId, query, STRUCTURE_AND_ROLE, [
-      scope.structureId,
-      query.role ?? null,
-    ]);
+    const filters = [scope.structureId, query.role ?? null];
+    const filtered = scope.structureId !== null || query.role !== undefined;
+    type Fact = { fact: string; detail: string; n: string };
+    type Stage = { structure_id: string; stage: string; n: string };
+    const facts = filtered
+      ? await this.sums<Fact>('journey', 'fact, detail', networkId, query, STRUCTURE_AND_ROLE, filters)
+      : await this.sums<Fact>('network_journey', 'fact, detail', networkId, query, 'TRUE', []);
+    const stages = filtered
+      ? await this.sums<{ stage: string; n: string }>('referral_stage', 'stage', networkId, query, STRUCTURE_AND_ROLE, filters)
+      : await this.sums<{ stage: string; n: string }>('network_stage', 'stage', networkId, query, 'TRUE', []);
+    // Per structure: referrals received ('requested'), completed, and those that left at any step ('exit', completions included).
+    const perStructure: Stage[] = filtered
+      ? [
+          ...(await this.sums<Stage>('referral_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed') AND ${STRUCTURE_AND_ROLE}`, filters)),
+          ...(await this.sums<{ structure_id: string; fact: string; n: string }>('journey', 'structure_id, fact', networkId, query, `fact = 'exit' AND ${STRUCTURE_AND_ROLE}`, filters)).map(
+            (row) => ({ structure_id: row.structure_id, stage: 'exit', n: row.n }),
+          ),
+        ]
+      : await this.sums<Stage>('structure_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed', 'exit')`, []);
     const total = (fact: string, detail?: string): number =>
       facts.filter((f) => f.fact === fact && (detail === undefined || f.detail === detail)).reduce((sum, f) => sum + Number(f.n), 0);
     const reached = (stage: string): number => stages.filter((s) => s.stage === stage).reduce((sum, s) => sum + Number(s.n), 0);
@@ -118,20 +134,19 @@ export class IndicatorsService {
     const answered = reached('accepted') + reached('rejected');
     // The projection records every end as an `exit` from the step before it, completions included: a completion
     // (always from in-progress) is no drop-off, so it is taken out here, per step and per structure.
-    const completedIn = (structureId?: string): number =>
-      stages.filter((s) => s.stage === 'completed' && (structureId === undefined || s.structure_id === structureId)).reduce((sum, s) => sum + Number(s.n), 0);
+    const countOf = (structureId: string, stage: string): number => perStructure.filter((s) => s.structure_id === structureId && s.stage === stage).reduce((sum, s) => sum + Number(s.n), 0);
+    const completedIn = (structureId?: string): number => (structureId === undefined ? reached('completed') : countOf(structureId, 'completed'));
     const dropOff = dropOffSteps.map((step) => {
       const r = reached(step);
       const left = Math.max(0, total('exit', step) - (step === 'in-progress' ? completedIn() : 0));
       return { step, reached: shownCount(r, scope), left: shownCount(left, scope), rate: shownFigure(rate(left, r), r, scope) };
     });
-    const structureIds = [...new Set(stages.map((s) => s.structure_id))];
+    const structureIds = [...new Set(perStructure.map((s) => s.structure_id))];
     const names = await this.directory.structureNames(structureIds);
     const byStructure = structureIds
       .map((structureId) => {
-        const received = stages.filter((s) => s.structure_id === structureId && s.stage === 'requested').reduce((sum, s) => sum + Number(s.n), 0);
-        const exits = facts.filter((f) => f.structure_id === structureId && f.fact === 'exit').reduce((sum, f) => sum + Number(f.n), 0);
-        const left = Math.max(0, exits - completedIn(structureId));
+        const received = countOf(structureId, 'requested');
+        const left = Math.max(0, countOf(structureId, 'exit') - completedIn(structureId));
         return { structureId, name: names.get(structureId) ?? null, received: shownCount(received, scope), left: shownCount(left, scope), rate: shownFigure(rate(left, received), received, scope) };
       })
       .sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1));
@@ -153,21 +168,22 @@ export class IndicatorsService {
   async structures(networkId: string, query: PeriodQuery, principal: Principal): Promise<StructuresView> {
     const days = checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
+    const byRole = query.role !== undefined;
     const stages = await this.sums<{ structure_id: string; stage: string; n: string }>(
-      'referral_stage',
+      byRole ? 'referral_stage' : 'structure_stage',
       'structure_id, stage',
       networkId,
       query,
-      `stage IN ('requested', 'accepted', 'rejected') AND ${STRUCTURE_AND_ROLE}`,
-      [scope.structureId, query.role ?? null],
+      `stage IN ('requested', 'accepted', 'rejected') AND ${byRole ? STRUCTURE_AND_ROLE : STRUCTURE_ONLY}`,
+      byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
     );
     const acknowledgements = await this.sums<{ structure_id: string; bucket: number; n: string }>(
-      'delay',
+      byRole ? 'delay' : 'structure_acknowledgement',
       'structure_id, bucket',
       networkId,
       query,
-      `measure = 'acknowledgement' AND ${STRUCTURE_AND_ROLE}`,
-      [scope.structureId, query.role ?? null],
+      byRole ? `measure = 'acknowledgement' AND ${STRUCTURE_AND_ROLE}` : STRUCTURE_ONLY,
+      byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
     );
     const services = (await this.directory.servicesOfNetwork(networkId)).filter(
       (s) => (scope.structureId === null || s.structureId === scope.structureId) && (query.role === undefined || s.roles.includes(query.role)),
@@ -284,6 +300,7 @@ export class IndicatorsService {
   }
 
   private stageSums(scope: ReportingScope, query: PeriodQuery): Promise<Array<{ stage: string; n: string }>> {
+    if (scope.structureId === null && query.role === undefined) return this.sums<{ stage: string; n: string }>('network_stage', 'stage', scope.networkId, query, 'TRUE', []);
     return this.sums<{ stage: string; n: string }>('referral_stage', 'stage', scope.networkId, query, STRUCTURE_AND_ROLE, [scope.structureId, query.role ?? null]);
   }
 
@@ -294,8 +311,11 @@ export class IndicatorsService {
   private sums<T>(rollup: Rollup, columns: string, networkId: string, period: { from: string; to: string }, filters: string, params: unknown[]): Promise<T[]> {
     const split = splitPeriod(period.from, period.to);
     return this.txHost.tx.query<T[]>(
+      // One range per branch: an OR of two ranges is a bitmap scan that visits the heap, a range alone an index-only scan.
       `SELECT ${columns}, sum(n) AS n FROM (
-         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND (day BETWEEN $2 AND $3 OR day BETWEEN $4 AND $5)
+         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND day BETWEEN $2 AND $3
+         UNION ALL
+         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND day BETWEEN $4 AND $5
          UNION ALL
          SELECT * FROM ${rollup}_monthly WHERE network_id = $1 AND month BETWEEN $6 AND $7
        ) AS rollup

@@ -7,6 +7,7 @@ import { OpenDataService } from '../open-data/open-data.service';
 import { AssessmentProjection } from '../projections/assessment.projection';
 import { ReferralProjection } from '../projections/referral.projection';
 import { Rollups } from '../projections/rollups';
+import { ProjectionRebuild } from '../rebuild/projection-rebuild';
 import { IndicatorsController } from './indicators.controller';
 import { IndicatorsService } from './indicators.service';
 import { ReportingAccess } from './reporting-access';
@@ -28,6 +29,7 @@ export class ReportingModule {
         ReportingAccess,
         IndicatorsService,
         OpenDataService,
+        ProjectionRebuild,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventPayload } from '@relais/contracts';
-import { HandlesEvent } from '@relais/messaging';
+import { HandlesEvent, type EventContext } from '@relais/messaging';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { dayOf, NO_NETWORK, Rollups, takeRollupTurn } from './rollups';
 
@@ -13,8 +13,8 @@ export class AssessmentProjection {
   ) {}
 
   @HandlesEvent('fr.relais.diagnostic.assessment.completed.v1')
-  async onCompleted(payload: EventPayload<'fr.relais.diagnostic.assessment.completed.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onCompleted(payload: EventPayload<'fr.relais.diagnostic.assessment.completed.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const day = dayOf(payload.completedAt);
     const networkId = payload.networkId ?? NO_NETWORK;
     await this.rollups.assessment(day, networkId, payload.communeCode, 'level', [payload.level]);

@@ -66,8 +66,8 @@ export class ReferralProjection {
   ) {}
 
   @HandlesEvent('fr.relais.referral.referral.requested.v1')
-  async onRequested(payload: EventPayload<'fr.relais.referral.referral.requested.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onRequested(payload: EventPayload<'fr.relais.referral.referral.requested.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const day = dayOf(payload.at);
     const dims = await this.dimensionsOf(payload);
     const sender = await this.directory.structure(payload.sendingStructureId);
@@ -101,7 +101,7 @@ export class ReferralProjection {
 
   @HandlesEvent(...(Object.keys(stageOfEvent) as [TransitionType, ...TransitionType[]]))
   async onTransition(payload: Transition, context: EventContext): Promise<void> {
-    await takeRollupTurn(this.txHost);
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     const stage = stageOfEvent[context.type as TransitionType];
     const day = dayOf(payload.at);
     const rows = await this.txHost.tx.query<StateRow[]>(`SELECT * FROM referral_state WHERE referral_id = $1 FOR UPDATE`, [payload.referralId]);
@@ -169,15 +169,15 @@ export class ReferralProjection {
 
   /** The person's counts stay; nothing left here can lead back to them or to their referrals. */
   @HandlesEvent('fr.relais.referral.person.erased.v1')
-  async onPersonErased(payload: EventPayload<'fr.relais.referral.person.erased.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onPersonErased(payload: EventPayload<'fr.relais.referral.person.erased.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     await this.txHost.tx.query(`DELETE FROM referral_state WHERE person_ref = $1`, [payload.personRef]);
     await this.txHost.tx.query(`DELETE FROM journey_pending WHERE person_ref = $1`, [payload.personRef]);
   }
 
   @HandlesEvent('fr.relais.referral.referral.person-erased.v1')
-  async onReferralErased(payload: EventPayload<'fr.relais.referral.referral.person-erased.v1'>): Promise<void> {
-    await takeRollupTurn(this.txHost);
+  async onReferralErased(payload: EventPayload<'fr.relais.referral.referral.person-erased.v1'>, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
     await this.txHost.tx.query(`DELETE FROM referral_state WHERE referral_id = $1 OR person_ref = $2`, [payload.referralId, payload.personRef]);
     await this.txHost.tx.query(`DELETE FROM journey_pending WHERE referral_id = $1 OR person_ref = $2`, [payload.referralId, payload.personRef]);
   }

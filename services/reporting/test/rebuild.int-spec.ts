@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { issuePersonRef, type EventPayload, type EventType } from '@relais/contracts';
+import { networkSnapshot, serviceSnapshot, structureSnapshot } from '@relais/contracts/testing';
+import { DEMO_NETWORKS, DEMO_STRUCTURES } from '@relais/demo';
+import { cloudEventRecord, startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
+import { withApplicationContext } from '@relais/platform';
+import { eventually, standInTarget, startTestService, testKafkaClient, userToken, type TestService } from '@relais/testing';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { AppModule, service } from '../src/app.module';
+import { readConfig } from '../src/config';
+import { ProjectionRebuild, type RebuildPhase, type RebuildReport } from '../src/rebuild/projection-rebuild';
+
+const HOUR = 3_600_000;
+const rollupTables = ['referral_stage', 'referral_theme', 'delay', 'journey', 'network_stage', 'network_delay', 'network_journey', 'structure_stage', 'structure_acknowledgement'].flatMap(
+  (table) => [`${table}_daily`, `${table}_monthly`],
+);
+
+/**
+ * `reporting:rebuild` against the running service: referrals driven through their lifecycle (one event published
+ * twice under its id), the figures read, the projections rebuilt from the topics while the service answers and
+ * its consumer applies an event published meanwhile, then the same figures and the same rollup rows again.
+ */
+describe('reporting: rebuild of the projections from the topics', () => {
+  let reporting: TestService;
+  let directory: StandInPublisher;
+  let referral: StandInPublisher;
+  let producer: Producer;
+  const targets: Array<{ drop(): Promise<void> }> = [];
+  let db: Client;
+  let distinctEvents = 0;
+
+  const { vannes, ploermel } = DEMO_NETWORKS;
+  const sender = DEMO_STRUCTURES.cafVannes;
+  const receiver = DEMO_STRUCTURES.ccasVannes;
+  const other = DEMO_STRUCTURES.mediathequePloermel;
+  const accompaniment = serviceSnapshot({ structureId: receiver.id, roles: ['accompagnement'], networkIds: [vannes.id], lieux: [] });
+  const reading = serviceSnapshot({ structureId: other.id, roles: ['formation'], networkIds: [ploermel.id], lieux: [] });
+  const now = Date.now();
+  const t0 = now - 3 * 24 * HOUR;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const day = (ms: number): string => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+  const period = `from=${day(t0)}&to=${day(now)}`;
+  const by = { role: 'agent' as const, structureId: receiver.id, subject: 'agent' };
+
+  async function publishAs<T extends EventType>(publisher: StandInPublisher, type: T, payload: EventPayload<T>): Promise<void> {
+    distinctEvents++;
+    await publisher.publish(type, payload);
+  }
+  const parties = (serviceId: string, structureId: string, networkId: string) => ({
+    referralId: randomUUID(),
+    personRef: issuePersonRef(),
+    sendingStructureId: sender.id,
+    receivingStructureId: structureId,
+    receivingServiceId: serviceId,
+    networkId,
+  });
+  const requested = (p: ReturnType<typeof parties>, at: number): EventPayload<'fr.relais.referral.referral.requested.v1'> => ({
+    ...p,
+    previousReferralId: null,
+    needs: ['numerique--prendre-en-main-un-ordinateur'],
+    urgency: 'normal',
+    assessmentId: null,
+    consent: { scope: ['contact'], method: 'oral', expiresAt: null },
+    acknowledgeDueAt: iso(at + 24 * HOUR),
+    firstContactDueAt: iso(at + 48 * HOUR),
+    by,
+    at: iso(at),
+  });
+  type Move = 'received' | 'accepted' | 'rejected' | 'started' | 'completed' | 'expired';
+  const statusOf = { received: 'received', accepted: 'accepted', rejected: 'rejected', started: 'in-progress', completed: 'completed', expired: 'expired' } as const;
+  const move = (p: ReturnType<typeof parties>, what: Move, from: string, at: number): Promise<void> =>
+    publishAs(referral, `fr.relais.referral.referral.${what}.v1`, {
+      ...p,
+      from: from as 'requested',
+      to: statusOf[what],
+      reasonCode: what === 'rejected' ? 'plus-de-capacite' : null,
+      outcome: what === 'completed' ? { summary: null, autonomyGained: 'partiel', nextStep: null } : null,
+      redirectedToReferralId: null,
+      by,
+      at: iso(at),
+    });
+
+  async function appliedAll(): Promise<void> {
+    await eventually(
+      async () => {
+        const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messaging_inbox`);
+        expect(Number(rows.rows[0]?.n)).toBe(distinctEvents);
+      },
+      { timeoutMs: 120_000 },
+    );
+  }
+
+  beforeAll(async () => {
+    reporting = await startTestService(service, readConfig, (config) => AppModule.forRoot(config));
+    const prefix = reporting.env['KAFKA_TOPIC_PREFIX'] ?? '';
+    const start = async (name: 'directory' | 'referral'): Promise<StandInPublisher> => {
+      const target = await standInTarget(`${name}_rebuild`);
+      targets.push(target);
+      return startStandInPublisher({ service: name, ...target, topicPrefix: prefix });
+    };
+    directory = await start('directory');
+    referral = await start('referral');
+    producer = new Kafka({ clientId: 'rebuild-test', ...testKafkaClient(), logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    db = new Client({ connectionString: reporting.env['DATABASE_URL'] });
+    await db.connect();
+
+    for (const network of [vannes, ploermel]) await publishAs(directory, 'fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId: network.id, name: network.name }));
+    for (const structure of [sender, receiver, other]) {
+      await publishAs(directory, 'fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: structure.id, name: structure.name, networkIds: [structure === other ? ploermel.id : vannes.id], communeCode: structure.communeCode }));
+    }
+    await publishAs(directory, 'fr.relais.directory.service.snapshot.v1', accompaniment);
+    await publishAs(directory, 'fr.relais.directory.service.snapshot.v1', reading);
+    await eventually(async () => {
+      const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM directory_services`);
+      expect(Number(rows.rows[0]?.n)).toBe(2);
+    });
+    for (let i = 0; i < 12; i++) {
+      const p = parties(accompaniment.serviceId, receiver.id, vannes.id);
+      await publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(p, t0));
+      if (i % 4 === 3) {
+        await move(p, 'expired', 'requested', t0 + 30 * HOUR);
+        continue;
+      }
+      await move(p, 'received', 'requested', t0 + (1 + i) * HOUR);
+      if (i % 4 === 2) {
+        await move(p, 'rejected', 'received', t0 + 20 * HOUR);
+        continue;
+      }
+      await move(p, 'accepted', 'received', t0 + 22 * HOUR);
+      await move(p, 'started', 'accepted', t0 + (30 + i) * HOUR);
+      if (i % 4 === 0) await move(p, 'completed', 'in-progress', t0 + 60 * HOUR);
+    }
+    // One request published twice under the same id (an outbox relayed twice): one referral, in both versions.
+    const twice = cloudEventRecord('fr.relais.referral.referral.requested.v1', requested(parties(accompaniment.serviceId, receiver.id, vannes.id), t0 + HOUR));
+    for (let i = 0; i < 2; i++) await producer.send({ topic: `${prefix}${twice.topic}`, messages: [{ key: twice.key, value: twice.value, headers: twice.headers }] });
+    distinctEvents++;
+    await appliedAll();
+  }, 240_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await producer?.disconnect();
+    for (const publisher of [directory, referral]) await publisher?.stop();
+    for (const target of targets) await target.drop();
+    await reporting?.stop();
+  });
+
+  async function read(path: string, token: string): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${reporting.url}/v1/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, body: await response.json() };
+  }
+  const views = ['funnel', 'delays', 'continuity', 'structures'];
+  async function figures(): Promise<Record<string, unknown>> {
+    const coordinator = (await userToken((u) => u.roles.includes('coordinator') && u.networkIds.includes(vannes.id))).token;
+    const agent = (await userToken((u) => u.roles.includes('agent') && u.structureId === receiver.id)).token;
+    const seen: Record<string, unknown> = {};
+    for (const view of views) {
+      seen[view] = (await read(`networks/${vannes.id}/${view}?${period}`, coordinator)).body;
+      // The receiving structure's own figures: nothing hidden under 5.
+      seen[`${view}:own`] = (await read(`networks/${vannes.id}/${view}?${period}&structure=${receiver.id}`, agent)).body;
+    }
+    return seen;
+  }
+  async function rollupRows(): Promise<Record<string, string>> {
+    const rows: Record<string, string> = {};
+    for (const table of rollupTables) {
+      const result = await db.query<{ rows: string | null }>(`SELECT string_agg(t::text, ';' ORDER BY t::text) AS rows FROM ${table} t WHERE network_id = $1`, [vannes.id]);
+      rows[table] = result.rows[0]?.rows ?? '';
+    }
+    return rows;
+  }
+
+  it('rebuilds the same figures from the topics while the service answers, and switches to them at once', async () => {
+    const before = await figures();
+    const rowsBefore = await rollupRows();
+    expect((before['funnel'] as { stages: Record<string, number | null> }).stages['requested']).toBe(13);
+    expect(rowsBefore['referral_stage_daily']).not.toBe('');
+
+    const during: Array<Promise<{ status: number; body: unknown }>> = [];
+    const phases = new Set<RebuildPhase>();
+    const coordinator = (await userToken((u) => u.roles.includes('coordinator') && u.networkIds.includes(vannes.id))).token;
+    const config = readConfig(reporting.env);
+    const report = await withApplicationContext(AppModule.forRoot({ ...config, RELAIS_SERVICE_ROLE: 'api', METRICS_PORT: 0 }), (app): Promise<RebuildReport> =>
+      app.get(ProjectionRebuild).run((phase) => {
+        if (!phases.has(phase)) {
+          phases.add(phase);
+          // The API answers from the version in use while the new one is filled.
+          during.push(read(`networks/${vannes.id}/funnel?${period}`, coordinator));
+          // An event while the rebuild runs: the live consumer applies it, the replay reads it too; it counts once.
+          if (phase === 'replay' && phases.size === 1) void publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(parties(reading.serviceId, other.id, ploermel.id), now - HOUR));
+        }
+      }),
+    );
+    expect([...phases]).toEqual(['replay', 'catch-up', 'switch']);
+    expect(report.failed).toBe(0);
+    expect(report.duplicates).toBeGreaterThanOrEqual(1 + 7);
+    const answers = await Promise.all(during);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    for (const answer of answers) expect(answer.body).toEqual(before['funnel']);
+
+    await appliedAll();
+    expect(await figures()).toEqual(before);
+    expect(await rollupRows()).toEqual(rowsBefore);
+    const ploermelRequests = await db.query<{ n: string }>(`SELECT sum(n) AS n FROM network_stage_daily WHERE network_id = $1 AND stage = 'requested'`, [ploermel.id]);
+    expect(Number(ploermelRequests.rows[0]?.n)).toBe(1);
+    const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('reporting_rebuild', 'reporting_retired')`);
+    expect(schemas.rows).toEqual([]);
+    // The live consumer passed what the replay read: nothing left for it to skip.
+    expect(report.replayedForgotten).toBe(true);
+    const replayed = await db.query<{ n: string }>(`SELECT count(*) AS n FROM replayed_events`);
+    expect(Number(replayed.rows[0]?.n)).toBe(0);
+  }, 240_000);
+});
