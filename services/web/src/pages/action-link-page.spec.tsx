@@ -13,7 +13,7 @@ const referral: ReferralDetail = {
   personReference: 'p-aaaaaaaaaaaaaaaaaaaaaaaaaa',
   status: 'requested',
   urgency: 'urgent',
-  needs: ['numerique--prendre-en-main-un-ordinateur'],
+  needs: ['numerique--acceder-a-des-services-en-ligne'],
   sendingStructureId: 's-caf',
   receivingServiceId: 'svc-kercado',
   receivingStructureId: 's-kercado',
@@ -77,7 +77,7 @@ function renderPage() {
 }
 
 const directory = (call: Call) => {
-  if (call.url.startsWith('/api/directory/v1/vocabularies')) return { status: 200, body: { thematiques: [{ value: 'numerique--prendre-en-main-un-ordinateur', label: 'Prendre en main un ordinateur' }], typesServices: [], publics: [], frais: [], modesAccueil: [], modesMobilisation: [], roles: [] } };
+  if (call.url.startsWith('/api/directory/v1/vocabularies')) return { status: 200, body: { thematiques: [{ value: 'numerique--acceder-a-des-services-en-ligne', label: 'Accéder à des services en ligne' }], typesServices: [], publics: [], frais: [], modesAccueil: [], modesMobilisation: [], roles: [] } };
   if (call.url.startsWith('/api/directory/v1/structures/')) return { status: 200, body: { id: 's-caf', name: 'CAF du Morbihan' } };
   if (call.url.startsWith('/api/directory/v1/services/')) return { status: 200, body: { id: 'svc-kercado', name: 'Point numérique', structure: { name: 'Centre social de Kercado' } } };
   return null;
@@ -91,7 +91,7 @@ describe('ActionLinkPage', () => {
     renderPage();
     await screen.findByRole('heading', { level: 1, name: 'Une orientation pour votre structure' });
     expect(document.head.querySelector('meta[name="referrer"]')?.getAttribute('content')).toBe('no-referrer');
-    expect(await screen.findByText('Prendre en main un ordinateur')).toBeTruthy();
+    expect(await screen.findByText('Accéder à des services en ligne')).toBeTruthy();
     expect(await screen.findByText(/CAF du Morbihan/)).toBeTruthy();
     expect(screen.getByText('Anne Le Gall')).toBeTruthy();
     expect(screen.getByText('06 12 34 56 78')).toBeTruthy();
