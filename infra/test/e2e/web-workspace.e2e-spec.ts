@@ -86,7 +86,7 @@ describe('web workspace (issue 13)', () => {
       await page.setViewportSize({ width, height: 900 });
       await page.screenshot({ path: join(screenshots, `${name}-${label}.png`), fullPage: true });
       // At 200 % zoom and at 320 px the page reflows instead of scrolling sideways (RGAA 10.11), and nothing
-      // is cut: no box that hides what overflows it holds more than it shows.
+      // is cut: no box holds more than it shows (tables stack their cells rather than scroll).
       if (width < widths.bureau) {
         const layout = await page.evaluate<{ scrollWidth: number; innerWidth: number; cut: string[] }>(reflowProblems);
         if (layout.scrollWidth > layout.innerWidth) accessibility.push(`${name}: ${layout.scrollWidth - layout.innerWidth} px de défilement horizontal à ${width} px`);
@@ -312,13 +312,14 @@ describe('web workspace (issue 13)', () => {
 
 /**
  * Run in the page (as text: infra's TypeScript has no DOM types): the document's width against the window's,
- * and the boxes that clip what overflows them while holding text.
+ * and the boxes holding text that clip what overflows them or scroll it sideways.
  */
 const reflowProblems = `(() => {
   const cut = [];
   for (const element of document.querySelectorAll('main *, header *, footer *')) {
     const style = getComputedStyle(element);
-    if (!['hidden', 'clip'].includes(style.overflowX) || element.clientWidth <= 1 || style.position === 'absolute') continue;
+    // Hidden or clipped cuts it; auto or scroll (a table in its DSFR wrapper) hides it behind a sideways scroll.
+    if (!['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX) || element.clientWidth <= 1 || style.position === 'absolute') continue;
     if (element.scrollWidth > element.clientWidth + 1 && (element.innerText || '').trim() !== '') cut.push(element.tagName.toLowerCase() + '.' + [...element.classList].join('.') + ' (' + element.scrollWidth + ' > ' + element.clientWidth + ')');
   }
   return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, cut };
