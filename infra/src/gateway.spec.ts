@@ -119,6 +119,14 @@ describe('gateway: the web workspace at /', () => {
     }
   });
 
+  it('serves an action link\'s page (its token has a dot) and asks that it send no Referer, its address holding the token', async () => {
+    const link = await fetch(`${gateway.url}/orientations/lien/eyJ0b2tlbiI6dHJ1ZX0.c2ln`);
+    expect(link.status).toBe(200);
+    expect(link.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await link.text()).toContain('<title>app</title>');
+    expect((await fetch(`${gateway.url}/orientations/recues`)).headers.get('referrer-policy')).toBe('same-origin');
+  });
+
   it('caches hashed assets for a year, with their content type', async () => {
     const response = await fetch(`${gateway.url}/assets/index-abc123.js`);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

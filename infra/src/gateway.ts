@@ -101,9 +101,13 @@ function serveWeb(web: WebApp, req: IncomingMessage, res: ServerResponse, path: 
   const override = web.overrides?.[pathname];
   const file = override ?? safeJoin(root, pathname);
   if (file && isFile(file)) return sendFile(web, req, res, file, pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-  if (extname(pathname) !== '') return problem(res, 404, 'not-found', "Ce fichier n'existe pas.", path);
-  sendFile(web, req, res, join(root, 'index.html'), 'no-cache');
+  // An action link's token is `<claims>.<signature>`: its dot is not a file's extension.
+  if (extname(pathname) !== '' && !tokenInPath(pathname)) return problem(res, 404, 'not-found', "Ce fichier n'existe pas.", path);
+  sendFile(web, req, res, join(root, 'index.html'), 'no-cache', tokenInPath(pathname));
 }
+
+/** An action link's page carries its token (a credential) in the address: it must never leave in a Referer. */
+const tokenInPath = (pathname: string): boolean => pathname.startsWith('/orientations/lien/');
 
 function decodePath(pathname: string): string | null {
   try {
@@ -128,13 +132,14 @@ function isFile(file: string): boolean {
   }
 }
 
-function sendFile(web: WebApp, req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): void {
+function sendFile(web: WebApp, req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string, noReferrer = false): void {
   const size = statSync(file).size;
   res.writeHead(200, {
     'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': cacheControl,
     ...securityHeaders(web),
+    ...(noReferrer ? { 'referrer-policy': 'no-referrer' } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

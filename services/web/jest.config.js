@@ -17,6 +17,7 @@ module.exports = {
       },
     ],
   },
+  setupFiles: ['<rootDir>/src/testing/jsdom-globals.js'],
   moduleNameMapper: { '\\.css$': '<rootDir>/src/testing/style-stub.js' },
   moduleFileExtensions: ['tsx', 'ts', 'js', 'json'],
   reporters: ['default', require('node:path').join(__dirname, '../../libs/testing/jest-summary-reporter.js')],

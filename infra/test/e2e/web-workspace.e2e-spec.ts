@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -10,14 +10,17 @@ import { startLocalPlatform, type LocalPlatform } from './support/local-platform
  * two agents of two structures in two browser contexts carry one person from a diagnostic to a completed
  * referral. Every page visited is checked with axe (no serious or critical violation), must request
  * nothing outside the origin, and is photographed at desktop and mobile widths into the test output
- * folder (docs/web.md shows the main ones).
+ * folder (docs/web.md shows the main ones). Every page is also laid out at 640 px (a 1280 px screen at 200 %
+ * zoom) and 320 px, where nothing may be wider than the window (RGAA 10.11). A second walk answers a
+ * referral without an account, from the action link of the mail the platform's SMTP server kept, and
+ * redirects it.
  */
 const CHROMIUM = process.env['RELAIS_CHROMIUM'] ?? '/usr/bin/chromium';
 const screenshots = stateSubdir('test-output', 'web-screenshots');
-const widths = { bureau: 1280, mobile: 320 } as const;
+const widths = { bureau: 1280, 'zoom-200': 640, mobile: 320 } as const;
 
 describe('web workspace (issue 13)', () => {
-  let platform: Pick<LocalPlatform, 'origin' | 'accounts' | 'stop'>;
+  let platform: Pick<LocalPlatform, 'origin' | 'accounts' | 'stateDir' | 'stop'>;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const accessibility: string[] = [];
@@ -27,13 +30,13 @@ describe('web workspace (issue 13)', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} absent : npm test installe le paquet Debian chromium (apt-get install -y chromium)`);
     mkdirSync(screenshots, { recursive: true });
-    // RELAIS_WEB_E2E_ORIGIN + RELAIS_WEB_E2E_ACCOUNTS: against an `npm start` already running (while working on the
-    // screens); by default, a platform of its own like every e2e suite.
+    // RELAIS_WEB_E2E_ORIGIN + RELAIS_WEB_E2E_STATE_DIR: against an `npm start` already running (while working on
+    // the screens); by default, a platform of its own like every e2e suite.
     const origin = process.env['RELAIS_WEB_E2E_ORIGIN'];
-    const accountsFile = process.env['RELAIS_WEB_E2E_ACCOUNTS'];
+    const stateDir = process.env['RELAIS_WEB_E2E_STATE_DIR'];
     platform =
-      origin && accountsFile
-        ? { origin, accounts: JSON.parse(readFileSync(accountsFile, 'utf8')) as DemoAccountsFile, stop: () => Promise.resolve() }
+      origin && stateDir
+        ? { origin, stateDir, accounts: JSON.parse(readFileSync(join(stateDir, 'demo-accounts.json'), 'utf8')) as DemoAccountsFile, stop: () => Promise.resolve() }
         : await startLocalPlatform('web');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -48,7 +51,8 @@ describe('web workspace (issue 13)', () => {
     await platform?.stop();
   });
 
-  async function signedIn(username: string): Promise<Page> {
+  /** A browser of its own (no shared cookie or storage), whose every request outside the origin is recorded. */
+  async function newPage(who: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: widths.bureau, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     contexts.push(context);
     const page = await context.newPage();
@@ -56,7 +60,12 @@ describe('web workspace (issue 13)', () => {
       const url = request.url();
       if (!url.startsWith(platform.origin) && !url.startsWith('data:') && !url.startsWith('blob:')) external.push(url);
     });
-    page.on('pageerror', (error) => pageErrors.push(`${username}: ${error.message}`));
+    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+    return page;
+  }
+
+  async function signedIn(username: string): Promise<Page> {
+    const page = await newPage(username);
     await page.goto(`${platform.origin}/`);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.locator('#username').fill(username);
@@ -76,10 +85,12 @@ describe('web workspace (issue 13)', () => {
     for (const [label, width] of Object.entries(widths)) {
       await page.setViewportSize({ width, height: 900 });
       await page.screenshot({ path: join(screenshots, `${name}-${label}.png`), fullPage: true });
-      // Nothing wider than the screen at 320 px: the page reflows instead of scrolling sideways (RGAA 10.11).
-      if (width === widths.mobile) {
-        const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
-        if (overflow > 1) accessibility.push(`${name}: ${overflow} px de défilement horizontal à 320 px`);
+      // At 200 % zoom and at 320 px the page reflows instead of scrolling sideways (RGAA 10.11), and nothing
+      // is cut: no box holds more than it shows (tables stack their cells rather than scroll).
+      if (width < widths.bureau) {
+        const layout = await page.evaluate<{ scrollWidth: number; innerWidth: number; cut: string[] }>(reflowProblems);
+        if (layout.scrollWidth > layout.innerWidth) accessibility.push(`${name}: ${layout.scrollWidth - layout.innerWidth} px de défilement horizontal à ${width} px`);
+        for (const box of layout.cut) accessibility.push(`${name}: contenu coupé à ${width} px : ${box}`);
       }
     }
     await page.setViewportSize({ width: widths.bureau, height: 900 });
@@ -218,4 +229,123 @@ describe('web workspace (issue 13)', () => {
     expect(accessibility).toEqual([]);
   // Six suites sharing two cores took up to 640 s for this walk; nothing here is timed.
   }, 1_200_000);
+  it('answers a referral from the mail\'s action link without an account, and redirects it', async () => {
+    // Sent from the workspace to the Centre social de Kercado, for a person not known to Relais yet.
+    const sender = await signedIn('agent.caf-vannes');
+    await sender.goto(`${platform.origin}/annuaire?q=kercado&relais=1`);
+    await sender.getByRole('link', { name: /^Orienter ici/ }).first().click();
+    await sender.locator('#firstName').fill('Yann');
+    await sender.locator('#lastName').fill('Le Floch');
+    await sender.locator('#phone').fill('06 98 76 54 32');
+    await sender.getByRole('button', { name: 'Continuer' }).click();
+    await sender.locator('#need').selectOption({ label: 'Accéder à des services en ligne' });
+    await sender.locator('#reason').fill('Créer son compte Ameli et y retrouver ses remboursements.');
+    await sender.getByRole('button', { name: 'Continuer' }).click();
+    await sender.getByLabel('J’ai lu ce texte à la personne et elle est d’accord.').check({ force: true });
+    await sender.getByRole('button', { name: 'Envoyer l’orientation' }).click();
+    await sender.getByRole('heading', { name: 'Actions' }).waitFor({ timeout: 30_000 });
+    const referralUrl = sender.url();
+    const referralId = new URL(referralUrl).pathname.split('/').pop() ?? '';
+
+    // The receiving structure's mailbox: the mail the platform's SMTP server kept, and the link in it.
+    const link = await eventually(() => actionLinkInMail(platform.stateDir, referralId), 'le courriel de la nouvelle orientation');
+    expect(link.startsWith(`${platform.origin}/orientations/lien/`)).toBe(true);
+    const token = decodeURIComponent(new URL(link).pathname.split('/').pop() ?? '');
+
+    // Opened in a browser with no session: the referral as the structure's agents see it, answered from there.
+    const mailbox = await newPage('lien d’action');
+    // No request says where it comes from with the page's address (a stylesheet's own images name the stylesheet).
+    const referers: string[] = [];
+    mailbox.on('request', (request) => {
+      const referer = request.headers()['referer'] ?? '';
+      if (referer.includes('/orientations/lien/') || referer.includes(token.slice(-16))) referers.push(`${request.url()} ← ${referer}`);
+    });
+    const opened = await mailbox.goto(link);
+    expect(opened?.headers()['referrer-policy']).toBe('no-referrer');
+    await mailbox.getByRole('heading', { level: 1, name: 'Une orientation pour votre structure' }).waitFor();
+    await expect(mailbox.locator('main').innerText()).resolves.toMatch(/Yann Le Floch[\s\S]*06 98 76 54 32[\s\S]*Créer son compte Ameli/);
+    await mailbox.getByText('Accéder à des services en ligne').waitFor(); // the need's label, from the directory's vocabularies
+    await expect(mailbox.getByRole('button', { name: 'Se connecter' }).count()).resolves.toBe(0);
+    await check(mailbox, 'lien-action');
+    await mailbox.getByRole('button', { name: 'Accuser réception', exact: true }).click();
+    await mailbox.getByRole('button', { name: 'Confirmer : Accuser réception' }).click();
+    await mailbox.getByText('l’orientation est maintenant « Réception accusée »').waitFor();
+
+    // Réorienter: a reason, and the new service found by its name.
+    await mailbox.getByRole('button', { name: 'Réorienter', exact: true }).click();
+    await mailbox.locator('#move-reasonCode').selectOption('plus-proche-du-domicile');
+    await mailbox.getByRole('button', { name: 'Confirmer : Réorienter' }).click();
+    await expect(mailbox.locator('#move-redirectToServiceId-error').innerText()).resolves.toContain('service');
+    await mailbox.locator('#move-redirectToServiceId').fill('ploermel');
+    await mailbox.locator('input[type="radio"][name="move-redirectToServiceId"]').first().check({ force: true });
+    const target = (await mailbox.locator('input[type="radio"][name="move-redirectToServiceId"]:checked + label').innerText()).trim();
+    await check(mailbox, 'lien-action-reorienter');
+    await mailbox.getByRole('button', { name: 'Confirmer : Réorienter' }).click();
+    // A link used after the end says what happened, without the person.
+    await mailbox.getByRole('heading', { level: 1, name: 'Cette orientation est terminée' }).waitFor();
+    await expect(mailbox.locator('main').innerText()).resolves.toMatch(/Réorientée[\s\S]*Plus proche du domicile/i);
+    await expect(mailbox.locator('main').innerText()).resolves.not.toContain('Le Floch');
+    await mailbox.reload();
+    await mailbox.getByRole('heading', { level: 1, name: 'Cette orientation est terminée' }).waitFor();
+    await check(mailbox, 'lien-action-termine');
+    // A forged or cut link: a readable page, not an error.
+    await mailbox.goto(`${platform.origin}/orientations/lien/${token.slice(0, -4)}AAAA`);
+    await mailbox.getByRole('heading', { level: 1, name: 'Ce lien n’est plus valable' }).waitFor();
+    await check(mailbox, 'lien-action-invalide');
+    expect(referers).toEqual([]);
+
+    // The sender sees the redirect and the new referral, which the new structure receives.
+    await sender.goto(referralUrl);
+    await sender.getByRole('link', { name: 'nouvelle orientation' }).waitFor();
+    await expect(sender.locator('main').innerText()).resolves.toMatch(/Réorientée, par structure destinataire[\s\S]*Plus proche du domicile/);
+    await sender.getByRole('link', { name: 'nouvelle orientation' }).click();
+    await sender.getByRole('heading', { name: 'Actions' }).waitFor();
+    await sender.locator('main dd', { hasText: target.split(' — ')[0] ?? target }).waitFor();
+    await expect(sender.locator('main').innerText()).resolves.toContain('l’orientation précédente');
+    await check(sender, 'orientation-reorientee');
+
+    expect(external).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(accessibility).toEqual([]);
+  }, 900_000);
 });
+
+/**
+ * Run in the page (as text: infra's TypeScript has no DOM types): the document's width against the window's,
+ * and the boxes holding text that clip what overflows them or scroll it sideways.
+ */
+const reflowProblems = `(() => {
+  const cut = [];
+  for (const element of document.querySelectorAll('main *, header *, footer *')) {
+    const style = getComputedStyle(element);
+    // Hidden or clipped cuts it; auto or scroll (a table in its DSFR wrapper) hides it behind a sideways scroll.
+    if (!['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX) || element.clientWidth <= 1 || style.position === 'absolute') continue;
+    if (element.scrollWidth > element.clientWidth + 1 && (element.innerText || '').trim() !== '') cut.push(element.tagName.toLowerCase() + '.' + [...element.classList].join('.') + ' (' + element.scrollWidth + ' > ' + element.clientWidth + ')');
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, cut };
+})()`;
+
+/** The action link of the mail about one referral, once the local SMTP server has written it as `.eml`. */
+function actionLinkInMail(stateDir: string, referralId: string): string | null {
+  const folder = join(stateDir, 'mail');
+  if (!existsSync(folder)) return null;
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.eml'))) {
+    // Quoted-printable: soft line breaks joined, =XX decoded (the link is ASCII).
+    const text = readFileSync(join(folder, file), 'latin1').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    for (const [url, token] of text.matchAll(/https?:\/\/[^\s"<>]+\/orientations\/lien\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g)) {
+      const claims = JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { rid?: string };
+      if (claims.rid === referralId) return url;
+    }
+  }
+  return null;
+}
+
+/** Asks until there is an answer (the mail goes out after the event crossed Kafka): no time is asserted. */
+async function eventually<T>(probe: () => T | null, what: string, attempts = 240): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const found = probe();
+    if (found !== null) return found;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${what} : toujours absent`);
+}

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
-import { Route, Routes } from 'react-router';
+import { matchPath, Route, Routes } from 'react-router';
 import { Shell } from './layout/shell';
+import { ActionLinkPage } from './pages/action-link-page';
 import { DiagnosticPage } from './pages/diagnostic-page';
 import { HomePage } from './pages/home-page';
 import { InboxPage } from './pages/inbox-page';
@@ -37,6 +38,20 @@ export function App() {
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>
+    </Shell>
+  );
+}
+
+/** The pages that need no account: an action link from a mail stands for the receiving structure on one referral. */
+const publicPaths = ['/orientations/lien/:token'];
+export const isPublicPath = (pathname: string): boolean => publicPaths.some((pattern) => matchPath(pattern, pathname) !== null);
+
+export function PublicApp() {
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/orientations/lien/:token" element={<ActionLinkPage />} />
+      </Routes>
     </Shell>
   );
 }

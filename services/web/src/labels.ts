@@ -85,6 +85,8 @@ export const reasonLabels: Record<string, string> = {
   autre: 'Autre (préciser en commentaire)',
 };
 
+/** Relais's modalities (finer than data·inclusion v1's modes d'accueil, which the search form offers). */
+export const modalityLabels: Record<string, string> = { 'sur-place': 'Sur place', 'a-distance': 'À distance', 'a-domicile': 'À domicile', itinerant: 'Itinérant' };
 export const autonomyLabels: Record<string, string> = { aucun: 'Aucune autonomie gagnée', partiel: 'Autonomie partielle', complet: 'Autonome' };
 export const urgencyLabels: Record<string, string> = { normal: 'Normale', urgent: 'Urgente' };
 export const contactLabels: Record<string, string> = { phone: 'Téléphone', email: 'Courriel', sms: 'SMS', referent: 'Par le référent', none: 'Ne pas contacter' };

@@ -5,7 +5,7 @@ import { ApiError } from './api/problem';
 import { AgentContext } from './auth/agent-context';
 import { agentOf, createSession, isSignInCallback, type Agent, type SignInState } from './auth/session';
 import { loadInstanceConfig, type InstanceConfig } from './instance-config';
-import { App } from './app';
+import { App, isPublicPath, PublicApp } from './app';
 import { SignInPage } from './pages/sign-in-page';
 
 const queryClient = new QueryClient({
@@ -19,7 +19,7 @@ const queryClient = new QueryClient({
   },
 });
 
-type Boot = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; config: InstanceConfig; agent: Agent | null };
+type Boot = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; config: InstanceConfig; agent: Agent | null; publicPage?: boolean };
 
 /** Reads the instance's settings, finishes a sign-in coming back from the identity provider, then shows the app. */
 export function Root() {
@@ -32,6 +32,11 @@ export function Root() {
         const config = await loadInstanceConfig();
         // The State's font and Marianne only for an instance operated by a State service (ADR 0006).
         document.documentElement.toggleAttribute('data-relais-state', config.brand.stateService);
+        // A page opened without an account (an action link): no session, no identity provider, whoever is signed in.
+        if (isPublicPath(window.location.pathname)) {
+          if (!cancelled) setBoot({ phase: 'ready', config, agent: null, publicPage: true });
+          return;
+        }
         const session = createSession(config);
         if (isSignInCallback()) {
           const user = await session.signinRedirectCallback();
@@ -73,7 +78,7 @@ export function Root() {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <AgentContext.Provider value={{ agent: boot.agent, config: boot.config }}>{boot.agent ? <App /> : <SignInPage />}</AgentContext.Provider>
+        <AgentContext.Provider value={{ agent: boot.agent, config: boot.config }}>{boot.publicPage ? <PublicApp /> : boot.agent ? <App /> : <SignInPage />}</AgentContext.Provider>
       </BrowserRouter>
     </QueryClientProvider>
   );

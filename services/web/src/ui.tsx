@@ -57,7 +57,7 @@ export function Empty({ children }: { children: ReactNode }) {
 export function StatusBadge({ status }: { status: string }) {
   const known = status in statusLabels;
   return (
-    <Badge small severity={known ? statusSeverity[status as ReferralStatus] : 'info'} noIcon>
+    <Badge as="span" small severity={known ? statusSeverity[status as ReferralStatus] : 'info'} noIcon>
       {label(statusLabels, status)}
     </Badge>
   );

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api/client';
-import { ApiError } from './api/problem';
 import { humanize } from './labels';
 
 export interface Term {
@@ -22,93 +21,60 @@ export interface Vocabularies {
   roles: Term[];
 }
 
-const terms = (values: string[]): Term[] => values.map((value) => ({ value, label: humanize(value) }));
-
-/**
- * Used only while the directory does not serve its vocabularies yet (an older directory): the values of
- * docs/directory.md, labels made from the codes. The endpoint's lists win as soon as it answers.
- */
-export const fallbackVocabularies: Vocabularies = {
-  roles: [
-    { value: 'diagnostic', label: 'diagnostic' },
-    { value: 'orientation', label: 'orientation' },
-    { value: 'formation', label: 'formation' },
-    { value: 'accompagnement', label: 'accompagnement' },
-    { value: 'faire-a-la-place', label: 'faire à la place (aidant habilité)' },
-    { value: 'equipement', label: 'équipement' },
-    { value: 'acces-libre', label: 'accès libre' },
-  ],
-  thematiques: [
-    { value: 'numerique', label: 'Numérique (toutes)' },
-    { value: 'demarches', label: 'Démarches administratives (toutes)' },
-    ...terms(['papiers', 'famille', 'social', 'travail', 'logement', 'transports', 'argent', 'sante', 'retraite', 'justice', 'etranger'].map((d) => `demarches--${d}`)),
-  ],
-  typesServices: [],
-  publics: terms([
-    'tous-publics', 'jeunes', 'etudiants', 'familles', 'femmes', 'seniors', 'retraites', 'demandeurs-emploi', 'salaries',
-    'beneficiaires-minima-sociaux', 'personnes-handicapees', 'personnes-de-nationalite-etrangere', 'personnes-sans-domicile',
-  ]),
-  frais: terms(['gratuit', 'gratuit-sous-conditions', 'payant', 'adhesion', 'pass-numerique']),
-  modesAccueil: terms(['sur-place', 'a-distance', 'a-domicile', 'itinerant']),
-  modesMobilisation: [],
-};
-
-export async function fetchVocabularies(): Promise<Vocabularies> {
-  try {
-    return await api<Vocabularies>('/api/directory/v1/vocabularies', { anonymous: true });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return fallbackVocabularies;
-    throw error;
-  }
+/** The directory's vocabularies (public, cacheable): every filter and every label of a code comes from them. */
+export function fetchVocabularies(): Promise<Vocabularies> {
+  return api<Vocabularies>('/api/directory/v1/vocabularies', { anonymous: true });
 }
 
 export function useVocabularies() {
   return useQuery({ queryKey: ['vocabularies'], queryFn: fetchVocabularies, staleTime: Infinity });
 }
 
-/** Label of a code in one list, or the code made readable. */
+/** Label of a code in one list: « … » while the list loads, the code made readable only for a value the list lacks (a newer directory). */
 export function termLabel(list: Term[] | undefined, value: string): string {
-  return list?.find((term) => term.value === value)?.label ?? humanize(value);
+  if (!list) return '…';
+  return list.find((term) => term.value === value)?.label ?? humanize(value);
 }
 
-interface OpenApiParameter {
-  name: string;
-  schema?: { enum?: string[]; items?: { enum?: string[] } };
+/** An option of a search filter; `group` puts it under a heading (a thématique under its category). */
+export interface FilterOption {
+  value: string;
+  label: string;
+  group?: string;
 }
 
-/** What the directory's search accepts, per filter, as its OpenAPI document declares it. */
-export type SearchFilterValues = Partial<Record<'role' | 'thematique' | 'modality' | 'public', string[]>>;
-
-export async function fetchSearchFilterValues(): Promise<SearchFilterValues> {
-  const document = await api<{ paths: Record<string, { get?: { parameters?: OpenApiParameter[] } }> }>('/api/directory/openapi.json', { anonymous: true });
-  const search = Object.entries(document.paths).find(([path, item]) => path.endsWith('/v1/services') && item.get)?.[1].get;
-  const values: SearchFilterValues = {};
-  for (const parameter of search?.parameters ?? []) {
-    const allowed = parameter.schema?.enum ?? parameter.schema?.items?.enum;
-    if (allowed && (['role', 'thematique', 'modality', 'public'] as const).includes(parameter.name as 'role')) values[parameter.name as keyof SearchFilterValues] = allowed;
-  }
-  return values;
+export interface SearchFilterOptions {
+  thematique: FilterOption[];
+  role: FilterOption[];
+  modeAccueil: FilterOption[];
+  public: FilterOption[];
 }
 
 /**
- * The options of one search filter: the values the search accepts (its OpenAPI enums, so a filter never
- * sends what the search would refuse), labelled from the vocabularies where they name the value.
+ * The search form's options, all from `GET /api/directory/v1/vocabularies`: its values are the ones the
+ * directory's search accepts (a category such as `numerique` stands for all its thématiques there), so a
+ * filter never sends what the search would refuse. Each category comes first in its group, then its thématiques.
  */
-export function useSearchFilterOptions(): Record<'role' | 'thematique' | 'modality' | 'public', Term[]> {
-  const vocabularies = useVocabularies();
-  const accepted = useQuery({ queryKey: ['search-filter-values'], queryFn: fetchSearchFilterValues, staleTime: Infinity });
-  const vocabulary = vocabularies.data ?? fallbackVocabularies;
-  const options = (filter: keyof SearchFilterValues, list: Term[]): Term[] => {
-    const values = accepted.data?.[filter];
-    if (!values) return list;
-    return values.map((value) => ({ value, label: list.find((term) => term.value === value)?.label ?? categoryLabels[value] ?? humanize(value) }));
-  };
+export function searchFilterOptions(vocabularies: Vocabularies | undefined): SearchFilterOptions {
+  const thematiques = vocabularies?.thematiques ?? [];
+  const categories = thematiques.filter((term) => !term.parent);
   return {
-    role: options('role', vocabulary.roles),
-    thematique: options('thematique', vocabulary.thematiques),
-    modality: options('modality', vocabulary.modesAccueil),
-    public: options('public', vocabulary.publics),
+    thematique: categories.flatMap((category) => [
+      { value: category.value, label: `${category.label} (toutes)`, group: category.label },
+      ...thematiques.filter((term) => term.parent === category.value).map((term) => ({ value: term.value, label: term.label, group: category.label })),
+    ]),
+    role: (vocabularies?.roles ?? []).map(({ value, label }) => ({ value, label })),
+    modeAccueil: (vocabularies?.modesAccueil ?? []).map(({ value, label }) => ({ value, label })),
+    public: (vocabularies?.publics ?? []).map(({ value, label }) => ({ value, label })),
   };
 }
 
-const categoryLabels: Record<string, string> = { numerique: 'Numérique (toutes)', demarches: 'Démarches administratives (toutes)' };
+/**
+ * data·inclusion v1's modes d'accueil (à distance, en présentiel) as the search's `modality` values, which
+ * are finer: in person is on site, at home or itinerant (a person who needs someone in front of them is
+ * served by all three). An unknown mode sends nothing rather than a value the search would refuse.
+ */
+const modalitiesByModeAccueil: Record<string, string[]> = { 'a-distance': ['a-distance'], 'en-presentiel': ['sur-place', 'a-domicile', 'itinerant'] };
+export function modalitiesOf(modeAccueil: string | undefined): string[] | undefined {
+  return modeAccueil ? modalitiesByModeAccueil[modeAccueil] : undefined;
+}

@@ -1,3 +1,4 @@
+import { modalitiesOf } from '../vocabularies';
 import { api, query } from './client';
 
 /** The directory's public reads, as the workspace uses them (docs/directory.md). */
@@ -86,7 +87,8 @@ export interface SearchFilters {
   commune?: string;
   radiusKm?: string;
   openNow?: boolean;
-  modality?: string;
+  /** data·inclusion v1's mode d'accueil, sent as the search's finer `modality` values. */
+  modeAccueil?: string;
   public?: string;
   language?: string;
   acceptsReferrals?: boolean;
@@ -101,7 +103,7 @@ export function searchServices(filters: SearchFilters, cursor: string | null): P
       commune: filters.commune,
       radiusKm: filters.commune ? filters.radiusKm : undefined,
       openAt: filters.openNow ? 'now' : undefined,
-      modality: filters.modality,
+      modality: modalitiesOf(filters.modeAccueil),
       public: filters.public,
       language: filters.language,
       acceptsReferrals: filters.acceptsReferrals ? true : undefined,

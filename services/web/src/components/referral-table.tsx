@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
 import type { ReferralSummary } from '../api/referral';
-import { formatDate, humanize } from '../labels';
+import { formatDate } from '../labels';
 import { StatusBadge } from '../ui';
 import { ServiceName, StructureName } from './names';
+import { Needs } from './needs';
 
 /** Referrals as a table (a list on narrow screens, by CSS): what, who, status, the next deadline. */
 export function ReferralTable({ items, box, caption }: { items: ReferralSummary[]; box: 'received' | 'sent'; caption: string }) {
@@ -22,7 +23,7 @@ export function ReferralTable({ items, box, caption }: { items: ReferralSummary[
           {items.map((referral) => (
             <tr key={referral.id}>
               <td data-label="Orientation">
-                <Link to={`/orientations/${referral.id}`}>{referral.needs.map(humanize).join(', ') || 'Orientation'}</Link>
+                <Link to={`/orientations/${referral.id}`}><Needs needs={referral.needs} empty="Orientation" /></Link>
                 <br />
                 <span className="fr-text--xs">
                   du {formatDate(referral.createdAt)}

@@ -45,9 +45,21 @@ export function SelectField({ id, label, error, value, onChange, options, placeh
   error?: string | undefined;
   value: string;
   onChange: (value: string) => void;
-  options: Array<{ value: string; label: string }>;
+  /** With `group`, consecutive options of one group go under an optgroup of that name. */
+  options: Array<{ value: string; label: string; group?: string }>;
   placeholder?: string;
 }) {
+  const option = (item: { value: string; label: string }) => (
+    <option key={item.value} value={item.value}>
+      {item.label}
+    </option>
+  );
+  const groups: Array<{ name: string | undefined; items: typeof options }> = [];
+  for (const item of options) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === item.group) last.items.push(item);
+    else groups.push({ name: item.group, items: [item] });
+  }
   return (
     <div className={`fr-select-group ${error ? 'fr-select-group--error' : ''}`}>
       <label className="fr-label" htmlFor={id}>
@@ -55,11 +67,15 @@ export function SelectField({ id, label, error, value, onChange, options, placeh
       </label>
       <select id={id} className={`fr-select ${error ? 'fr-select--error' : ''}`} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined}>
         {placeholder !== undefined && <option value="">{placeholder}</option>}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        {groups.map((group, index) =>
+          group.name === undefined ? (
+            group.items.map(option)
+          ) : (
+            <optgroup key={`${group.name}-${index}`} label={group.name}>
+              {group.items.map(option)}
+            </optgroup>
+          ),
+        )}
       </select>
       {error && (
         <p id={`${id}-error`} className="fr-error-text">

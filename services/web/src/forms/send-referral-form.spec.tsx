@@ -5,8 +5,10 @@ import { SendReferralForm } from './send-referral-form';
 import { emptyReferralDraft, toNewReferral, validateReferralStep, type ReferralDraft } from './referral-form';
 
 const thematiques = [
-  { value: 'numerique', label: 'Numérique (toutes)' },
-  { value: 'demarches--famille', label: 'démarches : famille' },
+  { value: 'numerique', label: 'Numérique' },
+  { value: 'numerique--acceder-a-des-services-en-ligne', label: 'Accéder à des services en ligne', parent: 'numerique' },
+  { value: 'famille', label: 'Famille' },
+  { value: 'famille--garde-denfants', label: 'Garde d’enfants', parent: 'famille' },
 ];
 
 function Harness({ onSubmit, initial = emptyReferralDraft }: { onSubmit: (draft: ReferralDraft) => void; initial?: ReferralDraft }) {
@@ -44,7 +46,7 @@ describe('SendReferralForm', () => {
     // Step 2: the need, by keyboard in the select, then the reason.
     expect(screen.getByText('Le besoin')).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText('Besoin (thématique)'));
-    await user.selectOptions(screen.getByLabelText('Besoin (thématique)'), 'demarches--famille');
+    await user.selectOptions(screen.getByLabelText('Besoin (thématique)'), 'famille--garde-denfants');
     await user.click(screen.getByLabelText(/Motif de l’orientation/));
     await user.keyboard('Dossier de prestations familiales à refaire');
     await user.keyboard('{Tab}{Tab}{Tab}{Enter}');
@@ -65,7 +67,7 @@ describe('SendReferralForm', () => {
       receivingServiceId: 'service-1',
       person: { firstName: 'Anne', lastName: 'Le Gall', contactPreference: 'phone', phone: '06 12 34 56 78' },
       reason: 'Dossier de prestations familiales à refaire',
-      needs: ['demarches--famille'],
+      needs: ['famille--garde-denfants'],
       urgency: 'normal',
       consent: { scope: ['contact', 'reason'], method: 'oral', obtainedAt: '2026-12-03T10:00:00.000Z', sharedWith: 'receiver' },
     });

@@ -111,7 +111,7 @@ export function SendReferralForm({ draft, setDraft, serviceName, structureName, 
 
       {step.id === 'need' && (
         <>
-          <SelectField id="need" label="Besoin (thématique)" placeholder="Choisir un besoin" value={draft.need} onChange={set('need')} error={errors['need']} options={thematiques.filter((term) => term.value.includes('--')).map((term) => ({ value: term.value, label: term.label }))} />
+          <SelectField id="need" label="Besoin (thématique)" placeholder="Choisir un besoin" value={draft.need} onChange={set('need')} error={errors['need']} options={needOptions(thematiques)} />
           <TextField id="reason" multiline label="Motif de l’orientation" hint="Ce que la personne attend, ce qui a déjà été fait. Visible de la structure destinataire si la personne l’accepte." value={draft.reason} onChange={set('reason')} error={errors['reason']} />
           <fieldset className="fr-fieldset">
             <legend className="fr-fieldset__legend">Urgence</legend>
@@ -186,4 +186,10 @@ export function SendReferralForm({ draft, setDraft, serviceName, structureName, 
       </div>
     </form>
   );
+}
+
+/** A referral's need is one thématique (not a category): each under its category's name. */
+function needOptions(thematiques: Term[]): Array<{ value: string; label: string; group?: string }> {
+  const categories = new Map(thematiques.filter((term) => !term.parent).map((term) => [term.value, term.label]));
+  return thematiques.filter((term) => term.parent).map((term) => ({ value: term.value, label: term.label, group: categories.get(term.parent ?? '') ?? term.parent }));
 }

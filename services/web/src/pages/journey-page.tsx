@@ -4,8 +4,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { journeyQuery } from '../api/referral';
 import { StructureName } from '../components/names';
+import { Needs } from '../components/needs';
 import { TextField } from '../forms/fields';
-import { autonomyLabels, formatDateTime, humanize, label, partyLabels, reasonLabels, statusLabels } from '../labels';
+import { autonomyLabels, formatDateTime, label, partyLabels, reasonLabels, statusLabels } from '../labels';
 import { Empty, ErrorMessage, Loading, PageTitle, StatusBadge } from '../ui';
 
 /** The parcours of a person the structure is linked to: steps across agencies in time order, breaks in continuity shown. */
@@ -69,7 +70,7 @@ export function JourneyPage() {
                     <StatusBadge status={r.status} /> {r.visibility === 'limited' && <span className="fr-text--xs">(vue limitée)</span>}
                   </p>
                   <p className="fr-mb-1v">
-                    <Link to={`/orientations/${r.id}`}>{r.needs.map(humanize).join(', ') || 'Orientation'}</Link> — de <StructureName id={r.sendingStructureId} /> vers <StructureName id={r.receivingStructureId} />
+                    <Link to={`/orientations/${r.id}`}><Needs needs={r.needs} empty="Orientation" /></Link> — de <StructureName id={r.sendingStructureId} /> vers <StructureName id={r.receivingStructureId} />
                   </p>
                   <p className="fr-text--xs fr-mb-0">
                     Envoyée le {formatDateTime(r.createdAt)}

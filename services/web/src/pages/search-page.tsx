@@ -1,49 +1,41 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
-import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { lieuQuery, searchServices, type SearchFilters } from '../api/directory';
 import { useInstance } from '../auth/agent-context';
-import { SelectField, TextField, CheckboxField } from '../forms/fields';
+import { emptySearchForm, SearchFiltersForm, textFilterKeys, toSearchFilters, type SearchFormValues } from '../forms/search-filters-form';
 import { Empty, ErrorMessage, Loading, PageTitle } from '../ui';
-import { termLabel, useSearchFilterOptions, useVocabularies } from '../vocabularies';
+import { searchFilterOptions, termLabel, useVocabularies } from '../vocabularies';
 import type { MapPoint } from '../map/offline-map';
 
 const OfflineMap = lazy(() => import('../map/offline-map'));
 
-const languages = [
-  { value: 'fr', label: 'français' },
-  { value: 'en', label: 'anglais' },
-  { value: 'ar', label: 'arabe' },
-  { value: 'es', label: 'espagnol' },
-  { value: 'pt', label: 'portugais' },
-  { value: 'tr', label: 'turc' },
-  { value: 'uk', label: 'ukrainien' },
-  { value: 'ru', label: 'russe' },
-  { value: 'br', label: 'breton' },
-  { value: 'fsl', label: 'langue des signes française' },
-];
+/** The filters as the page's address keeps them (a search can be bookmarked and shared). */
+const addressKeys = { thematique: 'thematique', role: 'role', commune: 'commune', radiusKm: 'rayon', modeAccueil: 'accueil', public: 'public', language: 'langue', q: 'q' } as const;
 
-const filterKeys = ['thematique', 'role', 'commune', 'radiusKm', 'modality', 'public', 'language', 'q'] as const;
+function formFromAddress(params: URLSearchParams): SearchFormValues {
+  const values: SearchFormValues = { ...emptySearchForm, openNow: params.get('ouvert') === '1', acceptsReferrals: params.get('relais') === '1' };
+  for (const key of textFilterKeys) values[key] = params.get(addressKeys[key]) ?? emptySearchForm[key];
+  return values;
+}
+
+function addressOf(values: SearchFormValues): URLSearchParams {
+  const filters = toSearchFilters(values);
+  const next = new URLSearchParams();
+  for (const key of textFilterKeys) if (filters[key]) next.set(addressKeys[key], filters[key]);
+  if (filters.openNow) next.set('ouvert', '1');
+  if (filters.acceptsReferrals) next.set('relais', '1');
+  return next;
+}
 
 /** Directory search: the filters are in the address (a search can be bookmarked and shared), results as a list and on the map. */
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
   const { config } = useInstance();
   const vocabularies = useVocabularies();
-  const filterOptions = useSearchFilterOptions();
-  const applied: SearchFilters = useMemo(
-    () => ({
-      ...Object.fromEntries(filterKeys.map((key) => [key, params.get(key) ?? undefined])),
-      openNow: params.get('ouvert') === '1',
-      acceptsReferrals: params.get('relais') === '1',
-    }),
-    [params],
-  );
-  const [form, setForm] = useState<Record<string, string>>(() => Object.fromEntries(filterKeys.map((key) => [key, params.get(key) ?? (key === 'radiusKm' ? '20' : '')])));
-  const [openNow, setOpenNow] = useState(applied.openNow ?? false);
-  const [acceptsReferrals, setAcceptsReferrals] = useState(applied.acceptsReferrals ?? false);
-  const [formError, setFormError] = useState<Record<string, string>>({});
+  const initial = useMemo(() => formFromAddress(params), [params]);
+  const applied: SearchFilters = useMemo(() => toSearchFilters(initial), [initial]);
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [view, setView] = useState<'liste' | 'carte'>('liste');
   const cursor = cursors[cursors.length - 1] ?? null;
@@ -55,26 +47,10 @@ export default function SearchPage() {
     return lieu?.latitude != null && lieu.longitude != null ? [{ id: hit.id, name: hit.name, latitude: lieu.latitude, longitude: lieu.longitude, full: hit.capacity?.full ?? false }] : [];
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const errors: Record<string, string> = {};
-    if (form['commune'] && !/^(\d{5}|2[AB]\d{3})$/.test(form['commune'])) errors['commune'] = 'Le code INSEE de la commune a 5 caractères (exemple : 56260 pour Vannes).';
-    const radius = Number(form['radiusKm']);
-    if (form['commune'] && (!Number.isInteger(radius) || radius < 1 || radius > 200)) errors['radiusKm'] = 'Le rayon va de 1 à 200 km.';
-    setFormError(errors);
-    if (Object.keys(errors).length > 0) {
-      document.getElementById(Object.keys(errors)[0] ?? '')?.focus();
-      return;
-    }
-    const next = new URLSearchParams();
-    for (const key of filterKeys) if (form[key] && (key !== 'radiusKm' || form['commune'])) next.set(key, form[key] ?? '');
-    if (openNow) next.set('ouvert', '1');
-    if (acceptsReferrals) next.set('relais', '1');
-    setParams(next);
+  const search = (values: SearchFormValues) => {
+    setParams(addressOf(values));
     setCursors([null]);
   };
-  const set = (key: string) => (value: string) => setForm((previous) => ({ ...previous, [key]: value }));
-  const options = (list: Array<{ value: string; label: string }> | undefined) => (list ?? []).map((term) => ({ value: term.value, label: term.label }));
   const prefill = (serviceId: string, thematiques: string[]) => {
     const need = applied.thematique && applied.thematique.includes('--') ? applied.thematique : thematiques[0];
     return `/orienter/${serviceId}${need ? `?besoin=${encodeURIComponent(need)}` : ''}`;
@@ -83,43 +59,9 @@ export default function SearchPage() {
   return (
     <>
       <PageTitle text="Annuaire des services" />
-      <form onSubmit={submit} className="relais-search-form" aria-label="Critères de recherche" noValidate>
-        <div className="fr-grid-row fr-grid-row--gutters">
-          <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="thematique" label="Besoin (thématique)" placeholder="Tous les besoins" value={form['thematique'] ?? ''} onChange={set('thematique')} options={options(filterOptions.thematique)} />
-          </div>
-          <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="role" label="Rôle du service" placeholder="Tous les rôles" value={form['role'] ?? ''} onChange={set('role')} options={options(filterOptions.role)} />
-          </div>
-          <div className="fr-col-12 fr-col-md-4">
-            <TextField id="q" type="search" label="Mots du nom" value={form['q'] ?? ''} onChange={set('q')} />
-          </div>
-          <div className="fr-col-8 fr-col-md-3">
-            <TextField id="commune" label="Commune de la personne (code INSEE)" hint="Exemple : 56260 (Vannes)" value={form['commune'] ?? ''} onChange={set('commune')} error={formError['commune']} />
-          </div>
-          <div className="fr-col-4 fr-col-md-2">
-            <TextField id="radiusKm" type="number" label="Rayon (km)" value={form['radiusKm'] ?? ''} onChange={set('radiusKm')} error={formError['radiusKm']} />
-          </div>
-          <div className="fr-col-12 fr-col-md-3">
-            <SelectField id="modality" label="Mode d’accueil" placeholder="Tous" value={form['modality'] ?? ''} onChange={set('modality')} options={options(filterOptions.modality)} />
-          </div>
-          <div className="fr-col-12 fr-col-md-4">
-            <SelectField id="public" label="Public" placeholder="Tous les publics" value={form['public'] ?? ''} onChange={set('public')} options={options(filterOptions.public)} />
-          </div>
-          <div className="fr-col-12 fr-col-md-3">
-            <SelectField id="language" label="Langue parlée" placeholder="Toutes" value={form['language'] ?? ''} onChange={set('language')} options={languages} />
-          </div>
-          <div className="fr-col-12 fr-col-md-3 relais-search-checks">
-            <CheckboxField id="ouvert" label="Ouvert maintenant" checked={openNow} onChange={setOpenNow} />
-            <CheckboxField id="relais" label="Reçoit les orientations Relais" checked={acceptsReferrals} onChange={setAcceptsReferrals} />
-          </div>
-          <div className="fr-col-12 fr-col-md-6 relais-search-submit">
-            <button type="submit" className="fr-btn fr-icon-search-line fr-btn--icon-left">
-              Rechercher
-            </button>
-          </div>
-        </div>
-      </form>
+      {vocabularies.isError && <ErrorMessage error={vocabularies.error} title="Les listes de l’annuaire n’ont pas pu être chargées : seuls les mots du nom et la commune filtrent" />}
+      {/* A new form when the address changes (back, a shared link): it shows the search the results are for. */}
+      <SearchFiltersForm key={params.toString()} initial={initial} options={searchFilterOptions(vocabularies.data)} onSearch={search} />
 
       <div className="fr-segmented fr-segmented--sm fr-my-2w">
         <fieldset className="fr-segmented__fieldset">

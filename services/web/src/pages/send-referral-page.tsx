@@ -8,7 +8,7 @@ import { emptyReferralDraft, toNewReferral } from '../forms/referral-form';
 import { SendReferralForm } from '../forms/send-referral-form';
 import { useDraft } from '../forms/use-draft';
 import { ErrorMessage, Loading, newIdempotencyKey, PageTitle } from '../ui';
-import { useSearchFilterOptions } from '../vocabularies';
+import { useVocabularies } from '../vocabularies';
 
 /** `/orienter/<service>?personne=<ref>&diagnostic=<id>&besoin=<thématique>`: opened from a search or a diagnostic, prefilled. */
 export function SendReferralPage() {
@@ -16,7 +16,7 @@ export function SendReferralPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const service = useQuery(serviceQuery(serviceId));
-  const filterOptions = useSearchFilterOptions();
+  const vocabularies = useVocabularies();
   const person = params.get('personne') ?? '';
   const [draft, setDraft, clearDraft] = useDraft(`orienter:${serviceId}`, {
     ...emptyReferralDraft,
@@ -59,7 +59,7 @@ export function SendReferralPage() {
             setDraft={setDraft}
             serviceName={target.name}
             structureName={target.structure.name}
-            thematiques={filterOptions.thematique}
+            thematiques={vocabularies.data?.thematiques ?? []}
             submitting={send.isPending}
             onSubmit={() => send.mutate()}
           />

@@ -2,7 +2,7 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { serviceQuery } from '../api/directory';
-import { formatDate, humanize } from '../labels';
+import { formatDate, humanize, label, modalityLabels } from '../labels';
 import { ErrorMessage, Loading, PageTitle } from '../ui';
 import { termLabel, useVocabularies } from '../vocabularies';
 
@@ -50,7 +50,7 @@ export function ServicePage() {
             <dt>Publics</dt>
             <dd>{list(s.publics, vocabularies.data?.publics)}</dd>
             <dt>Modes d’accueil</dt>
-            <dd>{list(s.modalities, vocabularies.data?.modesAccueil)}</dd>
+            <dd>{s.modalities.map((modality) => label(modalityLabels, modality)).join(', ') || '—'}</dd>
             <dt>Langues</dt>
             <dd>{s.languages.join(', ') || '—'}</dd>
             <dt>Frais</dt>
