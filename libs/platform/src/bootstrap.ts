@@ -5,8 +5,10 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { asyncApiDocument } from '@relais/contracts';
 import type { Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { FieldErrorView, ProblemView } from './api-problems';
 import { ConfigError } from './config';
 import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
+import { applyOpenApiConventions } from './openapi-conventions';
 import { ProblemFilter } from './problem.filter';
 import { SERVICE_ROLE, servesApi, type ServiceRole } from './service-role';
 import { relaisValidationPipe } from './validation';
@@ -40,9 +42,10 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
       .setLicense('EUPL-1.2', 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12')
       .addServer('/')
       .build(),
+    // Every error response points to the problem schema, whether or not a controller used ApiProblems.
+    { extraModels: [ProblemView, FieldErrorView] },
   );
-  documentPublicRoutes(document);
-  documentRateLimit(document);
+  applyOpenApiConventions(document);
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
@@ -73,41 +76,6 @@ function optional<T>(app: INestApplication, token: symbol): T | undefined {
     return app.get(ModuleRef).get<symbol, T>(token, { strict: false });
   } catch {
     return undefined;
-  }
-}
-
-const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
-const METHODS = ['get', 'head', 'options', ...WRITE_METHODS] as const;
-
-/**
- * Authenticated operations say `@ApiBearerAuth()` (their `security`); an operation without it is a
- * `@Public()` route, and OpenAPI says so with `security: []` (an empty requirement, not an unknown one), so
- * a generated client sends no token and a linter knows the omission is meant.
- */
-function documentPublicRoutes(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const method of METHODS) {
-      const operation = path[method];
-      if (operation && operation.security === undefined) operation.security = [];
-    }
-  }
-}
-
-/**
- * Every authenticated write may answer 429 (libs/auth's write limit): said once here rather than on each
- * route, so an integrator's generated client knows to read Retry-After. Public routes are not limited.
- */
-function documentRateLimit(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const method of WRITE_METHODS) {
-      const operation = path[method];
-      if (!operation?.security?.length || operation.responses['429']) continue;
-      operation.responses['429'] = {
-        description: "Trop d'écritures pour cet appelant : réessayer après le délai indiqué",
-        headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
-        content: { 'application/problem+json': { schema: { type: 'object' } } },
-      };
-    }
   }
 }
 
