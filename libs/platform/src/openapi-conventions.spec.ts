@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional, t
 import type { INestApplication } from '@nestjs/common';
 import { ApiProblems } from './api-problems';
 import { configureHttp } from './bootstrap';
+import { ApiIdempotencyKey } from './idempotency';
 import { assertTypedProperties, PROBLEM_SCHEMA_REF, untypedProperties } from './openapi-conventions';
 
 class Coordinates {
@@ -40,6 +41,13 @@ class ThingController {
   @Delete(':id')
   remove(@Param('id') id: string): string {
     return id;
+  }
+
+  @ApiBearerAuth()
+  @ApiIdempotencyKey('24 h')
+  @Post('idempotent')
+  createOnce(@Body() body: TypedInput): TypedInput {
+    return body;
   }
 
   @Post('untyped')
@@ -84,6 +92,8 @@ describe('OpenAPI conventions written by configureHttp', () => {
     expect(statuses('/v1/things/{id}', 'delete')).toEqual(['400', '401', '403', '404', '429']);
     expect(statuses('/v1/things/{id}', 'get')).toEqual(['400', '404']);
     expect(statuses('/v1/things/untyped', 'post')).toEqual(['201', '400']);
+    // ApiIdempotencyKey adds the 409 of a request whose key is still running.
+    expect(statuses('/v1/things/idempotent', 'post')).toEqual(['400', '401', '409', '429']);
   });
 
   it('says security: [] on public operations only', () => {

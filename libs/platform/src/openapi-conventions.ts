@@ -37,7 +37,7 @@ export function applyOpenApiConventions(document: OpenAPIObject): void {
       }
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!response || !/^4\d\d$/.test(status) || '$ref' in response) continue;
-        (response as ResponseObject).content = { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } };
+        response.content = { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } };
       }
     }
   }
