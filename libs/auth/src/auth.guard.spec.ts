@@ -101,6 +101,16 @@ describe('AuthGuard', () => {
 
   const get = (path: string, token?: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
+  it('documents the 403 of @Roles with the problem schema, on those routes only', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, unknown> }> };
+    const document = (await (await get('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+    const responses = (path: string, method: string) => document.paths[`/api/probe/v1/probe/${path}`]?.[method]?.responses ?? {};
+    expect(responses('coordination', 'get')['403']?.content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemView' } } });
+    expect(responses('admin-writes', 'post')).toHaveProperty('403');
+    expect(responses('any', 'get')).not.toHaveProperty('403');
+    expect(responses('writes', 'post')).not.toHaveProperty('403');
+  });
+
   it('lets public routes through without a token', async () => {
     expect((await get('/v1/probe/open')).status).toBe(200);
   });

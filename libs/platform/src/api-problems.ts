@@ -19,7 +19,7 @@ export class ProblemView {
   @ApiPropertyOptional({ description: "Statuts où l'appelant peut faire passer la ressource (409, 403)", type: [String] }) allowedStatuses?: string[];
 }
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422;
 
 const defaultDescriptions: Record<ProblemStatus, string> = {
   400: 'Requête invalide (champs inconnus ou mal formés, listés dans `errors`)',
@@ -27,6 +27,7 @@ const defaultDescriptions: Record<ProblemStatus, string> = {
   403: "Le rôle ou la partie de l'appelant ne permet pas cette action",
   404: "Introuvable, ou invisible pour l'appelant",
   409: 'Conflit avec l’état actuel (transition interdite, requête de même clé d’idempotence en cours…)',
+  413: 'Requête trop volumineuse (corps ou fichier au-delà de la limite)',
   422: 'Requête bien formée mais impossible à traiter (service inconnu, clé d’idempotence réutilisée…)',
 };
 

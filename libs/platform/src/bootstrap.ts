@@ -6,8 +6,10 @@ import { asyncApiDocument } from '@relais/contracts';
 import type { Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AdmissionGate } from './admission-gate';
+import { FieldErrorView, ProblemView } from './api-problems';
 import { ConfigError } from './config';
 import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
+import { applyOpenApiConventions } from './openapi-conventions';
 import { ProblemFilter } from './problem.filter';
 import { SERVICE_ROLE, servesApi, type ServiceRole } from './service-role';
 import { relaisValidationPipe } from './validation';
@@ -44,10 +46,10 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
       .setLicense('EUPL-1.2', 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12')
       .addServer('/')
       .build(),
+    // Every error response points to the problem schema, whether or not a controller used ApiProblems.
+    { extraModels: [ProblemView, FieldErrorView] },
   );
-  documentPublicRoutes(document);
-  documentRateLimit(document);
-  if (optional<AdmissionGate>(app, AdmissionGate)?.admission.enabled) documentOverload(document, service.name);
+  applyOpenApiConventions(document, { shedsLoad: optional<AdmissionGate>(app, AdmissionGate)?.admission.enabled === true, service: service.name });
   SwaggerModule.setup(`api/${service.name}/docs`, app, document, {
     jsonDocumentUrl: `api/${service.name}/openapi.json`,
     yamlDocumentUrl: `api/${service.name}/openapi.yaml`,
@@ -78,60 +80,6 @@ function optional<T>(app: INestApplication, token: symbol | Type<T>): T | undefi
     return app.get(ModuleRef).get<symbol | Type<T>, T>(token, { strict: false });
   } catch {
     return undefined;
-  }
-}
-
-const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
-const METHODS = ['get', 'head', 'options', ...WRITE_METHODS] as const;
-
-/**
- * Authenticated operations say `@ApiBearerAuth()` (their `security`); an operation without it is a
- * `@Public()` route, and OpenAPI says so with `security: []` (an empty requirement, not an unknown one), so
- * a generated client sends no token and a linter knows the omission is meant.
- */
-function documentPublicRoutes(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const method of METHODS) {
-      const operation = path[method];
-      if (operation && operation.security === undefined) operation.security = [];
-    }
-  }
-}
-
-/**
- * Every authenticated write may answer 429 (libs/auth's write limit): said once here rather than on each
- * route, so an integrator's generated client knows to read Retry-After. Public routes are not limited.
- */
-function documentRateLimit(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const method of WRITE_METHODS) {
-      const operation = path[method];
-      if (!operation?.security?.length || operation.responses['429']) continue;
-      operation.responses['429'] = {
-        description: "Trop d'écritures pour cet appelant : réessayer après le délai indiqué",
-        headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
-        content: { 'application/problem+json': { schema: { type: 'object' } } },
-      };
-    }
-  }
-}
-
-/**
- * Every operation but the probes may be refused by admission control (admission-gate.ts) when the process
- * is past what it can serve: 503 with Retry-After, nothing recorded.
- */
-function documentOverload(document: OpenAPIObject, serviceName: string): void {
-  for (const [route, path] of Object.entries(document.paths)) {
-    if (route.startsWith(`/api/${serviceName}/health`)) continue;
-    for (const method of METHODS) {
-      const operation = path[method];
-      if (!operation || operation.responses['503']) continue;
-      operation.responses['503'] = {
-        description: 'Service surchargé : rien n’a été enregistré, réessayer après le délai indiqué',
-        headers: { 'Retry-After': { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } } },
-        content: { 'application/problem+json': { schema: { type: 'object' } } },
-      };
-    }
   }
 }
 

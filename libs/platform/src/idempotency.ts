@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { problemResponses } from './api-problems';
 import { canonicalJson } from './canonical-json';
 import { DomainError } from './domain-error';
 
@@ -45,9 +46,13 @@ export function markReplayed(response: { setHeader(name: string, value: string):
   response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
 }
 
-/** Documents the header and the replay rule on a creating operation. */
+/**
+ * Documents the header and the replay rule on a creating operation, and its 409 (the operation declares
+ * its own 422, whose wording says what else makes it unprocessable).
+ */
 export function ApiIdempotencyKey(retention: string): MethodDecorator {
   return applyDecorators(
+    problemResponses({ 409: 'Une requête avec la même clé d’idempotence est encore en cours : réessayer dans un instant' })(409),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

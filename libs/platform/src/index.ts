@@ -9,6 +9,7 @@ export { Public, PUBLIC_ROUTE } from './public-route';
 export { fieldErrors, IsOmittable, relaisValidationPipe } from './validation';
 export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } from './service-role';
 export { ApiProblems, FieldErrorView, problemResponses, ProblemView, type ProblemStatus } from './api-problems';
+export { applyOpenApiConventions, assertTypedProperties, PROBLEM_SCHEMA_REF, untypedProperties } from './openapi-conventions';
 export { canonicalJson } from './canonical-json';
 export { Clock, ManualClock, SystemClock } from './clock';
 export { decodeCursor, encodeCursor, pageOf, readCursor } from './cursor';

@@ -3,4 +3,4 @@ export { createTestDatabase, serviceTestEnvironment, standInTarget, startTestSer
 export { testEnvNames, testInfrastructure, testKafkaClient, testMessaging, type TestInfrastructure, type TestMessaging } from './test-environment';
 export { clientCredentialsToken, passwordLogin, type PasswordLoginTokens } from './token-client';
 export { clientToken, userToken } from './tokens';
-export { redoclyLint, type OpenApiLintReport } from './openapi-lint';
+export { describeOpenApiDocument, redoclyLint, type OpenApiLintReport } from './openapi-lint';

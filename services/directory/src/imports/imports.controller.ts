@@ -90,7 +90,7 @@ export class ImportsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiOkResponse({ type: ImportReportView })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401, 403, 413, 422)
   async import(
     @CurrentPrincipal() principal: Principal,
     @Param('format') format: string,

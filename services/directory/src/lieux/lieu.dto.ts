@@ -6,21 +6,21 @@ import { FreshnessView } from '../networks/network.dto';
 import { IsCommuneCode, IsOpeningHours } from '../shared/validators';
 
 export class AccessibilityInput {
-  @ApiPropertyOptional({ nullable: true, description: 'Accessible en fauteuil roulant' }) @IsOptional() @IsBoolean() wheelchair?: boolean | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Fiche acceslibre.beta.gouv.fr' }) @IsOptional() @IsUrl({ require_protocol: true }) acceslibreUrl?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 2000) details?: string | null;
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Accessible en fauteuil roulant' }) @IsOptional() @IsBoolean() wheelchair?: boolean | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Fiche acceslibre.beta.gouv.fr' }) @IsOptional() @IsUrl({ require_protocol: true }) acceslibreUrl?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(0, 2000) details?: string | null;
 }
 
 export class CreateLieuInput {
   @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ format: 'uuid', description: 'Structure qui gère le lieu' }) @IsUUID() structureId!: string;
   @ApiProperty({ example: 'Maison des associations' }) @IsString() @Length(1, 300) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: '6 rue de la Tannerie' }) @IsOptional() @IsString() @Length(1, 300) street?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '56000' }) @IsOptional() @Matches(/^\d{5}$/, { message: 'le code postal compte 5 chiffres' }) postalCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '6 rue de la Tannerie' }) @IsOptional() @IsString() @Length(1, 300) street?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '56000' }) @IsOptional() @Matches(/^\d{5}$/, { message: 'le code postal compte 5 chiffres' }) postalCode?: string | null;
   @ApiProperty({ example: '56260', description: 'Code INSEE de la commune' }) @IsCommuneCode() communeCode!: string;
-  @ApiPropertyOptional({ nullable: true, example: 47.6559 }) @ValidateIf((o: CreateLieuInput) => o.longitude != null || o.latitude != null) @IsLatitude() latitude?: number | null;
-  @ApiPropertyOptional({ nullable: true, example: -2.7603 }) @ValidateIf((o: CreateLieuInput) => o.longitude != null || o.latitude != null) @IsLongitude() longitude?: number | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Mo-Fr 09:00-12:00,14:00-17:00; PH off', description: 'Syntaxe OpenStreetMap opening_hours' })
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 47.6559 }) @ValidateIf((o: CreateLieuInput) => o.longitude != null || o.latitude != null) @IsLatitude() latitude?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, example: -2.7603 }) @ValidateIf((o: CreateLieuInput) => o.longitude != null || o.latitude != null) @IsLongitude() longitude?: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Mo-Fr 09:00-12:00,14:00-17:00; PH off', description: 'Syntaxe OpenStreetMap opening_hours' })
   @IsOptional()
   @IsOpeningHours()
   openingHours?: string | null;

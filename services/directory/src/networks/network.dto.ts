@@ -6,8 +6,8 @@ import { IsCommuneCode } from '../shared/validators';
 
 export class CoordinatorInput {
   @ApiProperty({ example: 'Gaëlle Le Floch' }) @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'coordination@vannes.example' }) @IsOptional() @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '02 97 00 00 00' }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'coordination@vannes.example' }) @IsOptional() @IsEmail() email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '02 97 00 00 00' }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
 }
 
 export class SlaInput {

@@ -45,7 +45,7 @@ export class ReferralMethodInput {
   @ApiProperty({ enum: referralMethodKinds, description: 'relais : par la plateforme (suivi) ; sinon le canal de la structure' })
   @IsIn(referralMethodKinds)
   kind!: ReferralMethodKind;
-  @ApiPropertyOptional({ nullable: true, description: 'Adresse, numéro ou lien (absent pour relais)' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Adresse, numéro ou lien (absent pour relais)' })
   @ValidateIf((o: ReferralMethodInput) => o.kind !== 'relais')
   @IsString()
   @Length(3, 500)
@@ -79,7 +79,7 @@ export class CreateServiceInput {
   @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() structureId!: string;
   @ApiProperty({ example: 'Accompagnement aux démarches en ligne' }) @IsString() @Length(1, 300) name!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
   @ApiProperty({ enum: roles, isArray: true, description: 'faire-a-la-place : seulement avec l’habilitation Aidants Connect' })
   @IsArray()
   @ArrayMinSize(1)
@@ -91,7 +91,7 @@ export class CreateServiceInput {
   @ApiPropertyOptional({ enum: accessibilityFeatures, isArray: true }) @IsOmittable() @IsArray() @IsIn(accessibilityFeatures, { each: true }) accessibilityFeatures?: AccessibilityFeature[];
   @ApiPropertyOptional({ enum: modalities, isArray: true, default: ['sur-place'] }) @IsOmittable() @IsArray() @ArrayMinSize(1) @IsIn(modalities, { each: true }) modalities?: Modality[];
   @ApiPropertyOptional({ enum: fees, isArray: true }) @IsOmittable() @IsArray() @IsIn(fees, { each: true, message: unknownValues('fees', fees, 'frais') }) fees?: Fee[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 1000) feesDetails?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(0, 1000) feesDetails?: string | null;
   @ApiPropertyOptional({ type: [ReferralMethodInput] }) @IsOmittable() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ReferralMethodInput) referralMethods?: ReferralMethodInput[];
   @ApiPropertyOptional({ default: false, description: 'Reçoit les orientations envoyées par Relais' }) @IsOmittable() @IsBoolean() acceptsRelaisReferrals?: boolean;
   @ApiPropertyOptional({

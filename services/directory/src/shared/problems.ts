@@ -7,4 +7,6 @@ export const ApiProblems = problemResponses({
   403: "L'appelant n'a pas le droit de modifier cette fiche",
   404: 'Fiche introuvable',
   409: 'La modification contredit une règle (ex. faire à la place sans habilitation)',
+  413: 'Fichier ou corps trop volumineux',
+  422: 'Requête bien formée mais impossible à appliquer (fichier illisible, refusé en entier)',
 });

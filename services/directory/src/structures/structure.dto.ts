@@ -7,32 +7,32 @@ import { IsCommuneCode } from '../shared/validators';
 import { labels, typologies, type Label, type Typology } from '../shared/vocabulary';
 
 export class ContactInput {
-  @ApiPropertyOptional({ nullable: true, example: 'accueil@ccas-vannes.example' }) @IsOptional() @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: '02 97 01 65 00' }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'https://www.mairie-vannes.fr' }) @IsOptional() @IsUrl({ require_protocol: true }) website?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'accueil@ccas-vannes.example' }) @IsOptional() @IsEmail() email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '02 97 01 65 00' }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://www.mairie-vannes.fr' }) @IsOptional() @IsUrl({ require_protocol: true }) website?: string | null;
 }
 
 export class ReferentInput {
   @ApiProperty({ example: 'Maïwenn Caradec' }) @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: "Responsable de l'accueil" }) @IsOptional() @IsString() @Length(1, 200) role?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: "Responsable de l'accueil" }) @IsOptional() @IsString() @Length(1, 200) role?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsEmail() email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(6, 30) phone?: string | null;
 }
 
 export class CreateStructureInput {
   @ApiPropertyOptional({ format: 'uuid', description: 'Identifiant imposé (reprise de données) ; généré sinon' }) @IsOmittable() @IsUUID() id?: string;
   @ApiProperty({ example: 'CCAS de Vannes' }) @IsString() @Length(1, 300) name!: string;
-  @ApiPropertyOptional({ nullable: true, example: '21560260800018', description: 'SIRET (14 chiffres)' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '21560260800018', description: 'SIRET (14 chiffres)' })
   @IsOptional()
   @Matches(/^\d{14}$/, { message: 'le SIRET compte 14 chiffres' })
   siret?: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'W561234567', description: 'Numéro RNA des associations' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'W561234567', description: 'Numéro RNA des associations' })
   @IsOptional()
   @Matches(/^W[0-9A-Z]{9}$/, { message: 'le numéro RNA est W suivi de 9 caractères' })
   rna?: string | null;
   @ApiProperty({ enum: typologies, description: 'Typologie data·inclusion' }) @IsIn(typologies) typology!: Typology;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' }) @IsOptional() @IsUUID() parentStructureId?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) @IsOptional() @IsUUID() parentStructureId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(0, 5000) description?: string | null;
   @ApiPropertyOptional({ type: ContactInput }) @IsOmittable() @ValidateNested() @Type(() => ContactInput) contact?: ContactInput;
   @ApiPropertyOptional({
     nullable: true,
@@ -51,7 +51,7 @@ export class CreateStructureInput {
   @ArrayMinSize(1)
   @IsUUID('all', { each: true })
   networkIds!: string[];
-  @ApiPropertyOptional({ nullable: true, example: '56260' }) @IsOptional() @IsCommuneCode() communeCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '56260' }) @IsOptional() @IsCommuneCode() communeCode?: string | null;
 }
 
 // Left out, a field stays as it is; null is checked like any value (only fields documented nullable take it).
