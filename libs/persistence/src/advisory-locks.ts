@@ -33,6 +33,12 @@ export const advisoryLocks = {
    * the same hot rollup rows in its own order, so without one turn at a time they deadlock (reporting projections/rollups.ts).
    */
   reportingRollups: 0x52_52_4f_31, // "RRO1"
+  /** Recording the last reminder before a referral expires (notification messages/last-reminders.ts). */
+  notificationLastReminders: 0x52_4e_4c_31, // "RNL1"
+  /** Recording the structures' daily digests (notification messages/daily-digest.ts). */
+  notificationDailyDigest: 0x52_4e_44_31, // "RND1"
+  /** Recording the coordinators' weekly summaries (notification messages/weekly-summary.ts). */
+  notificationWeeklySummary: 0x52_4e_57_31, // "RNW1"
   /** Seeding the demo département (directory seed/seed.service.ts). */
   directorySeed: 0x52_44_53_31, // "RDS1"
   /**

@@ -12,6 +12,10 @@ export interface MessageSettings {
   actionLinkDays: number;
   retryDelaysS: number[];
   fallbackAfterAttempts: number;
+  lastReminderHours: number;
+  digestTime: string;
+  weeklySummaryTime: string;
+  directoryUrl: string | null;
   /** The channels configured on this instance; a preference for another one is skipped. */
   enabledChannels: MessageChannelKind[];
 }
@@ -27,6 +31,10 @@ export function messageSettings(config: NotificationConfig): MessageSettings {
     actionLinkDays: config.ACTION_LINK_DAYS,
     retryDelaysS: config.NOTIFICATION_RETRY_DELAYS_S.map(Number),
     fallbackAfterAttempts: config.NOTIFICATION_FALLBACK_AFTER_ATTEMPTS,
+    lastReminderHours: config.NOTIFICATION_LAST_REMINDER_HOURS,
+    digestTime: config.NOTIFICATION_DIGEST_TIME,
+    weeklySummaryTime: config.NOTIFICATION_WEEKLY_SUMMARY_TIME,
+    directoryUrl: config.DIRECTORY_API_URL?.replace(/\/+$/, '') ?? null,
     enabledChannels: [...(config.SMTP_HOST ? (['email'] as const) : []), ...(config.SMS_API_URL ? (['sms'] as const) : [])],
   };
 }
