@@ -38,6 +38,11 @@ const definition = serviceConfig({
   REFERRAL_API_URL: env.optionalString(),
   NOTIFIER_CLIENT_ID: env.optionalString(),
   NOTIFIER_CLIENT_SECRET: env.optionalString(),
+  /**
+   * The base URL an SMS provider calls back with receipts (`<it>/v1/receipts/sms/<token>`): this service as the
+   * internet reaches it. Default: RELAIS_PUBLIC_URL/api/notification (through the gateway).
+   */
+  NOTIFICATION_RECEIPTS_URL: env.optionalString(),
   /** Hours before a referral nobody acknowledged expires at which the receiver gets a last reminder. */
   NOTIFICATION_LAST_REMINDER_HOURS: env.int({ default: 24, min: 1, max: 24 * 14 }),
   /** When (Paris time) the daily digests leave, for the structures that chose one; later if in their quiet hours. */

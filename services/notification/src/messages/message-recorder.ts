@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { EventContext } from '@relais/messaging';
@@ -78,8 +78,8 @@ export class MessageRecorder {
     const notBefore = first.channel === 'sms' ? quietUntil(earliest, quiet.start, quiet.end) : earliest;
     const rows = await this.txHost.tx.query<Array<{ id: string }>>(
       `INSERT INTO notification_message (id, dedupe_key, message_id, event_id, event_type, template, referral_id, recipient_kind, recipient_structure_id,
-                                         channel, address, fallbacks, subject, body_text, body_html, sms_text, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                         channel, address, fallbacks, subject, body_text, body_html, sms_text, next_attempt_at, receipt_token)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         randomUUID(),
@@ -99,6 +99,8 @@ export class MessageRecorder {
         message.rendered.html,
         message.rendered.sms,
         notBefore,
+        // Unguessable: whoever holds it may only say this message was delivered or bounced.
+        randomBytes(24).toString('base64url'),
       ],
     );
     return rows.length > 0;

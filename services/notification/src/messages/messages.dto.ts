@@ -17,11 +17,12 @@ export class MessageDeliveryView {
   @ApiProperty({ enum: messageChannels, description: 'Canal actuel (après un éventuel repli)' }) channel!: string;
   @ApiProperty({ description: 'Modèle du message (receiver-requested, sender-moved…)' }) template!: string;
   @ApiProperty({ description: 'Type de l’événement qui l’a causé' }) cause!: string;
-  @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; failed : abandonné ; cancelled : personne effacée' }) status!: string;
+  @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; delivered : remis (accusé du fournisseur) ; bounced : refusé pour ce destinataire (SMTP 5xx, numéro refusé) ; failed : abandonné ; cancelled : personne effacée' }) status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String, description: 'Dernière erreur, en mots génériques (jamais une adresse)' }) lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Quand le fournisseur a dit le message remis (SMS)' }) deliveredAt!: string | null;
 }
 
 export class QuietHoursInput {

@@ -5,6 +5,8 @@ import { EmailChannel } from './channels/email-channel';
 import { MESSAGE_CHANNELS, type MessageChannel } from './channels/message-channel';
 import { SmsChannel } from './channels/sms-channel';
 import { DailyDigest } from './daily-digest';
+import { DeliveryReceipts } from './delivery-receipts';
+import { DeliveryReceiptsController } from './delivery-receipts.controller';
 import { DirectoryCopy } from './directory-copy';
 import { LastReminders } from './last-reminders';
 import { MessagePersonErasure } from './message-person-erasure';
@@ -45,11 +47,12 @@ export class MessagesModule {
   static forRoot(config: NotificationConfig, { sender = true }: { sender?: boolean } = {}): DynamicModule {
     return {
       module: MessagesModule,
-      controllers: [MessagesController],
+      controllers: [MessagesController, DeliveryReceiptsController],
       providers: [
         { provide: MESSAGE_SETTINGS, useValue: messageSettings(config) },
         { provide: MESSAGE_CHANNELS, useFactory: () => (sender ? channelsFor(config) : []) },
         DirectoryCopy,
+        DeliveryReceipts,
         MessageRecorder,
         ReferralNotices,
         PersonNotices,

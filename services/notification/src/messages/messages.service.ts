@@ -17,6 +17,7 @@ interface MessageRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  delivered_at: Date | null;
 }
 
 interface PreferenceRow {
@@ -43,7 +44,7 @@ export class MessagesService {
       throw new NotFoundError('Orientation');
     }
     const rows = await this.txHost.tx.query<MessageRow[]>(
-      `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at
+      `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at, delivered_at
          FROM notification_message WHERE referral_id = $1 ORDER BY created_at, id`,
       [referralId],
     );
@@ -58,6 +59,7 @@ export class MessagesService {
       lastError: row.last_error,
       createdAt: row.created_at.toISOString(),
       sentAt: row.sent_at?.toISOString() ?? null,
+      deliveredAt: row.delivered_at?.toISOString() ?? null,
     }));
   }
 
