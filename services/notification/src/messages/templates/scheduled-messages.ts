@@ -74,9 +74,10 @@ export function coordinatorWeekly(context: WeeklySummaryContext): RenderedMessag
   const subject = `Réseau ${context.networkName} : ${overdueCount} orientation${overdueCount > 1 ? 's' : ''} en retard, ${context.atCapacity.length} service${context.atCapacity.length > 1 ? 's' : ''} complet${context.atCapacity.length > 1 ? 's' : ''}`;
   const blocks: Block[] = [
     { kind: 'paragraph', text: `Semaine du ${frenchDate(context.weekOf)} : ${context.requestedThisWeek} orientation${context.requestedThisWeek > 1 ? 's' : ''} envoyée${context.requestedThisWeek > 1 ? 's' : ''} dans le réseau ces sept derniers jours.` },
-    context.overdue.length === 0
-      ? { kind: 'paragraph', text: 'Aucune orientation en retard.' }
-      : {
+    { kind: 'paragraph', text: context.overdue.length === 0 ? 'Aucune orientation en retard.' : 'Orientations en retard, par structure destinataire :' },
+    ...(context.overdue.length === 0
+      ? []
+      : [{
           kind: 'facts',
           items: context.overdue.map(({ structureName, awaitingAcknowledgement, awaitingFirstContact }): [string, string] => [
             structureName,
@@ -84,16 +85,17 @@ export function coordinatorWeekly(context: WeeklySummaryContext): RenderedMessag
               .filter(Boolean)
               .join(', '),
           ]),
-        },
-    context.atCapacity.length === 0
-      ? { kind: 'paragraph', text: 'Aucun service complet.' }
-      : {
+        } satisfies Block]),
+    { kind: 'paragraph', text: context.atCapacity.length === 0 ? 'Aucun service complet.' : 'Services complets cette semaine :' },
+    ...(context.atCapacity.length === 0
+      ? []
+      : [{
           kind: 'facts',
           items: context.atCapacity.map(({ structureName, serviceName, openSlotsPerWeek, receivedThisWeek }): [string, string] => [
             `${structureName} — ${serviceName}`,
             openSlotsPerWeek === 0 ? 'aucune place cette semaine' : `${receivedThisWeek} orientation${receivedThisWeek > 1 ? 's' : ''} pour ${openSlotsPerWeek ?? 0} place${(openSlotsPerWeek ?? 0) > 1 ? 's' : ''}`,
           ]),
-        },
+        } satisfies Block]),
     { kind: 'action', label: 'Ouvrir Relais', url: context.dashboardUrl },
   ];
   const { text, html } = renderEmail(subject, `Réseau ${context.networkName} : la semaine`, blocks, 'Vous recevez ce courriel parce que vous coordonnez ce réseau local dans l’annuaire Relais.');
