@@ -83,7 +83,12 @@ export class MessageSender implements OnApplicationShutdown {
       firstDelayMs: POLL_MS,
       lock: null,
       transactional: false,
-      run: () => this.sendDue(),
+      run: async () => {
+        const sent = await this.sendDue();
+        // A full batch means more are due: the next round at once, not after the poll interval.
+        if (sent === BATCH) this.job.wake(0);
+        return sent;
+      },
     });
   }
 
