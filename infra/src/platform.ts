@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError } from '@relais/platform';
 import { startGateway, type WebApp } from './gateway';
 import type { Infrastructure } from './infrastructure';
-import { localInstance } from '@relais/demo';
+import { demoAccounts, localInstance, NOTIFICATION_CLIENT_ID } from '@relais/demo';
 import { kafkaSaslEnvironment } from './kafka';
 import { localActionLinkKeys, localMasterKeyRing } from './local-key-rings';
 import { serviceNames, startServices, type RunningServices, type ServiceName, type ServiceSpec, type StartServicesOptions } from './service-processes';
@@ -48,8 +48,9 @@ export const databaseName = (service: ServiceName): string => `relais_${service}
 export function serviceEnvironment(
   name: ServiceName,
   databaseUrl: string,
-  options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'> & { publicUrl?: string },
+  options: Pick<PlatformOptions, 'infrastructure' | 'secretsDir' | 'topicPrefix' | 'logLevel' | 'otlpEndpoint'> & { publicUrl?: string; servicesUrl?: (service: ServiceName) => string },
 ): Record<string, string> {
+  const notifier = demoAccounts().clients.find((client) => client.clientId === NOTIFICATION_CLIENT_ID);
   const actionLinks = localActionLinkKeys(options.secretsDir);
   const messages = options.infrastructure.messages;
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
@@ -58,6 +59,12 @@ export function serviceEnvironment(
     notification: {
       ACTION_LINK_SIGNING_KEY: actionLinks.privateKey,
       ...(options.publicUrl ? { RELAIS_PUBLIC_URL: options.publicUrl } : {}),
+      // The person's own messages: notification asks the referral service where to reach them (docs/security.md).
+      ...(options.servicesUrl && notifier
+        ? { REFERRAL_API_URL: options.servicesUrl('referral'), NOTIFIER_CLIENT_ID: notifier.clientId, NOTIFIER_CLIENT_SECRET: notifier.clientSecret }
+        : {}),
+      // The coordinators' weekly summary: their addresses are the directory's networks'.
+      ...(options.servicesUrl ? { DIRECTORY_API_URL: options.servicesUrl('directory') } : {}),
       ...(messages
         ? { SMTP_HOST: messages.smtpHost, SMTP_PORT: String(messages.smtpPort), SMS_API_URL: messages.smsApiUrl, SMS_API_KEY: messages.smsApiKey }
         : {}),
@@ -122,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     services = await startServices(
       serviceNames.flatMap((name, index) =>
-        serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', { ...options, publicUrl: gateway.url }), options),
+        serviceProcesses(name, serviceEnvironment(name, databases[index] ?? '', { ...options, publicUrl: gateway.url, servicesUrl: (service) => `http://127.0.0.1:${options.servicePorts[service]}/api/${service}` }), options),
       ),
       { ...(options.runDir ? { runDir: options.runDir } : {}), ...(options.supervision ? { supervision: options.supervision } : {}) },
     );

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmsStandIn, transactionalSmsPath, type SmsStandIn, type StoredSms } from './sms-stand-in';
@@ -36,5 +37,32 @@ describe('the SMS stand-in (Brevo transactional SMS API)', () => {
     expect((await send({ sender: 'Un expéditeur trop long', recipient: '33612345678', content: 'x' })).status).toBe(400);
     expect((await send({ sender: 'Relais', recipient: '33612345678', content: '' })).status).toBe(400);
     expect(readdirSync(dir)).toHaveLength(before);
+  });
+
+  it('posts each SMS’s receipt to its webUrl, as Brevo does: delivered, or a hard bounce for numbers ending in 99', async () => {
+    const receipts: Array<{ url: string; body: { msg_status: string; messageId: number } }> = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        receipts.push({ url: req.url ?? '', body: JSON.parse(text) as { msg_status: string; messageId: number } });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const ok = (await (await send({ sender: 'Relais', recipient: '33612345678', content: 'a', webUrl: `http://127.0.0.1:${port}/r/one` })).json()) as { messageId: number };
+      const bounced = (await (await send({ sender: 'Relais', recipient: '33612345699', content: 'b', webUrl: `http://127.0.0.1:${port}/r/two` })).json()) as { messageId: number };
+      expect((await send({ sender: 'Relais', recipient: '33612345678', content: 'c', webUrl: 'ftp://nope' })).status).toBe(400);
+      const deadline = Date.now() + 10_000;
+      while (receipts.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(receipts.map((r) => [r.url, r.body.msg_status, r.body.messageId]).sort()).toEqual([
+        ['/r/one', 'delivered', ok.messageId],
+        ['/r/two', 'hardBounce', bounced.messageId],
+      ]);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

@@ -31,7 +31,12 @@ export interface StoredSms {
   messageId: number;
   reference: string;
   receivedAt: string;
+  /** What the stand-in reports to the sender's `webUrl`: `hardBounce` for numbers ending in 99, `delivered` otherwise. */
+  outcome: 'delivered' | 'hardBounce';
 }
+
+/** Numbers ending in 99 stand for a number that cannot take SMS: the receipt says hard bounce. */
+export const bouncingNumber = (recipient: string): boolean => recipient.endsWith('99');
 
 /**
  * A local stand-in for a French provider's transactional SMS API (Brevo's `POST /v3/transactionalSMS/send`,
@@ -72,10 +77,24 @@ export async function startSmsStandIn(options: SmsStandInOptions): Promise<SmsSt
       messageId,
       reference,
       receivedAt: new Date().toISOString(),
+      outcome: bouncingNumber(body['recipient'] as string) ? 'hardBounce' : 'delivered',
     };
     writeFileSync(join(options.smsDir, `${sms.receivedAt.replace(/[:.]/g, '-')}-${messageId}.json`), `${JSON.stringify(sms, null, 2)}\n`);
     const smsCount = Math.max(1, Math.ceil(content.length / 160));
     reply(res, 201, { reference, messageId, smsCount, usedCredits: smsCount * 0.045, remainingCredits: 1000 });
+    // As Brevo does with `webUrl`: each event of the SMS is posted there, after the answer (the operator's
+    // receipt comes later than the API's acceptance). A receiver that is down loses its receipt, as with Brevo.
+    const webUrl = body['webUrl'];
+    if (typeof webUrl === 'string' && /^https?:\/\//.test(webUrl)) {
+      setTimeout(() => {
+        void fetch(webUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: messageId, to: sms.to, messageId, msg_status: sms.outcome, event: sms.outcome, date: new Date().toISOString(), tag: sms.tag, type: 'sms' }),
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
+      }, 200);
+    }
   };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -87,7 +106,8 @@ export async function startSmsStandIn(options: SmsStandInOptions): Promise<SmsSt
 
 /** Brevo's rules: an alphanumeric sender of at most 11 characters, a recipient in international digits, some content. */
 function invalidField(body: Record<string, unknown>): string | null {
-  const { sender, recipient, content, type } = body;
+  const { sender, recipient, content, type, webUrl } = body;
+  if (webUrl !== undefined && (typeof webUrl !== 'string' || !/^https?:\/\//.test(webUrl))) return 'webUrl is invalid';
   if (typeof sender !== 'string' || !/^[A-Za-z0-9 ]{1,11}$/.test(sender) && !/^\d{1,15}$/.test(sender)) return 'sender is invalid';
   if (typeof recipient !== 'string' || !/^\d{8,15}$/.test(recipient)) return 'recipient is invalid';
   if (typeof content !== 'string' || content.length === 0) return 'content is missing';

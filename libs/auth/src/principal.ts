@@ -1,4 +1,5 @@
-export const roles = ['agent', 'coordinator', 'admin', 'integration'] as const;
+/** `notifier`: the notification service's own client, to ask the referral service where a person wants to be told (docs/security.md). */
+export const roles = ['agent', 'coordinator', 'admin', 'integration', 'notifier'] as const;
 export type Role = (typeof roles)[number];
 
 /** Who is calling, as the token's claims say. Everything access control decides rests on this. */

@@ -184,7 +184,7 @@ export const directoryEvents = {
     schema: NetworkSnapshot,
     key: (payload) => payload.networkId,
     publisher: 'directory',
-    consumers: ['diagnostic', 'referral', 'reporting'],
+    consumers: ['diagnostic', 'notification', 'referral', 'reporting'],
     summary: 'Un réseau local a changé (communes couvertes, délais) : voici son état complet.',
   }),
   verificationDue: defineEvent({

@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { literalUnion, strictObject, Timestamp, Uuid } from './common';
 import { defineEvent } from './event-definition';
 
-export const DeliveryOutcome = strictObject(
-  {
+const deliveryOutcomeV1Properties = {
     deliveryId: Uuid,
     channel: literalUnion(['email', 'sms', 'webhook'] as const),
     /** The event type that caused the message (e.g. fr.relais.referral.referral.requested.v1). */
@@ -14,8 +13,20 @@ export const DeliveryOutcome = strictObject(
     attempt: Type.Integer({ minimum: 1 }),
     reason: Type.Union([Type.String(), Type.Null()]),
     at: Timestamp,
+};
+
+export const DeliveryOutcome = strictObject(deliveryOutcomeV1Properties, 'Le sort d’un message envoyé (courriel, SMS, webhook), sans adresse ni numéro');
+
+/**
+ * v2: `bounced` joins the statuses (an SMTP 5xx for the recipient, a provider's hard bounce), and a
+ * `delivered` comes from the provider's receipt. v1 said `failed` for both kinds of loss.
+ */
+export const DeliveryOutcomeV2 = strictObject(
+  {
+    ...deliveryOutcomeV1Properties,
+    status: literalUnion(['sent', 'delivered', 'bounced', 'failed'] as const),
   },
-  'Le sort d’un message envoyé (courriel, SMS, webhook), sans adresse ni numéro',
+  'Le sort d’un message envoyé (courriel, SMS, webhook) : envoyé, remis, rejeté par le destinataire (bounced) ou abandonné ; sans adresse ni numéro',
 );
 
 export const notificationEvents = {
@@ -27,5 +38,14 @@ export const notificationEvents = {
     publisher: 'notification',
     consumers: ['reporting'],
     summary: 'Un message a été envoyé, remis, ou n’a pas pu l’être.',
+  }),
+  deliveryOutcomeV2: defineEvent({
+    type: 'fr.relais.notification.delivery.outcome.v2',
+    topic: 'relais.notification.delivery.v1',
+    schema: DeliveryOutcomeV2,
+    key: (payload) => payload.deliveryId,
+    publisher: 'notification',
+    consumers: [],
+    summary: 'Un message a été envoyé, remis (accusé du fournisseur), rejeté par le destinataire, ou n’a pas pu l’être.',
   }),
 };

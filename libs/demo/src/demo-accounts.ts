@@ -11,7 +11,10 @@
  */
 import { DEMO_COORDINATORS, DEMO_DEPARTMENT, DEMO_NETWORKS, DEMO_STRUCTURES } from './demo-places';
 
-export type Role = 'agent' | 'coordinator' | 'admin' | 'integration';
+export type Role = 'agent' | 'coordinator' | 'admin' | 'integration' | 'notifier';
+
+/** The notification service's own client: it asks the referral service where a person wants to be told, and nothing else. */
+export const NOTIFICATION_CLIENT_ID = 'relais-notification';
 
 export interface DemoUser {
   username: string;
@@ -137,6 +140,15 @@ export function demoAccounts(): DemoAccounts {
       networkIds: allNetworkIds(),
       department: DEMO_DEPARTMENT,
       roles: ['admin'],
+    },
+    {
+      clientId: NOTIFICATION_CLIENT_ID,
+      clientSecret: devSecret(NOTIFICATION_CLIENT_ID),
+      description: 'Service de notification (prévenir la personne selon son consentement)',
+      structureId: null,
+      networkIds: [],
+      department: DEMO_DEPARTMENT,
+      roles: ['notifier'],
     },
     ...networkKeys.map((key): DemoClient => {
       const clientId = `coordination-${coordinatorUsernames[key].slice('coord.'.length)}`;

@@ -35,6 +35,12 @@ export const advisoryLocks = {
   reportingRollups: 0x52_52_4f_31, // "RRO1"
   /** Session lock of a projection rebuild, so two `reporting:rebuild` never fill the same staging tables (reporting rebuild/). */
   reportingRebuild: 0x52_52_42_31, // "RRB1"
+  /** Recording the last reminder before a referral expires (notification messages/last-reminders.ts). */
+  notificationLastReminders: 0x52_4e_4c_31, // "RNL1"
+  /** Recording the structures' daily digests (notification messages/daily-digest.ts). */
+  notificationDailyDigest: 0x52_4e_44_31, // "RND1"
+  /** Recording the coordinators' weekly summaries (notification messages/weekly-summary.ts). */
+  notificationWeeklySummary: 0x52_4e_57_31, // "RNW1"
   /** Seeding the demo département (directory seed/seed.service.ts). */
   directorySeed: 0x52_44_53_31, // "RDS1"
   /**

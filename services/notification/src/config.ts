@@ -30,6 +30,27 @@ const definition = serviceConfig({
   ACTION_LINK_SIGNING_KEY: env.optionalString(),
   /** How long an action link works at most (it also stops at the referral's end state). */
   ACTION_LINK_DAYS: env.int({ default: 30, min: 1, max: 365 }),
+  /**
+   * The person's own messages (docs/security.md): the referral service's base URL, reached directly
+   * (`http://referral:3000/api/referral`), and this
+   * service's client (role `notifier`) to ask it where the person wants to be told. Absent: the person gets nothing.
+   */
+  REFERRAL_API_URL: env.optionalString(),
+  NOTIFIER_CLIENT_ID: env.optionalString(),
+  NOTIFIER_CLIENT_SECRET: env.optionalString(),
+  /**
+   * The base URL an SMS provider calls back with receipts (`<it>/v1/receipts/sms/<token>`): this service as the
+   * internet reaches it. Default: RELAIS_PUBLIC_URL/api/notification (through the gateway).
+   */
+  NOTIFICATION_RECEIPTS_URL: env.optionalString(),
+  /** Hours before a referral nobody acknowledged expires at which the receiver gets a last reminder. */
+  NOTIFICATION_LAST_REMINDER_HOURS: env.int({ default: 24, min: 1, max: 24 * 14 }),
+  /** When (Paris time) the daily digests leave, for the structures that chose one; later if in their quiet hours. */
+  NOTIFICATION_DIGEST_TIME: env.pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM', { default: '16:00' }),
+  /** When (Paris time) on Mondays the coordinators' weekly summaries leave. */
+  NOTIFICATION_WEEKLY_SUMMARY_TIME: env.pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM', { default: '08:00' }),
+  /** The directory's base URL, reached directly: coordinators' addresses come from its networks. Absent: no weekly summary. */
+  DIRECTORY_API_URL: env.optionalString(),
   /** Waits before each new attempt of a message on one channel, in seconds; after the last, the next channel. */
   NOTIFICATION_RETRY_DELAYS_S: env.list({ default: ['10', '60', '300', '1800', '7200'] }),
   /** Attempts on one channel before falling back to the receiver's next channel, if it has one. */
@@ -64,6 +85,14 @@ export function readConfig(source?: Record<string, string | undefined>): Notific
       problems.push('SMS_API_URL n’est pas une URL valide');
     }
     if (!config.SMS_API_KEY) problems.push('SMS_API_KEY est obligatoire avec SMS_API_URL');
+  }
+  if (config.REFERRAL_API_URL) {
+    try {
+      new URL(config.REFERRAL_API_URL);
+    } catch {
+      problems.push('REFERRAL_API_URL n’est pas une URL valide');
+    }
+    if (!config.NOTIFIER_CLIENT_ID || !config.NOTIFIER_CLIENT_SECRET) problems.push('NOTIFIER_CLIENT_ID et NOTIFIER_CLIENT_SECRET sont obligatoires avec REFERRAL_API_URL');
   }
   if (config.NOTIFICATION_RETRY_DELAYS_S.some((item) => !/^\d{1,6}$/.test(item))) {
     problems.push('NOTIFICATION_RETRY_DELAYS_S : des secondes entières séparées par des virgules');

@@ -153,7 +153,7 @@ describe('notification: email and SMS to structures, with action links', () => {
       body: JSON.stringify(preferences),
     });
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toEqual({ structureId, ...preferences, saved: true });
+    expect(await saved.json()).toEqual({ structureId, ...preferences, digest: false, saved: true });
     // Another structure can neither read nor change these preferences, and bad input names its field.
     expect((await fetch(`${notification.url}/v1/structures/${structureId}/preferences`, { headers: { authorization: `Bearer ${otherToken}` } })).status).toBe(404);
     const bad = await fetch(`${notification.url}/v1/structures/${structureId}/preferences`, {

@@ -18,6 +18,8 @@ import { JourneysService } from './journeys/journeys.service';
 import { ErasureService } from './persons/erasure.service';
 import { PersonRegistry } from './persons/person-registry';
 import { PersonsController } from './persons/persons.controller';
+import { NoticeContactController } from './person-notices/notice-contact.controller';
+import { NoticeContacts } from './person-notices/notice-contact.service';
 import { ReasonCodesController } from './referrals/reason-codes.controller';
 import { ReferralController } from './referrals/referral.controller';
 import { ReferralMover } from './referral-model/referral-mover';
@@ -44,7 +46,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, options) => ({
-    controllers: [ReferralController, ReasonCodesController, ConsentController, JourneysController, PersonsController, AuditController, ActionLinksController],
+    controllers: [ReferralController, ReasonCodesController, ConsentController, JourneysController, PersonsController, AuditController, ActionLinksController, NoticeContactController],
     providers: [
       { provide: REFERRAL_CONFIG, useValue: config },
       { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -67,6 +69,7 @@ export const referral = defineService<ReferralConfig, ReferralModuleOptions>({
       ErasureService,
       JourneysService,
       ActionLinks,
+      NoticeContacts,
     ],
     workers: [SlaSweeper, SlaMetrics],
   }),

@@ -25,11 +25,34 @@ export class DirectoryCopy {
   @HandlesEvent('fr.relais.directory.service.snapshot.v1')
   async onService(snapshot: EventPayload<'fr.relais.directory.service.snapshot.v1'>): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO notification_service (service_id, structure_id, version, deleted, name, referral_email) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO notification_service (service_id, structure_id, version, deleted, name, referral_email, network_ids, status, open_slots_per_week)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (service_id) DO UPDATE SET structure_id = EXCLUDED.structure_id, version = EXCLUDED.version, deleted = EXCLUDED.deleted,
-         name = EXCLUDED.name, referral_email = EXCLUDED.referral_email
+         name = EXCLUDED.name, referral_email = EXCLUDED.referral_email, network_ids = EXCLUDED.network_ids, status = EXCLUDED.status,
+         open_slots_per_week = EXCLUDED.open_slots_per_week
        WHERE notification_service.version < EXCLUDED.version`,
-      [snapshot.serviceId, snapshot.structureId, snapshot.version, snapshot.deleted, snapshot.name, snapshot.referralEmail ?? null],
+      [
+        snapshot.serviceId,
+        snapshot.structureId,
+        snapshot.version,
+        snapshot.deleted,
+        snapshot.name,
+        snapshot.referralEmail ?? null,
+        snapshot.networkIds,
+        snapshot.status,
+        snapshot.capacity.openSlotsPerWeek,
+      ],
+    );
+  }
+
+  /** The networks' names and expiry delay: the last reminder comes before the expiry, the weekly summary names the network. */
+  @HandlesEvent('fr.relais.directory.network.snapshot.v1')
+  async onNetwork(snapshot: EventPayload<'fr.relais.directory.network.snapshot.v1'>): Promise<void> {
+    await this.txHost.tx.query(
+      `INSERT INTO notification_network (network_id, version, deleted, name, expire_after_days) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (network_id) DO UPDATE SET version = EXCLUDED.version, deleted = EXCLUDED.deleted, name = EXCLUDED.name, expire_after_days = EXCLUDED.expire_after_days
+       WHERE notification_network.version < EXCLUDED.version`,
+      [snapshot.networkId, snapshot.version, snapshot.deleted, snapshot.name, snapshot.sla.expireAfterDays],
     );
   }
 

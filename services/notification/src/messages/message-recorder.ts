@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { EventContext } from '@relais/messaging';
@@ -15,10 +15,15 @@ export interface Route {
 }
 
 export interface MessageToRecord {
-  context: EventContext;
+  /** The event that caused it (its id and type), or for a scheduled message its key and the job's name. */
+  context: Pick<EventContext, 'id'> & { type: string };
   template: TemplateName;
   referralId: string | null;
-  recipientKind: 'receiver' | 'sender' | 'person';
+  recipientKind: 'receiver' | 'sender' | 'person' | 'coordinator';
+  /** Replaces the event-and-recipient key where one cause has several recipients of one kind (coordinators). */
+  dedupeKey?: string;
+  /** Not before this time (a digest waiting for the end of quiet hours); now when absent. */
+  notBefore?: Date;
   recipientStructureId: string | null;
   /** In the recipient's order of preference: the first is tried, the others are fallbacks. */
   routes: Route[];
@@ -27,12 +32,16 @@ export interface MessageToRecord {
 
 interface Preference {
   channels: MessageChannelKind[];
+  digest: boolean;
   sms_number: string | null;
   quiet_hours_start: string | null;
   quiet_hours_end: string | null;
 }
 
 export const defaultChannels: MessageChannelKind[] = ['email'];
+
+/** A person has no preferences page: an SMS to them never rings at night (Paris time). */
+export const personQuietHours = { start: '20:00', end: '08:30' };
 
 /**
  * Records messages in the consumer's transaction: one row per event and recipient (the unique key makes an
@@ -62,13 +71,15 @@ export class MessageRecorder {
   async record(message: MessageToRecord): Promise<boolean> {
     const [first, ...fallbacks] = message.routes;
     if (!first) return false;
-    const dedupeKey = `${message.context.id}:${message.recipientKind}:${message.recipientStructureId ?? '-'}`;
+    const dedupeKey = message.dedupeKey ?? `${message.context.id}:${message.recipientKind}:${message.recipientStructureId ?? '-'}`;
     const preference = message.recipientStructureId ? await this.preference(message.recipientStructureId) : null;
-    const notBefore = first.channel === 'sms' ? quietUntil(new Date(), preference?.quiet_hours_start ?? null, preference?.quiet_hours_end ?? null) : new Date();
+    const quiet = message.recipientKind === 'person' ? personQuietHours : { start: preference?.quiet_hours_start ?? null, end: preference?.quiet_hours_end ?? null };
+    const earliest = message.notBefore ?? new Date();
+    const notBefore = first.channel === 'sms' ? quietUntil(earliest, quiet.start, quiet.end) : earliest;
     const rows = await this.txHost.tx.query<Array<{ id: string }>>(
       `INSERT INTO notification_message (id, dedupe_key, message_id, event_id, event_type, template, referral_id, recipient_kind, recipient_structure_id,
-                                         channel, address, fallbacks, subject, body_text, body_html, sms_text, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                         channel, address, fallbacks, subject, body_text, body_html, sms_text, next_attempt_at, receipt_token)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         randomUUID(),
@@ -88,6 +99,8 @@ export class MessageRecorder {
         message.rendered.html,
         message.rendered.sms,
         notBefore,
+        // Unguessable: whoever holds it may only say this message was delivered or bounced.
+        randomBytes(24).toString('base64url'),
       ],
     );
     return rows.length > 0;
@@ -95,7 +108,7 @@ export class MessageRecorder {
 
   async preference(structureId: string): Promise<Preference | null> {
     const rows = await this.txHost.tx.query<Preference[]>(
-      `SELECT channels, sms_number, quiet_hours_start, quiet_hours_end FROM notification_preference WHERE structure_id = $1`,
+      `SELECT channels, digest, sms_number, quiet_hours_start, quiet_hours_end FROM notification_preference WHERE structure_id = $1`,
       [structureId],
     );
     return rows[0] ?? null;

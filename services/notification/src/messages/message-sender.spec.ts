@@ -5,7 +5,7 @@ describe('what becomes of a message after an attempt', () => {
   const sms = { channel: 'sms' as const, address: '0612345678' };
 
   it('is sent when the server or provider accepted it', () => {
-    expect(settle({ kind: 'accepted', providerId: null }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'sent' });
+    expect(settle({ kind: 'accepted', providerId: '4242' }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'sent', providerId: '4242' });
   });
 
   it('retries on one channel with growing delays, then fails when there is no other channel', () => {
@@ -26,5 +26,10 @@ describe('what becomes of a message after an attempt', () => {
       reason: 'destinataire refusé',
     });
     expect(settle({ kind: 'refused', reason: 'destinataire refusé' }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'failed', reason: 'destinataire refusé' });
+  });
+
+  it('never retries a bounce: the next channel at once, or bounced', () => {
+    expect(settle({ kind: 'bounced', reason: 'r' }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'bounced', reason: 'r' });
+    expect(settle({ kind: 'bounced', reason: 'r' }, { channel_attempts: 1, fallbacks: [sms] }, settings)).toEqual({ kind: 'fallback', next: sms, rest: [], reason: 'r', bounced: true });
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { publishOutcome } from '../delivery-outcome';
 import { MESSAGE_CHANNELS, type ChannelOutcome, type MessageChannel, type MessageChannelKind } from './channels/message-channel';
 import type { Route } from './message-recorder';
 import { MESSAGE_SETTINGS, type MessageSettings } from './message-settings';
@@ -26,13 +27,15 @@ interface DueMessage {
   sms_text: string | null;
   attempts: number;
   channel_attempts: number;
+  receipt_token: string | null;
 }
 
 /** What becomes of a message after one attempt. */
 export type Settlement =
-  | { kind: 'sent' }
+  | { kind: 'sent'; providerId: string | null }
+  | { kind: 'bounced'; reason: string }
   | { kind: 'retry'; delayS: number; reason: string }
-  | { kind: 'fallback'; next: Route; rest: Route[]; reason: string }
+  | { kind: 'fallback'; next: Route; rest: Route[]; reason: string; bounced?: boolean }
   | { kind: 'failed'; reason: string };
 
 /**
@@ -41,8 +44,10 @@ export type Settlement =
  * then failed.
  */
 export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'channel_attempts' | 'fallbacks'>, settings: Pick<MessageSettings, 'retryDelaysS' | 'fallbackAfterAttempts'>): Settlement {
-  if (outcome.kind === 'accepted') return { kind: 'sent' };
+  if (outcome.kind === 'accepted') return { kind: 'sent', providerId: outcome.providerId };
   const [next, ...rest] = message.fallbacks;
+  // A bounce is never retried: the next channel, or the message ends bounced.
+  if (outcome.kind === 'bounced') return next ? { kind: 'fallback', next, rest, reason: outcome.reason, bounced: true } : { kind: 'bounced', reason: outcome.reason };
   const budget = next ? settings.fallbackAfterAttempts : settings.retryDelaysS.length + 1;
   if (outcome.kind === 'retry' && message.channel_attempts < budget) {
     const delayS = settings.retryDelaysS[message.channel_attempts - 1] ?? settings.retryDelaysS[settings.retryDelaysS.length - 1] ?? 60;
@@ -78,7 +83,12 @@ export class MessageSender implements OnApplicationShutdown {
       firstDelayMs: POLL_MS,
       lock: null,
       transactional: false,
-      run: () => this.sendDue(),
+      run: async () => {
+        const sent = await this.sendDue();
+        // A full batch means more are due: the next round at once, not after the poll interval.
+        if (sent === BATCH) this.job.wake(0);
+        return sent;
+      },
     });
   }
 
@@ -93,7 +103,7 @@ export class MessageSender implements OnApplicationShutdown {
         WHERE id IN (SELECT id FROM notification_message WHERE status = 'queued' AND next_attempt_at <= now()
                       ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, message_id, event_type, template, referral_id, recipient_structure_id, channel, address, fallbacks,
-                  subject, body_text, body_html, sms_text, attempts, channel_attempts`,
+                  subject, body_text, body_html, sms_text, attempts, channel_attempts, receipt_token`,
       [LEASE_S, BATCH],
     );
     // One at a time (see the class comment).
@@ -109,9 +119,9 @@ export class MessageSender implements OnApplicationShutdown {
         case 'sent': {
           const [, changed] = await this.txHost.tx.query<[unknown, number]>(
             `UPDATE notification_message SET status = 'sent', sent_at = now(), last_error = NULL, address = NULL, fallbacks = '[]',
-                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL
+                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL, provider_id = $2
               WHERE id = $1 AND status = 'queued'`,
-            [message.id],
+            [message.id, settlement.providerId],
           );
           if (changed > 0) await this.publish(message, message.channel, 'sent', null);
           return;
@@ -130,7 +140,17 @@ export class MessageSender implements OnApplicationShutdown {
               WHERE id = $1 AND status = 'queued'`,
             [message.id, settlement.next.channel, settlement.next.address, JSON.stringify(settlement.rest), settlement.reason, notBefore],
           );
-          if (changed > 0) await this.publish(message, message.channel, 'failed', `${settlement.reason} ; repli sur ${settlement.next.channel}`);
+          if (changed > 0) await this.publish(message, message.channel, settlement.bounced ? 'bounced' : 'failed', `${settlement.reason} ; repli sur ${settlement.next.channel}`);
+          return;
+        }
+        case 'bounced': {
+          const [, changed] = await this.txHost.tx.query<[unknown, number]>(
+            `UPDATE notification_message SET status = 'bounced', last_error = $2, address = NULL, fallbacks = '[]',
+                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL
+              WHERE id = $1 AND status = 'queued'`,
+            [message.id, settlement.reason],
+          );
+          if (changed > 0) await this.publish(message, message.channel, 'bounced', settlement.reason);
           return;
         }
         case 'failed': {
@@ -160,6 +180,7 @@ export class MessageSender implements OnApplicationShutdown {
         html: message.body_html,
         smsText: message.sms_text,
         tag: message.template,
+        receiptUrl: message.receipt_token ? `${this.settings.receiptsUrl}/v1/receipts/sms/${message.receipt_token}` : null,
       });
     } catch {
       return { kind: 'retry', reason: `échec inattendu du canal ${message.channel}` };
@@ -174,8 +195,8 @@ export class MessageSender implements OnApplicationShutdown {
     return rows[0] ?? null;
   }
 
-  private async publish(message: DueMessage, channel: MessageChannelKind, status: 'sent' | 'failed', reason: string | null): Promise<void> {
-    await this.publisher.publish('fr.relais.notification.delivery.outcome.v1', {
+  private async publish(message: DueMessage, channel: MessageChannelKind, status: 'sent' | 'bounced' | 'failed', reason: string | null): Promise<void> {
+    await publishOutcome(this.publisher, {
       deliveryId: message.id,
       channel,
       cause: message.event_type,
@@ -187,6 +208,7 @@ export class MessageSender implements OnApplicationShutdown {
       at: new Date().toISOString(),
     });
   }
+
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.channels.values()].map((channel) => channel.close()));

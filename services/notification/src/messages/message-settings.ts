@@ -12,6 +12,12 @@ export interface MessageSettings {
   actionLinkDays: number;
   retryDelaysS: number[];
   fallbackAfterAttempts: number;
+  /** The base URL providers call back with receipts: this service's routes on the public origin. */
+  receiptsUrl: string;
+  lastReminderHours: number;
+  digestTime: string;
+  weeklySummaryTime: string;
+  directoryUrl: string | null;
   /** The channels configured on this instance; a preference for another one is skipped. */
   enabledChannels: MessageChannelKind[];
 }
@@ -27,6 +33,11 @@ export function messageSettings(config: NotificationConfig): MessageSettings {
     actionLinkDays: config.ACTION_LINK_DAYS,
     retryDelaysS: config.NOTIFICATION_RETRY_DELAYS_S.map(Number),
     fallbackAfterAttempts: config.NOTIFICATION_FALLBACK_AFTER_ATTEMPTS,
+    receiptsUrl: (config.NOTIFICATION_RECEIPTS_URL ?? `${publicUrl}/api/notification`).replace(/\/+$/, ''),
+    lastReminderHours: config.NOTIFICATION_LAST_REMINDER_HOURS,
+    digestTime: config.NOTIFICATION_DIGEST_TIME,
+    weeklySummaryTime: config.NOTIFICATION_WEEKLY_SUMMARY_TIME,
+    directoryUrl: config.DIRECTORY_API_URL?.replace(/\/+$/, '') ?? null,
     enabledChannels: [...(config.SMTP_HOST ? (['email'] as const) : []), ...(config.SMS_API_URL ? (['sms'] as const) : [])],
   };
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { messageChannels } from './channels/message-channel';
 
 export class DeliveriesQuery {
@@ -13,15 +13,16 @@ export const messageStatuses = ['queued', 'sent', 'delivered', 'bounced', 'faile
 
 export class MessageDeliveryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['receiver', 'sender', 'person'], description: 'À qui : la structure destinataire, la structure d’origine, la personne' }) recipient!: string;
+  @ApiProperty({ enum: ['receiver', 'sender', 'person', 'coordinator'], description: 'À qui : la structure destinataire, la structure d’origine, la personne, une coordination' }) recipient!: string;
   @ApiProperty({ enum: messageChannels, description: 'Canal actuel (après un éventuel repli)' }) channel!: string;
   @ApiProperty({ description: 'Modèle du message (receiver-requested, sender-moved…)' }) template!: string;
   @ApiProperty({ description: 'Type de l’événement qui l’a causé' }) cause!: string;
-  @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; failed : abandonné ; cancelled : personne effacée' }) status!: string;
+  @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; delivered : remis (accusé du fournisseur) ; bounced : refusé pour ce destinataire (SMTP 5xx, numéro refusé) ; failed : abandonné ; cancelled : personne effacée' }) status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String, description: 'Dernière erreur, en mots génériques (jamais une adresse)' }) lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Quand le fournisseur a dit le message remis (SMS)' }) deliveredAt!: string | null;
 }
 
 export class QuietHoursInput {
@@ -49,6 +50,11 @@ export class PreferencesInput {
   @ValidateNested()
   @Type(() => QuietHoursInput)
   quietHours?: QuietHoursInput | null;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Un seul courriel par jour listant les nouvelles orientations, au lieu d’un par orientation (les urgentes partent aussitôt)' })
+  @IsOptional()
+  @IsBoolean()
+  digest?: boolean;
 }
 
 export class QuietHoursView {
@@ -61,5 +67,6 @@ export class PreferencesView {
   @ApiProperty({ enum: messageChannels, isArray: true }) channels!: string[];
   @ApiProperty({ nullable: true, type: String }) smsNumber!: string | null;
   @ApiProperty({ nullable: true, type: QuietHoursView }) quietHours!: QuietHoursView | null;
+  @ApiProperty({ description: 'Récapitulatif quotidien des nouvelles orientations au lieu d’un courriel chacune' }) digest!: boolean;
   @ApiProperty({ description: 'false : les réglages par défaut (courriel seul), jamais enregistrés' }) saved!: boolean;
 }

@@ -17,10 +17,12 @@ interface MessageRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  delivered_at: Date | null;
 }
 
 interface PreferenceRow {
   channels: string[];
+  digest: boolean;
   sms_number: string | null;
   quiet_hours_start: string | null;
   quiet_hours_end: string | null;
@@ -42,7 +44,7 @@ export class MessagesService {
       throw new NotFoundError('Orientation');
     }
     const rows = await this.txHost.tx.query<MessageRow[]>(
-      `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at
+      `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at, delivered_at
          FROM notification_message WHERE referral_id = $1 ORDER BY created_at, id`,
       [referralId],
     );
@@ -57,13 +59,14 @@ export class MessagesService {
       lastError: row.last_error,
       createdAt: row.created_at.toISOString(),
       sentAt: row.sent_at?.toISOString() ?? null,
+      deliveredAt: row.delivered_at?.toISOString() ?? null,
     }));
   }
 
   async preferences(principal: Principal, structureId: string): Promise<PreferencesView> {
     ownStructure(principal, structureId);
     const rows = await this.txHost.tx.query<PreferenceRow[]>(
-      `SELECT channels, sms_number, quiet_hours_start, quiet_hours_end FROM notification_preference WHERE structure_id = $1`,
+      `SELECT channels, digest, sms_number, quiet_hours_start, quiet_hours_end FROM notification_preference WHERE structure_id = $1`,
       [structureId],
     );
     return view(structureId, rows[0] ?? null);
@@ -79,12 +82,13 @@ export class MessagesService {
       throw new ValidationError([{ field: 'smsNumber', message: 'obligatoire avec le canal sms : le numéro de permanence de la structure' }]);
     }
     const rows = await this.txHost.tx.query<PreferenceRow[]>(
-      `INSERT INTO notification_preference (structure_id, channels, sms_number, quiet_hours_start, quiet_hours_end, updated_by, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
+      `INSERT INTO notification_preference (structure_id, channels, sms_number, quiet_hours_start, quiet_hours_end, digest, updated_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
        ON CONFLICT (structure_id) DO UPDATE SET channels = EXCLUDED.channels, sms_number = EXCLUDED.sms_number,
-         quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end, updated_by = EXCLUDED.updated_by, updated_at = now()
-       RETURNING channels, sms_number, quiet_hours_start, quiet_hours_end`,
-      [structureId, input.channels, smsNumber, input.quietHours?.start ?? null, input.quietHours?.end ?? null, principal.subject],
+         quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end, digest = EXCLUDED.digest,
+         updated_by = EXCLUDED.updated_by, updated_at = now()
+       RETURNING channels, digest, sms_number, quiet_hours_start, quiet_hours_end`,
+      [structureId, input.channels, smsNumber, input.quietHours?.start ?? null, input.quietHours?.end ?? null, input.digest ?? false, principal.subject],
     );
     return view(structureId, rows[0] ?? null);
   }
@@ -104,6 +108,7 @@ function view(structureId: string, row: PreferenceRow | null): PreferencesView {
     channels: row?.channels ?? [...defaultChannels],
     smsNumber: row?.sms_number ?? null,
     quietHours: row?.quiet_hours_start && row.quiet_hours_end ? { start: row.quiet_hours_start, end: row.quiet_hours_end } : null,
+    digest: row?.digest ?? false,
     saved: row !== null,
   };
 }

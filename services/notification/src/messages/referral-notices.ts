@@ -23,6 +23,15 @@ export const senderNoticeTypes = [
   'fr.relais.referral.referral.expired.v1',
 ] as const satisfies readonly [EventType, ...EventType[]];
 
+/** Every move of a referral (the transition events), whatever its author. */
+export const referralMoveTypes = [
+  ...senderNoticeTypes,
+  'fr.relais.referral.referral.started.v1',
+  'fr.relais.referral.referral.put-on-hold.v1',
+  'fr.relais.referral.referral.resumed.v1',
+  'fr.relais.referral.referral.cancelled.v1',
+] as const satisfies readonly [EventType, ...EventType[]];
+
 /**
  * Who gets what, from the referral events: the receiving structure on a new referral (with an action
  * link), at each reminder and if the sender cancels; the sender on every move it did not make. Messages
@@ -43,6 +52,23 @@ export class ReferralNotices {
   @HandlesEvent('fr.relais.referral.referral.requested.v1')
   async onRequested(referral: EventPayload<'fr.relais.referral.referral.requested.v1'>, context: EventContext): Promise<void> {
     await this.rememberParties(referral);
+    if (!this.settings.signingKey) return;
+    // A structure that chose the daily digest gets today's referrals in one mail; an urgent one still goes at once.
+    if (referral.urgency !== 'urgent' && (await this.recorder.preference(referral.receivingStructureId))?.digest) {
+      await this.txHost.tx.query(
+        `INSERT INTO notification_digest_entry (referral_id, structure_id, sender_name, service_name, needs, acknowledge_due_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (referral_id) DO NOTHING`,
+        [
+          referral.referralId,
+          referral.receivingStructureId,
+          await this.directory.structureName(referral.sendingStructureId),
+          await this.directory.serviceName(referral.receivingServiceId),
+          referral.needs,
+          referral.acknowledgeDueAt,
+        ],
+      );
+      return;
+    }
     const link = this.actionLink(referral.referralId, referral.receivingStructureId);
     if (!link) return;
     const routes = await this.recorder.structureRoutes(
@@ -113,6 +139,17 @@ export class ReferralNotices {
     if (recorded) this.sender?.wakeSoon();
   }
 
+  /** Where each referral stands: the last reminder goes only while it waits, the weekly summary counts the overdue. */
+  @HandlesEvent(...referralMoveTypes)
+  async onAnyMove(move: Transitioned): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE notification_referral SET status = $2 WHERE referral_id = $1`,
+      [move.referralId, move.to],
+    );
+    // A referral picked up or ended before the digest went out leaves it.
+    if (move.to !== 'requested') await this.txHost.tx.query(`DELETE FROM notification_digest_entry WHERE referral_id = $1 AND digest_key IS NULL`, [move.referralId]);
+  }
+
   @HandlesEvent(...senderNoticeTypes)
   async onMove(move: Transitioned, context: EventContext): Promise<void> {
     // The sender made this move itself (or acts on both sides): it knows.
@@ -139,15 +176,26 @@ export class ReferralNotices {
   /** Who is party to a referral: the deliveries API answers them only, and erasure finds the person's messages. */
   private async rememberParties(referral: EventPayload<'fr.relais.referral.referral.requested.v1'>): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO notification_referral (referral_id, person_digest, sending_structure_id, receiving_structure_id, receiving_service_id)
-       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM webhook_erased_person WHERE ref_digest = $2) THEN NULL ELSE $2 END, $3, $4, $5
+      `INSERT INTO notification_referral (referral_id, person_digest, sending_structure_id, receiving_structure_id, receiving_service_id,
+                                          network_id, requested_at, acknowledge_due_at, first_contact_due_at)
+       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM webhook_erased_person WHERE ref_digest = $2) THEN NULL ELSE $2 END, $3, $4, $5, $6, $7, $8, $9
        ON CONFLICT (referral_id) DO NOTHING`,
-      [referral.referralId, personDigest(referral.personRef), referral.sendingStructureId, referral.receivingStructureId, referral.receivingServiceId],
+      [
+        referral.referralId,
+        personDigest(referral.personRef),
+        referral.sendingStructureId,
+        referral.receivingStructureId,
+        referral.receivingServiceId,
+        referral.networkId,
+        referral.at,
+        referral.acknowledgeDueAt,
+        referral.firstContactDueAt,
+      ],
     );
   }
 
   /** A fresh signed link for the receiving structure, or null when this instance cannot sign (no email channel). */
-  private actionLink(referralId: string, structureId: string): { url: string; expiresAt: string } | null {
+  actionLink(referralId: string, structureId: string): { url: string; expiresAt: string } | null {
     if (!this.settings.signingKey) return null;
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.settings.actionLinkDays * 86_400;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { publishOutcome } from '../delivery-outcome';
 import { addressPolicy } from './webhook-address-policy';
 import { sendWebhook, systemResolve, type DeliveryFailure, type SendOptions } from './webhook-http';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
@@ -99,7 +100,7 @@ export class WebhookDeliverer {
         return;
       }
       if (settled === 0) return;
-      await this.publisher.publish('fr.relais.notification.delivery.outcome.v1', {
+      await publishOutcome(this.publisher, {
         deliveryId: delivery.id,
         channel: 'webhook',
         cause: delivery.event_type,

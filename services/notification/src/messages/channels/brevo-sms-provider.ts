@@ -22,7 +22,15 @@ export class BrevoSmsProvider implements SmsProvider {
       response = await fetch(new URL('/v3/transactionalSMS/send', this.settings.apiUrl), {
         method: 'POST',
         headers: { 'api-key': this.settings.apiKey, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ sender: this.settings.sender, recipient: request.recipient, content: request.content, type: 'transactional', tag: request.tag }),
+        body: JSON.stringify({
+          sender: this.settings.sender,
+          recipient: request.recipient,
+          content: request.content,
+          type: 'transactional',
+          tag: request.tag,
+          // Brevo calls this URL with each event of the SMS (delivered, hard bounce…): the receipts.
+          ...(request.receiptUrl ? { webUrl: request.receiptUrl } : {}),
+        }),
         signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000),
         redirect: 'error',
       });

@@ -48,7 +48,7 @@ export class EmailChannel implements MessageChannel {
         messageId: message.messageId,
         headers: { 'X-Relais-Template': message.tag, 'Auto-Submitted': 'auto-generated' },
       });
-      if (info.rejected.length > 0) return { kind: 'refused', reason: 'destinataire refusé par le serveur SMTP' };
+      if (info.rejected.length > 0) return { kind: 'bounced', reason: 'destinataire refusé par le serveur SMTP' };
       return { kind: 'accepted', providerId: null };
     } catch (error) {
       return smtpFailure(error);
@@ -61,10 +61,19 @@ export class EmailChannel implements MessageChannel {
   }
 }
 
-/** A permanent SMTP reply (5xx) for the recipient is a refusal; anything else (4xx, network) is worth a retry. */
+/**
+ * A permanent SMTP reply (5xx) to the recipient (RCPT TO) or to the message (DATA, or after it) is a bounce:
+ * that address or that message will never be taken. Another 5xx (MAIL FROM, AUTH: this instance's
+ * configuration) is a refusal; anything else (4xx, network) is worth a retry.
+ */
 export function smtpFailure(error: unknown): ChannelOutcome {
-  const code = typeof error === 'object' && error !== null ? (error as { responseCode?: unknown }).responseCode : undefined;
+  const failure = typeof error === 'object' && error !== null ? (error as { responseCode?: unknown; command?: unknown; code?: unknown }) : {};
+  const code = failure.responseCode;
   if (typeof code === 'number' && code >= 500 && code < 600) {
+    const command = typeof failure.command === 'string' ? failure.command.toUpperCase() : '';
+    if (command.startsWith('RCPT') || command.startsWith('DATA') || command === 'MESSAGE' || failure.code === 'EENVELOPE') {
+      return { kind: 'bounced', reason: `refus définitif du destinataire par le serveur SMTP (${code})` };
+    }
     return { kind: 'refused', reason: `refus définitif du serveur SMTP (${code})` };
   }
   if (typeof code === 'number') return { kind: 'retry', reason: `refus temporaire du serveur SMTP (${code})` };

@@ -11,7 +11,7 @@ export class SmsChannel implements MessageChannel {
     const recipient = internationalNumber(message.address);
     if (!recipient) return { kind: 'refused', reason: 'numéro de téléphone invalide' };
     if (!message.smsText) return { kind: 'refused', reason: 'aucun texte SMS pour ce message' };
-    return this.provider.send({ recipient, content: message.smsText, tag: message.tag });
+    return this.provider.send({ recipient, content: message.smsText, tag: message.tag, receiptUrl: message.receiptUrl });
   }
 
   close(): Promise<void> {

@@ -4,6 +4,8 @@ export interface SmsRequest {
   recipient: string;
   content: string;
   tag: string;
+  /** Where the provider posts this SMS's receipts (delivered, bounced), or null. */
+  receiptUrl: string | null;
 }
 
 export type SmsResult = { kind: 'accepted'; providerId: string | null } | { kind: 'retry' | 'refused'; reason: string };

@@ -1,9 +1,7 @@
 import type { ReferralStatus } from '@relais/contracts';
 import { frenchDate, frenchDateTime, renderEmail, type Block, type RenderedMessage } from './layout';
 
-/** The templates, by name: the name is stored with each message and sent as its tag. */
-export const templateNames = ['receiver-requested', 'receiver-reminder', 'receiver-cancelled', 'sender-moved'] as const;
-export type TemplateName = (typeof templateNames)[number];
+export { templateNames, type TemplateName } from './template-names';
 
 const footerForStructure =
   'Vous recevez ce courriel parce que votre structure reçoit des orientations par Relais à cette adresse. Vos préférences (canaux, heures calmes) se règlent dans l’espace de travail.';
