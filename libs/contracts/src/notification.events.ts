@@ -45,7 +45,8 @@ export const notificationEvents = {
     schema: DeliveryOutcomeV2,
     key: (payload) => payload.deliveryId,
     publisher: 'notification',
-    consumers: [],
+    // Reporting's activity projection counts every event type of the catalog per day.
+    consumers: ['reporting'],
     summary: 'Un message a été envoyé, remis (accusé du fournisseur), rejeté par le destinataire, ou n’a pas pu l’être.',
   }),
 };

@@ -1,3 +1,6 @@
+// The describe/it block this file builds runs inside jest only; its globals are typed here so that running code
+// importing @relais/testing (the benchmarks) still typechecks.
+/// <reference types="jest" />
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
