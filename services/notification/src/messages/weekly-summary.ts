@@ -141,7 +141,8 @@ export class WeeklySummary {
       overdue: overdue.map((row) => ({ structureName: row.structure_name, awaitingAcknowledgement: row.awaiting_acknowledgement, awaitingFirstContact: row.awaiting_first_contact })),
       atCapacity: atCapacity.map((row) => ({ structureName: row.structure_name, serviceName: row.service_name, openSlotsPerWeek: row.open_slots_per_week, receivedThisWeek: row.received_this_week })),
       requestedThisWeek: requested?.n ?? 0,
-      dashboardUrl: `${this.settings.publicUrl}/`,
+      // The network's dashboards in the workspace (services/web, /pilotage/:networkId).
+      dashboardUrl: `${this.settings.publicUrl}/pilotage/${networkId}`,
     };
   }
 }

@@ -53,7 +53,7 @@ export function emailGallery(): Record<TemplateName, RenderedMessage> {
         { structureName: 'France Services de Grand-Champ', awaitingAcknowledgement: 0, awaitingFirstContact: 2 },
       ],
       atCapacity: [{ structureName: 'Médiathèque de Vannes', serviceName: 'Ateliers numériques', openSlotsPerWeek: 0, receivedThisWeek: 4 }],
-      dashboardUrl: 'https://relais.morbihan.example/',
+      dashboardUrl: 'https://relais.morbihan.example/pilotage/7b0c2f9e-3d4a-4c1e-9a55-2f0d8e6b1a10',
     }),
   };
 }

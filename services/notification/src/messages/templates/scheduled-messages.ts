@@ -96,7 +96,7 @@ export function coordinatorWeekly(context: WeeklySummaryContext): RenderedMessag
             openSlotsPerWeek === 0 ? 'aucune place cette semaine' : `${receivedThisWeek} orientation${receivedThisWeek > 1 ? 's' : ''} pour ${openSlotsPerWeek ?? 0} place${(openSlotsPerWeek ?? 0) > 1 ? 's' : ''}`,
           ]),
         } satisfies Block]),
-    { kind: 'action', label: 'Ouvrir Relais', url: context.dashboardUrl },
+    { kind: 'action', label: 'Ouvrir le pilotage du réseau', url: context.dashboardUrl },
   ];
   const { text, html } = renderEmail(subject, `Réseau ${context.networkName} : la semaine`, blocks, 'Vous recevez ce courriel parce que vous coordonnez ce réseau local dans l’annuaire Relais.');
   return { subject, text, html, sms: null };
