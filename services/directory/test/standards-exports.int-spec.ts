@@ -124,7 +124,7 @@ describe('data·inclusion v1 and LMN exports of the demo directory, checked with
     expect(await conditionalStatus(`${demo.url}/v1/exports/data-inclusion/services?size=10`, etag ?? '')).toBe(304);
     expect(await conditionalStatus(`${demo.url}/v1/exports/data-inclusion/services?size=11`, etag ?? '')).toBe(200);
     expect((first.body as Page).pages).toBe(Math.ceil((first.body as Page).total / 10));
-    for (const query of ['size=0', 'size=5001', 'page=0', 'page=abc', 'network=pas-un-uuid']) {
+    for (const query of ['size=0', 'size=5001', 'page=0', 'page=abc', 'page=1.869633766813539e%2B307', 'page=1000001', 'network=pas-un-uuid']) {
       const refused = await call('GET', `/v1/exports/data-inclusion/structures?${query}`);
       expect({ query, status: refused.status }).toEqual({ query, status: 400 });
       expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);

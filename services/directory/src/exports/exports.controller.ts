@@ -7,17 +7,24 @@ import { ApiProblems } from '../shared/problems';
 import { DataInclusionExporter, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type DataInclusionPage } from './data-inclusion-export';
 import { LmnExporter } from './lieux-mediation-numerique-export';
 
+/**
+ * Far beyond any directory (a million pages of at least one record), and small enough that the offset it
+ * makes stays an exact integer: a page number of 1e307 is an integer to JavaScript, not to PostgreSQL.
+ */
+const MAX_PAGE = 1_000_000;
+
 export class DataInclusionExportQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les fiches des structures de ce réseau local' })
   @IsOptional()
   @IsUUID()
   network?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Numéro de page, à partir de 1 (voir `pages` dans la réponse)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Numéro de page, à partir de 1 (voir `pages` dans la réponse)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Nombre de fiches par page' })
