@@ -93,7 +93,7 @@ function serveWeb(web: WebApp, req: IncomingMessage, res: ServerResponse, path: 
   const pathname = decodePath(path.split('?', 1)[0] ?? '/');
   if (pathname === null) return problem(res, 400, 'bad-request', 'Adresse mal formée.', path);
   if (pathname === '/web-config.json') {
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...securityHeaders(web) });
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...webSecurityHeaders(web) });
     res.end(req.method === 'HEAD' ? undefined : JSON.stringify(web.config));
     return;
   }
@@ -138,7 +138,7 @@ function sendFile(web: WebApp, req: IncomingMessage, res: ServerResponse, file: 
     'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': cacheControl,
-    ...securityHeaders(web),
+    ...webSecurityHeaders(web),
     ...(noReferrer ? { 'referrer-policy': 'no-referrer' } : {}),
   });
   if (req.method === 'HEAD') {
@@ -149,7 +149,8 @@ function sendFile(web: WebApp, req: IncomingMessage, res: ServerResponse, file: 
 }
 
 /** No script, style, font or image from elsewhere: the workspace works offline and leaks nothing to third parties. */
-function securityHeaders(web: WebApp): Record<string, string> {
+/** The web app's headers; deploy/gateway/Caddyfile sends the same policy (infra/test/deploy/dockerfile.deploy-spec.ts). */
+export function webSecurityHeaders(web: WebApp): Record<string, string> {
   const connect = ["'self'", ...(web.connectOrigins ?? [])].join(' ');
   return {
     'content-security-policy': [

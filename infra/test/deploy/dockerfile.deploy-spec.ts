@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePythonTools } from '../../src/deploy-tools';
+import { webSecurityHeaders } from '../../src/gateway';
 import { repoRoot } from '../../src/state-dir';
 import { dockerStages } from '../support/dockerfile';
 
@@ -36,10 +37,23 @@ describe('deploy/Dockerfile', () => {
     expect(service?.entrypoint?.join(' ')).toContain('--require ./dist/libs/observability/src/register.js');
   });
 
-  it('keeps a marked stage for the web app the gateway serves', () => {
-    const text = readFileSync(join(repoRoot, 'deploy/Dockerfile'), 'utf8');
-    expect(text).toContain('WEB APP (LEAD: point this stage');
+  it('builds the web workspace as the local build does, and the gateway serves it with its settings and policy', () => {
+    // The same Vite build as infra/src/web-build.ts, from services/web, into the folder the gateway copies.
+    const web = stages.get('web')?.instructions ?? [];
+    expect(web).toContainEqual({ keyword: 'WORKDIR', args: '/app/services/web' });
+    expect(web.find((i) => i.keyword === 'RUN')?.args).toMatch(/node \/app\/node_modules\/vite\/bin\/vite\.js build --outDir \/app\/web-dist /);
+    expect(readFileSync(join(repoRoot, 'infra/src/web-build.ts'), 'utf8')).toContain("'node_modules/vite/bin/vite.js'), 'build', '--outDir'");
     expect(stages.get('gateway')?.instructions).toContainEqual({ keyword: 'COPY', args: '--from=web /app/web-dist /srv' });
+    // /web-config.json: written from RELAIS_WEB_CONFIG by the image's command (required), served from there by Caddy.
+    const command = stages.get('gateway')?.cmd?.join(' ') ?? '';
+    expect(command).toContain('${RELAIS_WEB_CONFIG:?');
+    expect(command).toContain('> /tmp/relais-web/web-config.json && exec caddy run --config /etc/caddy/Caddyfile');
+    const caddyfile = readFileSync(join(repoRoot, 'deploy/gateway/Caddyfile'), 'utf8');
+    expect(caddyfile).toMatch(/handle \/web-config\.json \{\s*root \* \/tmp\/relais-web\s*header Cache-Control no-store\s*file_server/);
+    // The web app's Content-Security-Policy is the local gateway's, the issuer's origin in place of the variable.
+    const issuer = 'https://sso.example.fr';
+    const csp = /header Content-Security-Policy "([^"]+)"/.exec(caddyfile)?.[1]?.replaceAll('{$RELAIS_ISSUER_ORIGIN:}', issuer);
+    expect(csp).toBe(webSecurityHeaders({ root: () => '/srv', config: {}, connectOrigins: [issuer] })['content-security-policy']);
   });
 
   it('sends only sources to the build: no state, secrets or node_modules', () => {
