@@ -2,14 +2,11 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { publishOutcome } from '../delivery-outcome';
+import { BATCH, claimDue, POLL_MS, retryDelayS } from '../delivery-schedule';
 import { MESSAGE_CHANNELS, type ChannelOutcome, type MessageChannel, type MessageChannelKind } from './channels/message-channel';
 import type { Route } from './message-recorder';
 import { MESSAGE_SETTINGS, type MessageSettings } from './message-settings';
 import { quietUntil } from './quiet-hours';
-
-const LEASE_S = 60;
-const BATCH = 20;
-const POLL_MS = 1000;
 
 interface DueMessage {
   id: string;
@@ -48,11 +45,9 @@ export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'chann
   const [next, ...rest] = message.fallbacks;
   // A bounce is never retried: the next channel, or the message ends bounced.
   if (outcome.kind === 'bounced') return next ? { kind: 'fallback', next, rest, reason: outcome.reason, bounced: true } : { kind: 'bounced', reason: outcome.reason };
-  const budget = next ? settings.fallbackAfterAttempts : settings.retryDelaysS.length + 1;
-  if (outcome.kind === 'retry' && message.channel_attempts < budget) {
-    const delayS = settings.retryDelaysS[message.channel_attempts - 1] ?? settings.retryDelaysS[settings.retryDelaysS.length - 1] ?? 60;
-    return { kind: 'retry', delayS, reason: outcome.reason };
-  }
+  // The shared rule (delivery-schedule.ts), with a smaller budget when another channel can take over.
+  const delayS = outcome.kind === 'retry' ? retryDelayS(message.channel_attempts, settings.retryDelaysS, next ? settings.fallbackAfterAttempts : undefined) : null;
+  if (outcome.kind === 'retry' && delayS !== null) return { kind: 'retry', delayS, reason: outcome.reason };
   if (next) return { kind: 'fallback', next, rest, reason: outcome.reason };
   return { kind: 'failed', reason: outcome.reason };
 }
@@ -98,14 +93,13 @@ export class MessageSender implements OnApplicationShutdown {
   }
 
   async sendDue(): Promise<number> {
-    const [due] = await this.txHost.tx.query<[DueMessage[], number]>(
-      `UPDATE notification_message SET next_attempt_at = now() + make_interval(secs => $1), attempts = attempts + 1, channel_attempts = channel_attempts + 1
-        WHERE id IN (SELECT id FROM notification_message WHERE status = 'queued' AND next_attempt_at <= now()
-                      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING id, message_id, event_type, template, referral_id, recipient_structure_id, channel, address, fallbacks,
+    const due = await claimDue<DueMessage>(this.txHost, {
+      table: 'notification_message',
+      pendingStatus: 'queued',
+      alsoSet: 'channel_attempts = d.channel_attempts + 1',
+      returning: `id, message_id, event_type, template, referral_id, recipient_structure_id, channel, address, fallbacks,
                   subject, body_text, body_html, sms_text, attempts, channel_attempts, receipt_token`,
-      [LEASE_S, BATCH],
-    );
+    });
     // One at a time (see the class comment).
     for (const message of due) await this.deliver(message);
     return due.length;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { publishOutcome } from '../delivery-outcome';
+import { claimDue, POLL_MS, retryDelayS } from '../delivery-schedule';
 import { addressPolicy } from './webhook-address-policy';
 import { sendWebhook, systemResolve, type DeliveryFailure, type SendOptions } from './webhook-http';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
@@ -9,9 +10,7 @@ import { signWebhook } from './webhook-signature';
 
 /** Waits before each new attempt; after the last, the delivery is failed for good. */
 const RETRY_DELAYS_S = [10, 60, 300, 1800, 7200];
-const LEASE_S = 60;
 const TIMEOUT_MS = 10_000;
-const POLL_MS = 1000;
 
 interface DueDelivery {
   id: string;
@@ -60,23 +59,20 @@ export class WebhookDeliverer {
 
   /** Sends one batch of the deliveries due; returns how many. */
   async sendDue(): Promise<number> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    const [due] = await this.txHost.tx.query<[DueDelivery[], number]>(
-      `UPDATE webhook_delivery d SET next_attempt_at = now() + make_interval(secs => $1), attempts = d.attempts + 1
-         FROM webhook_subscription s
-        WHERE s.id = d.subscription_id
-          AND d.id IN (SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= now()
-                        ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-        RETURNING d.id, d.event_id, d.event_type, d.referral_id, d.body, d.attempts, s.url, s.secret, s.structure_id`,
-      [LEASE_S],
-    );
+    const due = await claimDue<DueDelivery>(this.txHost, {
+      table: 'webhook_delivery',
+      pendingStatus: 'pending',
+      join: { from: 'webhook_subscription s', on: 's.id = d.subscription_id' },
+      returning: 'd.id, d.event_id, d.event_type, d.referral_id, d.body, d.attempts, s.url, s.secret, s.structure_id',
+    });
     await Promise.all(due.map((delivery) => this.deliver(delivery)));
     return due.length;
   }
 
   private async deliver(delivery: DueDelivery): Promise<void> {
     const error = await this.post(delivery);
-    const finalFailure = error !== null && delivery.attempts > RETRY_DELAYS_S.length;
+    // The shared retry rule (delivery-schedule.ts): null once every delay was waited.
+    const delay = error === null ? null : retryDelayS(delivery.attempts, RETRY_DELAYS_S);
     await this.txHost.withTransaction(async () => {
       // Only a delivery still pending is settled: one cancelled meanwhile (its person erased) stays so.
       // A settled delivery keeps no body: it carried the person's reference and will never be sent again.
@@ -86,13 +82,12 @@ export class WebhookDeliverer {
           `UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL, body = NULL WHERE id = $1 AND status = 'pending'`,
           [delivery.id],
         );
-      } else if (finalFailure) {
+      } else if (delay === null) {
         [, settled] = await this.txHost.tx.query<[unknown, number]>(
           `UPDATE webhook_delivery SET status = 'failed', last_error = $2, body = NULL WHERE id = $1 AND status = 'pending'`,
           [delivery.id, error],
         );
       } else {
-        const delay = RETRY_DELAYS_S[delivery.attempts - 1] ?? RETRY_DELAYS_S[RETRY_DELAYS_S.length - 1];
         await this.txHost.tx.query(
           `UPDATE webhook_delivery SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'pending'`,
           [delivery.id, error, delay],
