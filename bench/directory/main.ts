@@ -76,29 +76,45 @@ function run(env: NodeJS.ProcessEnv, ...args: string[]): Promise<void> {
 }
 
 /** Milliseconds to the whole body, and how many results it held (a search that finds nothing is not a fast path to be proud of). */
-async function timed(url: string): Promise<{ ms: number; items: number }> {
+async function timed(url: string): Promise<{ ms: number; items: number; shed: boolean }> {
   const started = performance.now();
   const response = await fetch(url);
   const body = await response.text();
   const ms = performance.now() - started;
-  if (response.status >= 400) throw new Error(`HTTP ${response.status} for ${url}`);
+  // 503 is the service's admission control shedding under load (Retry-After): counted, not a crash of the bench.
+  if (response.status === 503) return { ms, items: 0, shed: true };
+  if (response.status >= 400) throw new Error(`HTTP ${response.status} for ${url}: ${body.slice(0, 300)}`);
   // /health answers JSON too; anything without `items` counts as one answer.
   const items = body.startsWith('{') ? ((JSON.parse(body) as { items?: unknown[] }).items?.length ?? 1) : 1;
-  return { ms, items };
+  return { ms, items, shed: false };
 }
 
-type Measured = LatencySummary & { meanItems: number };
+/** Percentiles over the answered searches; `shed` the 503s, which also fail the target. */
+type Measured = LatencySummary & { meanItems: number; shed: number };
 
 async function measure(label: string, url: () => string): Promise<Measured> {
   const samples: number[] = [];
   let items = 0;
+  let shed = 0;
   process.stdout.write(`${label}: ${RATE_PER_SECOND}/s for ${DURATION_S} s…\n`);
+  let failure: Error | undefined;
   await atFixedRate(RATE_PER_SECOND, DURATION_S * 1000, async () => {
-    const sample = await timed(url());
+    // Caught here and thrown after the phase: a rejection while atFixedRate still schedules would be unhandled,
+    // ending the process without the `finally` that stops PostgreSQL, Kafka and the service.
+    const sample = await timed(url()).catch((error: unknown) => {
+      failure ??= error instanceof Error ? error : new Error('search failed', { cause: error });
+      return undefined;
+    });
+    if (!sample) return;
+    if (sample.shed) {
+      shed += 1;
+      return;
+    }
     samples.push(sample.ms);
     items += sample.items;
   });
-  return { ...summarize(samples), meanItems: round(items / Math.max(1, samples.length)) };
+  if (failure) throw failure;
+  return { ...summarize(samples), meanItems: round(items / Math.max(1, samples.length)), shed };
 }
 
 async function main(): Promise<void> {
@@ -168,7 +184,7 @@ async function main(): Promise<void> {
       ...Object.entries(atInstants).flatMap(([instant, shapes]) => Object.entries(shapes).map(([shape, m]): [string, Measured] => [`${shape} @ ${instant}`, m])),
     ];
 
-    const row = (what: string, s: Measured) => ({ request: what, count: s.count, 'mean items': s.meanItems, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
+    const row = (what: string, s: Measured) => ({ request: what, count: s.count, shed: s.shed, 'mean items': s.meanItems, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
     printTable(`Directory search with ${SERVICES} services (+ the demo département), ${RATE_PER_SECOND} requests/s, ${DURATION_S} s each`, [
       row('GET /health (HTTP floor)', health),
       row('GET /v1/services/{id}', byId),
@@ -181,7 +197,7 @@ async function main(): Promise<void> {
         'p95 ms': s.p95,
         'limit ms': LIMIT_P95_MS,
         ratio: round(s.p95 / LIMIT_P95_MS, 2),
-        verdict: s.p95 <= LIMIT_P95_MS ? 'within' : 'OVER',
+        verdict: s.p95 <= LIMIT_P95_MS && s.shed === 0 ? 'within' : 'OVER',
       })),
     );
     const withRatio = (s: Measured) => ({ ...s, ratioToLimit: round(s.p95 / LIMIT_P95_MS, 2) });
@@ -203,7 +219,7 @@ async function main(): Promise<void> {
           ]),
         ),
         worstP95Ms: Math.max(...everyRow.map(([, s]) => s.p95)),
-        met: everyRow.every(([, s]) => s.p95 <= LIMIT_P95_MS),
+        met: everyRow.every(([, s]) => s.p95 <= LIMIT_P95_MS && s.shed === 0),
       })}\n`,
     );
   } finally {
