@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtFile, stateSubdir, type DemoAccountsFile } from '../../../src';
 import { portAnswers } from '../../../src/net';
@@ -55,6 +55,9 @@ export async function startLocalPlatform(label: string, env: Record<string, stri
 async function startOnce(label: string, env: Record<string, string>, again?: Pick<LocalPlatform, 'port' | 'stateDir'>): Promise<LocalPlatform> {
   const port = again?.port ?? (await freeBasePort());
   const stateDir = again?.stateDir ?? stateSubdir('test', `e2e-${label}-${process.pid}`);
+  // A folder prepared before the start (a restore, a platform killed earlier) is the test's: a failed start
+  // (a port taken meanwhile, tried again on another range) must leave it as it was, never delete it.
+  const prepared = readdirSync(stateDir).length > 0;
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', builtFile('infra/src/cli.js'), 'start'], {
     env: { PATH: process.env['PATH'] ?? '', RELAIS_PORT: String(port), RELAIS_STATE_DIR: stateDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,11 +66,11 @@ async function startOnce(label: string, env: Record<string, string>, again?: Pic
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    // Only a start that fails cleans up: once ready, the state folder is the test's (stop(), or a test that kills
+    // Only a start that fails cleans up (what it created): once ready, the state folder is the test's (stop(), or a test that kills
     // the orchestrator and starts again on it).
     const failed = (code: number | null) => {
       clearInterval(timer);
-      rmSync(stateDir, { recursive: true, force: true });
+      if (!prepared) rmSync(stateDir, { recursive: true, force: true });
       reject(new Error(`npm start exited with ${code}:\n${output}`));
     };
     const timer = setInterval(() => {
