@@ -97,6 +97,8 @@ export const consentScopeLabels: Record<string, string> = {
   journey: 'cette étape dans son parcours, visible de ses autres aidants',
 };
 export const consentMethodLabels: Record<string, string> = { oral: 'à l’oral', written: 'par écrit', electronic: 'par voie électronique' };
+/** The account's roles as the header shows them (the token carries the codes). */
+export const accountRoleLabels: Record<string, string> = { agent: 'agent', coordinator: 'coordination', admin: 'administration', integration: 'logiciel', notifier: 'service de notification' };
 export const partyLabels: Record<string, string> = { sender: 'structure orienteuse', receiver: 'structure destinataire', coordinator: 'coordination', system: 'Relais (automatique)' };
 export const breakLabels: Record<string, string> = {};
 

@@ -1,6 +1,7 @@
 import { NavLink, Link } from 'react-router';
 import type { InstanceConfig } from '../instance-config';
 import type { Agent } from '../auth/session';
+import { accountRoleLabels } from '../labels';
 
 export interface NavItem {
   to: string;
@@ -60,7 +61,7 @@ export function BrandHeader({ config, agent, structureName, nav, onSignOut }: {
                   <span className="fr-icon-account-circle-line fr-mr-1v" aria-hidden="true" />
                   <strong>{agent.name}</strong>
                   {structureName && !agent.name.includes(structureName) && <span> — {structureName}</span>}
-                  <span className="fr-text--xs relais-roles"> ({agent.roles.join(', ')})</span>
+                  <span className="fr-text--xs relais-roles"> ({agent.roles.map((role) => accountRoleLabels[role] ?? role).join(', ')})</span>
                 </p>
                 <button type="button" className="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-logout-box-r-line fr-btn--icon-left" onClick={onSignOut}>
                   Se déconnecter
