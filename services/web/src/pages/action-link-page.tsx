@@ -6,12 +6,12 @@ import { useParams } from 'react-router';
 import { actionLinkQuery, moveByLink, revokeLink, type ActionLinkView } from '../api/action-link';
 import { ApiError } from '../api/problem';
 import type { MoveReasons, ReferralDetail, TransitionBody } from '../api/referral';
-import { ServiceName, StructureName } from '../components/names';
-import { Deadline } from '../components/referral-table';
+import { ReferralFacts } from '../components/referral-facts';
+import { StructureName } from '../components/names';
 import { MoveForm } from '../forms/move-form';
-import { contactLabels, formatDate, formatDateTime, label, moveLabel, partyLabels, reasonLabels, reasonRequired, statusLabels, urgencyLabels } from '../labels';
+import { contactLabels, formatDate, formatDateTime, label, moveLabel, partyLabels, reasonLabels, reasonRequired, statusLabels } from '../labels';
 import { ErrorMessage, Loading, PageTitle, StatusBadge } from '../ui';
-import { termLabel, useVocabularies } from '../vocabularies';
+import { useVocabularies } from '../vocabularies';
 
 /**
  * The page an action link opens (`/orientations/lien/:token`, issue 12 item 4), without an account: the
@@ -124,24 +124,7 @@ function OpenLink({ token, link, referral }: { token: string; link: ActionLinkVi
       {done && <Alert severity="success" small description={<span role="status">{done}</span>} closable onClose={() => setDone(null)} className="fr-mb-3w" />}
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-7">
-          <dl className="relais-facts">
-            <dt>Besoin</dt>
-            <dd>{referral.needs.map((need) => termLabel(vocabularies.data?.thematiques, need)).join(', ') || '—'}</dd>
-            <dt>Envoyée par</dt>
-            <dd>
-              <StructureName id={referral.sendingStructureId} /> le {formatDateTime(referral.createdAt)}
-            </dd>
-            <dt>Vers</dt>
-            <dd>
-              <ServiceName id={referral.receivingServiceId} />
-            </dd>
-            <dt>Échéance</dt>
-            <dd>
-              <Deadline referral={referral} />
-            </dd>
-            <dt>Urgence</dt>
-            <dd>{label(urgencyLabels, referral.urgency)}</dd>
-          </dl>
+          <ReferralFacts referral={referral} />
 
           <h2 className="fr-h5">La personne</h2>
           {referral.personErased ? (

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { moveReferral, reasonCodesQuery, referralQuery, revokeConsent, type ReferralDetail, type TransitionBody } from '../api/referral';
 import { useAgent } from '../auth/agent-context';
-import { ServiceName, StructureName } from '../components/names';
-import { Deadline } from '../components/referral-table';
+import { ReferralFacts } from '../components/referral-facts';
+import { StructureName } from '../components/names';
 import { MoveForm } from '../forms/move-form';
-import { autonomyLabels, consentMethodLabels, consentScopeLabels, contactLabels, formatDate, formatDateTime, label, moveLabel, partyLabels, reasonLabels, statusLabels, urgencyLabels } from '../labels';
+import { autonomyLabels, consentMethodLabels, consentScopeLabels, contactLabels, formatDate, formatDateTime, label, moveLabel, partyLabels, reasonLabels, statusLabels } from '../labels';
 import { ErrorMessage, Loading, PageTitle, StatusBadge } from '../ui';
 import { termLabel, useVocabularies } from '../vocabularies';
 
@@ -62,23 +62,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
       {done && <Alert severity="success" small description={<span role="status">{done}</span>} closable onClose={() => setDone(null)} className="fr-mb-3w" />}
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-7">
-          <dl className="relais-facts">
-            <dt>Besoin</dt>
-            <dd>{referral.needs.map((need) => termLabel(vocabularies.data?.thematiques, need)).join(', ') || '—'}</dd>
-            <dt>Envoyée par</dt>
-            <dd>
-              <StructureName id={referral.sendingStructureId} /> le {formatDateTime(referral.createdAt)}
-            </dd>
-            <dt>Vers</dt>
-            <dd>
-              <ServiceName id={referral.receivingServiceId} />
-            </dd>
-            <dt>Échéance</dt>
-            <dd>
-              <Deadline referral={referral} />
-            </dd>
-            <dt>Urgence</dt>
-            <dd>{label(urgencyLabels, referral.urgency)}</dd>
+          <ReferralFacts referral={referral}>
             {referral.previousReferralId && (
               <>
                 <dt>Suite de</dt>
@@ -87,7 +71,7 @@ function ReferralView({ referral }: { referral: ReferralDetail }) {
                 </dd>
               </>
             )}
-          </dl>
+          </ReferralFacts>
 
           <h2 className="fr-h5">La personne</h2>
           {referral.personErased ? (
