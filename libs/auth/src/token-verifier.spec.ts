@@ -153,6 +153,47 @@ describe('TokenVerifier', () => {
     });
   });
 
+  describe('tokens already verified', () => {
+    type SignatureCheck = { verifySignature(token: string, now: number): Promise<unknown> };
+    const signatureChecks = () => jest.spyOn(TokenVerifier.prototype as unknown as SignatureCheck, 'verifySignature');
+
+    it('checks a token’s signature once, then serves the same principal (each caller its own copy)', async () => {
+      const fresh = new TokenVerifier(options());
+      const checks = signatureChecks();
+      const token = await sign({ structure_id: 's1', network_ids: ['n1'], roles: ['agent'] });
+      const first = await fresh.verify(token);
+      first.networkIds.push('n-added-by-a-handler');
+      const second = await fresh.verify(token);
+      expect(second).toEqual({ subject: 'agent-1', clientId: null, structureId: 's1', networkIds: ['n1'], department: '56', roles: ['agent'] });
+      expect(checks).toHaveBeenCalledTimes(1);
+    });
+
+    it('checks it again after a minute, and never takes it past its expiry', async () => {
+      const fresh = new TokenVerifier(options());
+      const checks = signatureChecks();
+      const token = await sign({ roles: ['agent'] }, { expiresIn: '90s' });
+      const start = Date.now();
+      await fresh.verify(token);
+      jest.spyOn(Date, 'now').mockReturnValue(start + 61_000);
+      await fresh.verify(token);
+      expect(checks).toHaveBeenCalledTimes(2);
+      // Remembered at +61 s for another minute, but the token ends at +90 s: refused from then on.
+      jest.spyOn(Date, 'now').mockReturnValue(start + 91_000);
+      const error = await refusal(token, fresh);
+      expect(error.detail).toMatch(/expiré/);
+      expect(checks).toHaveBeenCalledTimes(3);
+    });
+
+    it('never remembers a refused token', async () => {
+      const fresh = new TokenVerifier(options());
+      const checks = signatureChecks();
+      const other = await sign({ department: '29', roles: ['agent'] });
+      await refusal(other, fresh);
+      await refusal(other, fresh);
+      expect(checks).toHaveBeenCalledTimes(2);
+    });
+  });
+
   it('refuses to be built with an http issuer outside development, naming OIDC_ISSUER', () => {
     expect(() => new TokenVerifier(options({ environment: 'production' }))).toThrow(ConfigError);
     expect(() => new TokenVerifier(options({ environment: 'production' }))).toThrow(/OIDC_ISSUER doit utiliser https/);
