@@ -8,7 +8,7 @@ import { AuditLog } from '../audit/audit-log';
 import type { ContactPreference } from '../referral-model/referral.entity';
 import { awaitArrival } from '../shared/arrival';
 import type { PersonDetailsDto, PersonRecordView, RegisterPersonDto } from './person.dto';
-import { PersonVault } from '@relais/privacy';
+import { PersonVault, type PersonKey } from '@relais/privacy';
 
 export type LinkVia = EventPayload<'fr.relais.referral.person.linked.v1'>['via'];
 
@@ -21,11 +21,13 @@ export interface PersonDetails {
   email: string | null;
 }
 
-/** A person as a referral needs them: their reference, how to reach them, and who they are. */
+/** A person as a referral needs them: their reference, how to reach them, who they are, and their key. */
 export interface ResolvedPerson {
   reference: string;
   contactPreference: ContactPreference;
   details: PersonDetails;
+  /** The key their details were sealed with here: the referral seals its own copy with it, no second lookup. */
+  key: PersonKey;
 }
 
 interface PersonRow {
@@ -61,7 +63,7 @@ export class PersonRegistry {
     const structureId = structureOf(principal);
     const existing = dto.externalId ? await this.byExternalId(structureId, dto.externalId) : null;
     if (existing) return { person: await this.read(principal, existing), created: false };
-    const reference = await this.create(structureId, dto, 'registered');
+    const { reference } = await this.create(structureId, dto, 'registered');
     await this.audit.record(principal, 'register', { personRef: reference }, presentFields(dto));
     return { person: await this.view(reference, structureId), created: true };
   }
@@ -81,8 +83,8 @@ export class PersonRegistry {
           'Sans person.reference, la personne est enregistrée : son nom, son prénom et sa préférence de contact sont nécessaires.',
         );
       }
-      const reference = await this.create(structureId, dto, 'referral-sent');
-      return { reference, contactPreference: dto.contactPreference ?? 'none', details: detailsOf(dto) };
+      const { reference, key } = await this.create(structureId, dto, 'referral-sent');
+      return { reference, contactPreference: dto.contactPreference ?? 'none', details: detailsOf(dto), key };
     }
     if (!(await this.isLinked(dto.reference, structureId))) throw new NotFoundError('Personne');
     if (dto.externalId) await this.setExternalId(dto.reference, structureId, dto.externalId);
@@ -91,14 +93,28 @@ export class PersonRegistry {
 
   /** Links a structure to a person if it is not yet; the diagnostic hears of it through `person.linked`. */
   async link(reference: string, structureId: string, via: LinkVia, externalId: string | null = null): Promise<void> {
+    await this.linkAll(reference, [{ structureId, via, externalId }]);
+  }
+
+  /**
+   * Links several structures at once (a referral's two sides), in one statement: each new link is announced
+   * by its own `person.linked`, in the order given; a structure named twice is linked by its first entry.
+   */
+  async linkAll(reference: string, links: Array<{ structureId: string; via: LinkVia; externalId?: string | null }>): Promise<void> {
     const now = this.clock.now();
-    const inserted: unknown[] = await this.txHost.tx.query(
-      `INSERT INTO person_links (person_ref, structure_id, via, external_id, linked_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (person_ref, structure_id) DO NOTHING RETURNING person_ref`,
-      [reference, structureId, via, externalId, now],
+    const unique = links.filter((link, i) => links.findIndex((other) => other.structureId === link.structureId) === i);
+    if (unique.length === 0) return;
+    const inserted: Array<{ structure_id: string }> = await this.txHost.tx.query(
+      `INSERT INTO person_links (person_ref, structure_id, via, external_id, linked_at)
+       SELECT $1, l.structure_id, l.via, l.external_id, $2 FROM unnest($3::uuid[], $4::text[], $5::text[]) AS l(structure_id, via, external_id)
+       ON CONFLICT (person_ref, structure_id) DO NOTHING RETURNING structure_id`,
+      [reference, now, unique.map((l) => l.structureId), unique.map((l) => l.via), unique.map((l) => l.externalId ?? null)],
     );
-    if (inserted.length === 0) return;
-    await this.publisher.publish('fr.relais.referral.person.linked.v1', { personRef: reference, structureId, via, at: now.toISOString() }, { time: now });
+    const linked = new Set(inserted.map((row) => row.structure_id.toLowerCase()));
+    for (const { structureId, via } of unique) {
+      if (!linked.has(structureId.toLowerCase())) continue;
+      await this.publisher.publish('fr.relais.referral.person.linked.v1', { personRef: reference, structureId, via, at: now.toISOString() }, { time: now });
+    }
   }
 
   /**
@@ -141,7 +157,7 @@ export class PersonRegistry {
     return view;
   }
 
-  private async create(structureId: string, dto: PersonDetailsDto, via: LinkVia): Promise<string> {
+  private async create(structureId: string, dto: PersonDetailsDto, via: LinkVia): Promise<{ reference: string; key: PersonKey }> {
     checkContactPreference(dto.contactPreference ?? 'none', detailsOf(dto), 'person', this.clock.now());
     const now = this.clock.now();
     const reference = issuePersonRef();
@@ -152,7 +168,7 @@ export class PersonRegistry {
       [reference, structureId, dto.contactPreference ?? 'none', key.seal(JSON.stringify(detailsOf(dto)), detailsContext(reference)), now],
     );
     await this.link(reference, structureId, via, dto.externalId ?? null);
-    return reference;
+    return { reference, key };
   }
 
   /** The registered person, with whatever details the caller sent along written over the stored ones. */
@@ -180,7 +196,7 @@ export class PersonRegistry {
         this.clock.now(),
       ]);
     }
-    return { reference, contactPreference, details };
+    return { reference, contactPreference, details, key };
   }
 
   private async view(reference: string, structureId: string): Promise<PersonRecordView> {

@@ -5,7 +5,7 @@ import type { EventPayload } from '@relais/contracts';
 import { EventPublisher } from '@relais/messaging';
 import { Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { Clock, DomainError, ValidationError } from '@relais/platform';
-import { PersonVault } from '@relais/privacy';
+import { PersonVault, type PersonKey } from '@relais/privacy';
 import { AssessmentCopies } from '../assessments/assessment-copies';
 import { DirectoryReadModel, serviceRefusal, type ServiceEntry } from '../directory-read-model/directory-read-model';
 import { Idempotency } from '../idempotency/idempotency';
@@ -43,6 +43,8 @@ export interface NewReferral {
   contactPreference: ContactPreference;
   contact: ContactDetails | null;
   reason: string | null;
+  /** The person's key when the caller already holds it (a creation just resolved the person): saves a lookup. */
+  personKey?: PersonKey | null;
   consent: {
     scope: ConsentScope[];
     method: ConsentMethod;
@@ -124,6 +126,7 @@ export class ReferralCreation {
         email: person.details.email,
       },
       reason: dto.reason,
+      personKey: person.key,
       consent,
       actor: { role: actorRole(principal, 'sender'), structureId, subject: principal.subject },
       party: 'sender',
@@ -186,7 +189,7 @@ export class ReferralCreation {
     const schedule = await this.timers.schedule(now, networkId);
 
     const needsKey = input.contact !== null || input.reason !== null;
-    const key = needsKey ? await this.vault.keyFor(input.personRef) : null;
+    const key = needsKey ? (input.personKey ?? (await this.vault.keyFor(input.personRef))) : null;
     const referrals = this.txHost.tx.getRepository(ReferralEntity);
     const referral = referrals.create({
       id,
@@ -229,8 +232,10 @@ export class ReferralCreation {
     });
     await referrals.insert(referral);
     // Both sides may now use the person's reference: the sender to follow, the receiver to accompany.
-    await this.persons.link(input.personRef, input.sendingStructureId, 'referral-sent');
-    await this.persons.link(input.personRef, input.service.structureId, 'referral-received');
+    await this.persons.linkAll(input.personRef, [
+      { structureId: input.sendingStructureId, via: 'referral-sent' },
+      { structureId: input.service.structureId, via: 'referral-received' },
+    ]);
     await this.txHost.tx.getRepository(ReferralTransitionEntity).insert({
       referralId: id,
       fromStatus: 'draft',

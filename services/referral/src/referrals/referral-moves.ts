@@ -167,6 +167,7 @@ export class ReferralMoves implements ReferralMover {
       contactPreference: referral.contactPreference,
       contact,
       reason,
+      personKey: key,
       consent: {
         scope: share ? referral.consentScope : [],
         method: referral.consentMethod,

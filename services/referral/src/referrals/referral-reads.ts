@@ -14,6 +14,28 @@ import { ReferralEntity } from '../referral-model/referral.entity';
 import type { ListReferralsQuery, PersonView, ReferralDetailView, ReferralPageView, TransitionView } from './referral-reads.dto';
 import { cursorKey, decodeCursor, summaryView } from './referral-views';
 
+/** The columns `summaryView` reads: a list page loads these and nothing else. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'personRef',
+  'status',
+  'urgency',
+  'needs',
+  'sendingStructureId',
+  'receivingServiceId',
+  'receivingStructureId',
+  'networkId',
+  'previousReferralId',
+  'createdAt',
+  'statusChangedAt',
+  'acknowledgeDueAt',
+  'firstContactDueAt',
+  'expiresAt',
+  'acknowledgedAt',
+  'firstContactAt',
+  'personErasedAt',
+] as const satisfies ReadonlyArray<keyof ReferralEntity>;
+
 /**
  * Reading referrals as each caller may: one referral with what its consent shares (every personal part read
  * is a line of the audit log), and the lists (boxes), which carry no personal data.
@@ -125,6 +147,8 @@ export class ReferralReads {
       if (!cursor) throw new ValidationError([{ field: 'cursor', message: 'curseur illisible : reprenez nextCursor tel quel' }]);
       builder.andWhere('(r.createdAt, r.id) < (:cursorAt, :cursorId)', { cursorAt: new Date(cursor.createdAt), cursorId: cursor.id });
     }
+    // Only what a summary shows: the sealed columns (contact, reason, outcome) are never read for a list.
+    builder.select(SUMMARY_COLUMNS.map((column) => `r.${column}`));
     const rows = await builder.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').limit(limit + 1).getMany();
     return pageOf(rows, limit, (row) => summaryView(row, now), (row) => cursorKey({ createdAt: row.createdAt.toISOString(), id: row.id }));
   }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ReferralStatus } from '@relais/contracts';
 import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { In } from 'typeorm';
 import { isEndState } from '../referral-model/referral-lifecycle';
-import { ReferralTimerEntity } from './referral-timer.entity';
+import { ReferralTimerEntity, type TimerKind } from './referral-timer.entity';
 import { SlaPolicy, slaSchedule, type SlaSchedule } from './sla-policy';
 
 /**
@@ -35,8 +36,7 @@ export class ReferralTimers {
     if (isEndState(to)) {
       await this.timers.delete({ referralId });
     } else if (to === 'received') {
-      await this.timers.delete({ referralId, kind: 'acknowledge-reminder' });
-      await this.timers.delete({ referralId, kind: 'expiry' });
+      await this.timers.delete({ referralId, kind: In(['acknowledge-reminder', 'expiry'] satisfies TimerKind[]) });
     } else if (to === 'in-progress') {
       await this.timers.delete({ referralId, kind: 'first-contact-reminder' });
     }
