@@ -2,11 +2,13 @@
  * `npm run bench:handoff`: the handoff between two structures, through the real referral service (its
  * compiled main, as a child process), the real identity provider, PostgreSQL (durable settings) and Kafka.
  *
- * 1. Visibility: at a fixed 100 referrals/s for 2 minutes, the time from the 201 of a creation to the
- *    referral appearing in the receiving structure's inbox (`GET /v1/referrals?box=received`, polled by
- *    each receiver), p50/p95/p99. Target (DESIGN.md): p99 ≤ 250 ms.
+ * 1. At a fixed 100 referrals/s for 2 minutes: the creation's own latency (request sent → 201),
+ *    p50/p95/p99, target (issue 16) p99 ≤ 50 ms; and the time from the 201 to the referral appearing in
+ *    the receiving structure's inbox (`GET /v1/referrals?box=received`, polled by each receiver),
+ *    target (DESIGN.md) p99 ≤ 250 ms.
  * 2. Capacity: the sustained maximum of full cycles per second (create, acknowledge, accept, first
- *    contact, complete: five transactions with their events), closed loop at rising concurrency.
+ *    contact, complete: five transactions with their events), closed loop at rising concurrency; target
+ *    (issue 16) its transactions ≥ 0.3 of L_pg.
  * 3. Overload (overload-phase.ts): the creation rate sustained in a closed loop, then twice that rate
  *    for 30 s: accepted, shed (503/429 with Retry-After), errors, 201s lost (must be 0) and how many
  *    seconds until creation p99 is back within twice its value before.
@@ -15,7 +17,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
@@ -45,7 +48,12 @@ const argument = (name: string, fallback: number): number => {
 };
 const RATE_PER_SECOND = argument('rate', 100);
 const DURATION_S = argument('duration', 120);
+/** DESIGN.md "Targets": the referral in the receiver's inbox within 250 ms of the 201 (p99). */
 const LIMIT_P99_MS = 250;
+/** Issue 16: `bench:handoff` p99 ≤ 50 ms at 100 referrals/s, read as the creation's own latency (the 201). */
+const LIMIT_CREATE_P99_MS = 50;
+/** Issue 16: full lifecycle cycles (five transactions each) ≥ 0.3 of PostgreSQL's own transaction rate. */
+const TARGET_CYCLES_TO_PG = 0.3;
 const POLL_PAUSE_MS = 10;
 const CYCLE_CONCURRENCY = [4, 8, 16, 32];
 const CYCLE_STEP_S = argument('cycle-step', 15);
@@ -53,6 +61,27 @@ const OVERLOAD_S = argument('overload-duration', 30);
 const POLL_GRACE_MS = 15_000;
 const MAX_PAGES = 20;
 const TOPIC_PREFIX = `bench-handoff-${Date.now()}.`;
+
+/**
+ * CPU time (user + system) the process has used, in ms, from /proc (Linux): a figure less bent by a shared
+ * machine's load than a latency, to compare two builds run at different hours. Null where /proc is absent.
+ */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, after the command name in parentheses.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux Node runs on (what `getconf CLK_TCK` prints). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function perUnit(before: number | null, after: number | null, units: number): number | null {
+  return before === null || after === null || units <= 0 ? null : round((after - before) / units, 2);
+}
 
 /** The demo département's structures; each offers one service in this bench, its id derived from the structure's. */
 const serviceOf = (structureId: string) => structureId.replace('-b000-', '-a100-');
@@ -140,6 +169,7 @@ function referralBody(receivingServiceId: string, index: number): string {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
   const dataDir = stateSubdir('bench', `handoff-${process.pid}`);
   const [postgres, kafka, kafkaController, identity, http] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   process.stdout.write('starting PostgreSQL, Kafka and the identity provider (durable settings: fsync on)…\n');
@@ -257,8 +287,11 @@ async function main(): Promise<void> {
     });
     const createLatencies: number[] = [];
     let createErrors = 0;
+    // What the failed creations were answered (503 shed, 429, a timeout…): a failure is not a latency.
+    const createFailures: Record<string, number> = {};
     process.stdout.write(`visibility: ${RATE_PER_SECOND} referrals/s for ${DURATION_S} s, ${receivers.length} inboxes polled…\n`);
     const phaseStarted = performance.now();
+    const cpuBefore = cpuMsOf(child.pid);
     const before = created;
     await atFixedRate(RATE_PER_SECOND, DURATION_S * 1000, async (index) => {
       const r = index % receivers.length;
@@ -267,11 +300,14 @@ async function main(): Promise<void> {
         const { id, at, createdAt } = await create(senders[index % senders.length], receivers[r], index);
         createLatencies.push(at - sent);
         pending[r]?.set(id, { at, createdAt });
-      } catch {
+      } catch (error) {
         createErrors += 1;
+        const what = error instanceof Error ? error.message.replace(/^create answered /, '') : 'error';
+        createFailures[what] = (createFailures[what] ?? 0) + 1;
       }
     });
     const achievedRate = (created - before) / ((performance.now() - phaseStarted) / 1000);
+    const createCpuMs = perUnit(cpuBefore, cpuMsOf(child.pid), created - before);
     stopAt = performance.now();
     await Promise.all(pollers);
     const missed = pending.reduce((sum, waiting) => sum + waiting.size, 0);
@@ -279,13 +315,14 @@ async function main(): Promise<void> {
     const createSummary = summarize(createLatencies);
 
     // 2. Full cycles, closed loop, rising concurrency: the best sustained rate.
-    const cycleRates: Array<{ concurrency: number; cyclesPerSecond: number; errors: number }> = [];
+    const cycleRates: Array<{ concurrency: number; cyclesPerSecond: number; errors: number; serviceCpuMsPerCycle: number | null }> = [];
     for (const concurrency of CYCLE_CONCURRENCY) {
       process.stdout.write(`cycles: ${concurrency} concurrent loops for ${CYCLE_STEP_S} s…\n`);
       let cycles = 0;
       let errors = 0;
       const deadline = performance.now() + CYCLE_STEP_S * 1000;
       const started = performance.now();
+      const cpuAtStart = cpuMsOf(child.pid);
       await Promise.all(
         Array.from({ length: concurrency }, async (_, worker) => {
           let i = worker;
@@ -306,7 +343,7 @@ async function main(): Promise<void> {
           }
         }),
       );
-      cycleRates.push({ concurrency, cyclesPerSecond: cycles / ((performance.now() - started) / 1000), errors });
+      cycleRates.push({ concurrency, cyclesPerSecond: cycles / ((performance.now() - started) / 1000), errors, serviceCpuMsPerCycle: perUnit(cpuAtStart, cpuMsOf(child.pid), cycles) });
     }
     const best = cycleRates.reduce((a, b) => (b.cyclesPerSecond > a.cyclesPerSecond ? b : a));
 
@@ -351,7 +388,13 @@ async function main(): Promise<void> {
     ]);
     printTable(
       'Full cycles (create, received, accepted, in-progress, completed), closed loop',
-      cycleRates.map((c) => ({ concurrency: c.concurrency, 'cycles/s': round(c.cyclesPerSecond, 1), 'transactions/s': round(c.cyclesPerSecond * 5, 1), errors: c.errors })),
+      cycleRates.map((c) => ({
+        concurrency: c.concurrency,
+        'cycles/s': round(c.cyclesPerSecond, 1),
+        'transactions/s': round(c.cyclesPerSecond * 5, 1),
+        errors: c.errors,
+        'service CPU ms/cycle': c.serviceCpuMsPerCycle ?? '-',
+      })),
     );
     printTable(
       `Overload: ${overload.overloadRatePerSecond} creations/s (twice the ${overload.capacityPerSecond}/s sustained) for ${overload.durationS} s`,
@@ -369,13 +412,48 @@ async function main(): Promise<void> {
       ],
     );
     const ratioP99 = visibility.p99 / LIMIT_P99_MS;
+    const ratioCreateP99 = createSummary.p99 / LIMIT_CREATE_P99_MS;
     const ratioRate = achievedRate / RATE_PER_SECOND;
     const ratioPg = (best.cyclesPerSecond * 5) / pgLimit;
+    // A latency target read on the creations that got their 201 says nothing if the rest were refused.
+    const rateHeld = ratioRate >= 0.98 && createErrors === 0;
+    const met = {
+      createP99: ratioCreateP99 <= 1 && rateHeld,
+      visibilityP99: ratioP99 <= 1 && missed === 0 && rateHeld,
+      cyclesToPostgres: ratioPg >= TARGET_CYCLES_TO_PG,
+    };
+    const verdict = (ok: boolean, yes: string, no: string) => (ok ? yes : no);
     printTable('Against the limits', [
-      { measure: 'inbox visibility p99', value: `${visibility.p99} ms`, limit: `≤ ${LIMIT_P99_MS} ms`, ratio: round(ratioP99, 3), verdict: ratioP99 <= 1 ? 'within' : 'OVER' },
-      { measure: 'creation rate held', value: `${round(achievedRate, 1)}/s`, limit: `${RATE_PER_SECOND}/s`, ratio: round(ratioRate, 3), verdict: ratioRate >= 0.98 ? 'held' : 'FELL BEHIND' },
-      { measure: 'max cycles/s (×5 transactions)', value: `${round(best.cyclesPerSecond, 1)}/s`, limit: `L_pg ${round(pgLimit, 0)} tx/s`, ratio: round(ratioPg, 3), verdict: '-' },
+      {
+        measure: 'creation (→ 201) p50 / p95 / p99',
+        value: `${createSummary.p50} / ${createSummary.p95} / ${createSummary.p99} ms`,
+        limit: `p99 ≤ ${LIMIT_CREATE_P99_MS} ms`,
+        ratio: round(ratioCreateP99, 3),
+        verdict: verdict(met.createP99, 'within', ratioCreateP99 <= 1 ? 'RATE NOT HELD' : 'OVER'),
+      },
+      {
+        measure: 'inbox visibility p50 / p95 / p99',
+        value: `${visibility.p50} / ${visibility.p95} / ${visibility.p99} ms`,
+        limit: `p99 ≤ ${LIMIT_P99_MS} ms`,
+        ratio: round(ratioP99, 3),
+        verdict: verdict(met.visibilityP99, 'within', ratioP99 <= 1 ? 'RATE NOT HELD' : 'OVER'),
+      },
+      { measure: 'service CPU per creation (incl. polls)', value: createCpuMs === null ? '-' : `${createCpuMs} ms`, limit: '-', ratio: '-', verdict: '-' },
+      { measure: 'creation rate held', value: `${round(achievedRate, 1)}/s, ${createErrors} failed`, limit: `${RATE_PER_SECOND}/s`, ratio: round(ratioRate, 3), verdict: verdict(rateHeld, 'held', 'FELL BEHIND') },
+      {
+        measure: 'max cycles/s (×5 transactions)',
+        value: `${round(best.cyclesPerSecond, 1)}/s = ${round(best.cyclesPerSecond * 5, 0)} tx/s`,
+        limit: `≥ ${TARGET_CYCLES_TO_PG} × L_pg ${round(pgLimit, 0)} tx/s`,
+        ratio: round(ratioPg, 3),
+        verdict: verdict(met.cyclesToPostgres, 'met', 'UNDER'),
+      },
     ]);
+    // Nothing lost, nothing but 201/503/429, every refusal with Retry-After and given within a second.
+    const overloadMet =
+      overload.lost === 0 &&
+      Object.keys(overload.errors).length === 0 &&
+      overload.shedWithoutRetryAfter === 0 &&
+      (overload.shedLatency.count === 0 || overload.shedLatency.p99 <= 1000);
     process.stdout.write(
       `${JSON.stringify({
         bench: 'handoff',
@@ -386,27 +464,30 @@ async function main(): Promise<void> {
         visibility,
         missed,
         createErrors,
+        createFailures,
+        serviceCpuMsPerCreation: createCpuMs,
         pollErrors,
         polls,
+        limitCreateP99Ms: LIMIT_CREATE_P99_MS,
+        ratioCreateP99ToLimit: round(ratioCreateP99, 3),
         limitP99Ms: LIMIT_P99_MS,
         ratioP99ToLimit: round(ratioP99, 3),
-        withinLimit: ratioP99 <= 1 && missed === 0 && createErrors === 0,
+        withinLimit: met.visibilityP99,
         cycles: cycleRates.map((c) => ({ ...c, cyclesPerSecond: round(c.cyclesPerSecond, 2) })),
         maxCyclesPerSecond: round(best.cyclesPerSecond, 2),
         postgresLimitTxPerSecond: round(pgLimit, 1),
         ratioCycleTransactionsToPostgresLimit: round(ratioPg, 3),
+        targetCycleTransactionsToPostgresLimit: TARGET_CYCLES_TO_PG,
         outboxUnsentAtEnd: Number(outbox.rows[0]?.unsent ?? 0),
         overload: {
           ...overload,
           limitShedP99Ms: 1000,
           ratioShedP99ToLimit: round(overload.shedLatency.p99 / 1000, 3),
-          // Nothing lost, nothing but 201/503/429, every refusal with Retry-After and given within a second.
-          withinLimit:
-            overload.lost === 0 &&
-            Object.keys(overload.errors).length === 0 &&
-            overload.shedWithoutRetryAfter === 0 &&
-            (overload.shedLatency.count === 0 || overload.shedLatency.p99 <= 1000),
+          withinLimit: overloadMet,
         },
+        met: { ...met, overload: overloadMet },
+        // The machine's 1-minute load average when the run started and ended: shared machines move the figures.
+        load: { start: loadAtStart, end: loadavg()[0] },
       })}\n`,
     );
   } finally {
