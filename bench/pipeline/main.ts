@@ -8,17 +8,22 @@
  * `-- --split`: the service split by role (RELAIS_SERVICE_ROLE), as a département that scales runs it:
  * this process is the `api` one (it publishes: business row + outbox row, then NOTIFY), a child process
  * the `consumers` one (the relay and the consumer), on the same database and broker.
+ *
+ * `-- --commit-delay=<µs>`: PostgreSQL's group commit (`commit_delay`, with `commit_siblings` at its
+ * default 5) set on the bench's server before anything is measured, so L_pg and the pipeline both run with it.
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { freePort, startInfrastructure, stateSubdir, type KafkaCredentials } from '@relais/infra';
 import { EventPublisher, HandlesEvent, MessagingModule, MessagingParkedKeys1765000000000, MessagingTables1732350000000, type EventContext } from '@relais/messaging';
 import { migrate, PersistenceModule, Transactional, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import type { EventPayload } from '@relais/contracts';
+import { Client } from 'pg';
 import { DataSource, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { atFixedRate, printTable, round, summarize, type LatencySummary } from '../shared/stats';
 import { BenchTables1732350000001 } from './bench-tables.migration';
@@ -264,13 +269,30 @@ async function sustained(app: INestApplicationContext, seconds: number): Promise
   return { eventsPerSecond: published / ((performance.now() - started) / 1000), published };
 }
 
+/** Group commit on the bench's own server: a committing backend waits this long for others to share its WAL flush. */
+async function setCommitDelay(adminUrl: string, microseconds: number): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // ALTER SYSTEM takes no parameters: the value was checked to be an integer above.
+    await admin.query(`ALTER SYSTEM SET commit_delay = ${microseconds}`);
+    await admin.query('SELECT pg_reload_conf()');
+    process.stdout.write(`group commit: commit_delay = ${microseconds} µs, commit_siblings = 5\n`);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function main(): Promise<void> {
   const split = process.argv.includes('--split');
   const dataDir = stateSubdir('bench', `pipeline-${process.pid}`);
   const [postgres, kafka, kafkaController, identity] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   process.stdout.write('starting PostgreSQL and Kafka (durable settings: fsync on)…\n');
   const infrastructure = await startInfrastructure({ dataDir, ports: { postgres, kafka, kafkaController, identity }, fast: false });
+  const commitDelay = Number(process.argv.find((arg) => arg.startsWith('--commit-delay='))?.split('=')[1] ?? 0);
   try {
+    if (!Number.isInteger(commitDelay) || commitDelay < 0 || commitDelay > 100_000) throw new Error('--commit-delay must be an integer of microseconds, 0 to 100000');
+    if (commitDelay > 0) await setCommitDelay(infrastructure.adminDatabaseUrl, commitDelay);
     const rawUrl = await infrastructure.database('bench_raw');
     await migrate({ url: rawUrl, entities: [], migrations });
     process.stdout.write('measuring L_pg (8 clients, business + outbox row per transaction)…\n');
@@ -318,6 +340,8 @@ async function main(): Promise<void> {
       const result = {
         benchmark: 'pipeline',
         split,
+        commitDelayMicroseconds: commitDelay,
+        load: loadavg()[0],
         limits: { postgresTxPerSecond: round(limitPg, 0), kafkaMessagesPerSecond: round(limitKafka, 0) },
         sustained: { eventsPerSecond: round(max.eventsPerSecond, 0), published: max.published, ratioToRawLimit: round(ratio, 3) },
         latencyMs: { at100: at100, at500: at500 },
