@@ -25,11 +25,14 @@ interface DueMessage {
   attempts: number;
   channel_attempts: number;
   receipt_token: string | null;
+  /** A webhook's subscription secret, read with its URL (as `address`) at each attempt. */
+  signing_secret: string | null;
 }
 
 /** What becomes of a message after one attempt. */
 export type Settlement =
   | { kind: 'sent'; providerId: string | null }
+  | { kind: 'delivered' }
   | { kind: 'bounced'; reason: string }
   | { kind: 'retry'; delayS: number; reason: string }
   | { kind: 'fallback'; next: Route; rest: Route[]; reason: string; bounced?: boolean }
@@ -42,6 +45,7 @@ export type Settlement =
  */
 export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'channel_attempts' | 'fallbacks'>, settings: Pick<MessageSettings, 'retryDelaysS' | 'fallbackAfterAttempts'>): Settlement {
   if (outcome.kind === 'accepted') return { kind: 'sent', providerId: outcome.providerId };
+  if (outcome.kind === 'delivered') return { kind: 'delivered' };
   const [next, ...rest] = message.fallbacks;
   // A bounce is never retried: the next channel, or the message ends bounced.
   if (outcome.kind === 'bounced') return next ? { kind: 'fallback', next, rest, reason: outcome.reason, bounced: true } : { kind: 'bounced', reason: outcome.reason };
@@ -53,11 +57,13 @@ export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'chann
 }
 
 /**
- * Sends recorded messages, one after the other, outside any transaction, and settles each right after
- * its attempt: a crash (kill -9) between a server's acceptance and the settling resends that one message
- * when its lease runs out, with the same Message-ID, and nothing else (the others of the batch were
- * either settled or never tried). Rows are leased so replicas never send the same one at once. A
- * settled message keeps neither its address nor its bodies.
+ * The one sending loop, for every channel (email, SMS, signed webhooks). Sends recorded messages outside
+ * any transaction and settles each right after its attempt. Each channel's share of a batch goes as many
+ * at a time as the channel allows (`inFlight`): one for email and SMS, so a crash (kill -9) between a
+ * server's acceptance and the settling resends that one message when its lease runs out, with the same
+ * Message-ID, and nothing else (the others were either settled or never tried); several for webhooks,
+ * whose receivers deduplicate on `webhook-id`. The channels of one batch go side by side. Rows are leased
+ * so replicas never send the same one at once. A settled message keeps neither its address nor its bodies.
  */
 @Injectable()
 export class MessageSender implements OnApplicationShutdown {
@@ -93,15 +99,22 @@ export class MessageSender implements OnApplicationShutdown {
   }
 
   async sendDue(): Promise<number> {
+    // A webhook's URL and secret are its subscription's at the time of the attempt (an edited URL applies
+    // to what is still to send); every other channel's address was recorded with the message.
     const due = await claimDue<DueMessage>(this.txHost, {
       table: 'notification_message',
       pendingStatus: 'queued',
       alsoSet: 'channel_attempts = d.channel_attempts + 1',
-      returning: `id, message_id, event_type, template, referral_id, recipient_structure_id, channel, address, fallbacks,
-                  subject, body_text, body_html, sms_text, attempts, channel_attempts, receipt_token`,
+      returning: `d.id, d.message_id, d.event_type, d.template, d.referral_id, d.recipient_structure_id, d.channel,
+                  COALESCE(d.address, (SELECT s.url FROM webhook_subscription s WHERE s.id = d.subscription_id)) AS address, d.fallbacks,
+                  d.subject, d.body_text, d.body_html, d.sms_text, d.attempts, d.channel_attempts, d.receipt_token,
+                  (SELECT s.secret FROM webhook_subscription s WHERE s.id = d.subscription_id) AS signing_secret`,
     });
-    // One at a time (see the class comment).
-    for (const message of due) await this.deliver(message);
+    const byChannel = new Map<MessageChannelKind, DueMessage[]>();
+    for (const message of due) byChannel.set(message.channel, [...(byChannel.get(message.channel) ?? []), message]);
+    await Promise.all(
+      [...byChannel].map(([kind, messages]) => inTurns(messages, this.channels.get(kind)?.inFlight ?? 1, (message) => this.deliver(message))),
+    );
     return due.length;
   }
 
@@ -118,6 +131,16 @@ export class MessageSender implements OnApplicationShutdown {
             [message.id, settlement.providerId],
           );
           if (changed > 0) await this.publish(message, message.channel, 'sent', null);
+          return;
+        }
+        case 'delivered': {
+          const [, changed] = await this.txHost.tx.query<[unknown, number]>(
+            `UPDATE notification_message SET status = 'delivered', sent_at = now(), delivered_at = now(), last_error = NULL, address = NULL, fallbacks = '[]',
+                    subject = NULL, body_text = NULL, body_html = NULL, sms_text = NULL
+              WHERE id = $1 AND status = 'queued'`,
+            [message.id],
+          );
+          if (changed > 0) await this.publish(message, message.channel, 'delivered', null);
           return;
         }
         case 'retry':
@@ -175,6 +198,7 @@ export class MessageSender implements OnApplicationShutdown {
         smsText: message.sms_text,
         tag: message.template,
         receiptUrl: message.receipt_token ? `${this.settings.receiptsUrl}/v1/receipts/sms/${message.receipt_token}` : null,
+        signingSecret: message.signing_secret,
       });
     } catch {
       return { kind: 'retry', reason: `échec inattendu du canal ${message.channel}` };
@@ -189,7 +213,7 @@ export class MessageSender implements OnApplicationShutdown {
     return rows[0] ?? null;
   }
 
-  private async publish(message: DueMessage, channel: MessageChannelKind, status: 'sent' | 'bounced' | 'failed', reason: string | null): Promise<void> {
+  private async publish(message: DueMessage, channel: MessageChannelKind, status: 'sent' | 'delivered' | 'bounced' | 'failed', reason: string | null): Promise<void> {
     await publishOutcome(this.publisher, {
       deliveryId: message.id,
       channel,
@@ -207,4 +231,16 @@ export class MessageSender implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.channels.values()].map((channel) => channel.close()));
   }
+}
+
+/** Runs `work` on every item, at most `width` at a time, each lane taking the next item when it is done. */
+async function inTurns<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, lane));
 }

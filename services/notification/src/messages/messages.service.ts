@@ -43,10 +43,12 @@ export class MessagesService {
     if (!party || principal.structureId === null || ![party.sending_structure_id, party.receiving_structure_id].includes(principal.structureId)) {
       throw new NotFoundError('Orientation');
     }
+    // A party's own software's webhooks are listed to it, never to the other party (whether and how a
+    // structure integrates is its own business).
     const rows = await this.txHost.tx.query<MessageRow[]>(
       `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at, delivered_at
-         FROM notification_message WHERE referral_id = $1 ORDER BY created_at, id`,
-      [referralId],
+         FROM notification_message WHERE referral_id = $1 AND (channel <> 'webhook' OR recipient_structure_id = $2) ORDER BY created_at, id`,
+      [referralId, principal.structureId],
     );
     return rows.map((row) => ({
       id: row.id,
