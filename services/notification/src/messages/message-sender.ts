@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { EventPublisher } from '@relais/messaging';
 import { PeriodicJobs, TransactionHost, type PeriodicJob, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { databaseUnavailable } from '@relais/platform';
 import { publishOutcome } from '../delivery-outcome';
-import { BATCH, claimDue, POLL_MS, retryDelayS } from '../delivery-schedule';
+import { BATCH, claimDue, LEASE_S, POLL_MS, retryDelayS } from '../delivery-schedule';
 import { MESSAGE_CHANNELS, type ChannelOutcome, type MessageChannel, type MessageChannelKind } from './channels/message-channel';
 import type { Route } from './message-recorder';
 import { MESSAGE_SETTINGS, type MessageSettings } from './message-settings';
@@ -84,8 +85,8 @@ export class MessageSender implements OnApplicationShutdown {
       firstDelayMs: POLL_MS,
       lock: null,
       transactional: false,
-      run: async () => {
-        const sent = await this.sendDue();
+      run: async (_now, stopping) => {
+        const sent = await this.sendDue(stopping);
         // A full batch means more are due: the next round at once, not after the poll interval.
         if (sent === BATCH) this.job.wake(0);
         return sent;
@@ -98,7 +99,9 @@ export class MessageSender implements OnApplicationShutdown {
     this.job.wake(20);
   }
 
-  async sendDue(): Promise<number> {
+  async sendDue(stopping: AbortSignal = new AbortController().signal): Promise<number> {
+    // Taken before the claim, so that the time counted here is never less than the lease's own.
+    const claimedAt = Date.now();
     // A webhook's URL and secret are its subscription's at the time of the attempt (an edited URL applies
     // to what is still to send); every other channel's address was recorded with the message.
     const due = await claimDue<DueMessage>(this.txHost, {
@@ -113,14 +116,28 @@ export class MessageSender implements OnApplicationShutdown {
     const byChannel = new Map<MessageChannelKind, DueMessage[]>();
     for (const message of due) byChannel.set(message.channel, [...(byChannel.get(message.channel) ?? []), message]);
     await Promise.all(
-      [...byChannel].map(([kind, messages]) => inTurns(messages, this.channels.get(kind)?.inFlight ?? 1, (message) => this.deliver(message))),
+      [...byChannel].map(([kind, messages]) =>
+        inTurns(messages, this.channels.get(kind)?.inFlight ?? 1, async (message) => {
+          // A message whose lease ran out (the batch was held up, e.g. by a database outage) may be another
+          // replica's by now: it is left for whoever claims it next rather than sent twice at once.
+          if (Date.now() - claimedAt > (LEASE_S - LEASE_MARGIN_S) * 1000 || stopping.aborted) return;
+          await this.deliver(message, stopping);
+        }),
+      ),
     );
     return due.length;
   }
 
-  private async deliver(message: DueMessage): Promise<void> {
+  private async deliver(message: DueMessage, stopping: AbortSignal): Promise<void> {
     const outcome = await this.attempt(message);
     const settlement = settle(outcome, message, this.settings);
+    // Once the server or provider has the message, only this process knows it: if the database is away
+    // (restarting, failing over), the settling waits for it rather than failing and leaving the message to
+    // its lease, which would send it again. Only a shutdown (or a kill) during the outage gives up.
+    await untilRecorded(() => this.record(message, settlement), stopping);
+  }
+
+  private async record(message: DueMessage, settlement: Settlement): Promise<void> {
     await this.txHost.withTransaction(async () => {
       switch (settlement.kind) {
         case 'sent': {
@@ -230,6 +247,22 @@ export class MessageSender implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.channels.values()].map((channel) => channel.close()));
+  }
+}
+
+/** Seconds of a lease left unused: a send that starts must be settled before the lease runs out. */
+const LEASE_MARGIN_S = 20;
+
+/** Retries `record` while the database is unavailable (every 250 ms, then up to 2 s apart), until it is done or `stopping`. */
+async function untilRecorded(record: () => Promise<void>, stopping: AbortSignal): Promise<void> {
+  for (let wait = 250; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      await record();
+      return;
+    } catch (error) {
+      if (!databaseUnavailable(error) || stopping.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
