@@ -59,11 +59,11 @@ export function settle(outcome: ChannelOutcome, message: Pick<DueMessage, 'chann
 
 /**
  * The one sending loop, for every channel (email, SMS, signed webhooks). Sends recorded messages outside
- * any transaction and settles each right after its attempt. Each channel's share of a batch goes as many
- * at a time as the channel allows (`inFlight`): one for email and SMS, so a crash (kill -9) between a
- * server's acceptance and the settling resends that one message when its lease runs out, with the same
- * Message-ID, and nothing else (the others were either settled or never tried); several for webhooks,
- * whose receivers deduplicate on `webhook-id`. The channels of one batch go side by side. Rows are leased
+ * any transaction and settles each right after its attempt. Emails and SMS of a batch go one at a time
+ * (their channels' `inFlight` is 1), so a crash (kill -9) between a server's acceptance and the settling
+ * resends that one message when its lease runs out, with the same Message-ID, and nothing else (the others
+ * were either settled or never tried); webhooks, whose receivers deduplicate on `webhook-id`, go several at
+ * once beside them. Rows are leased
  * so replicas never send the same one at once. A settled message keeps neither its address nor its bodies.
  */
 @Injectable()
@@ -113,11 +113,19 @@ export class MessageSender implements OnApplicationShutdown {
                   d.subject, d.body_text, d.body_html, d.sms_text, d.attempts, d.channel_attempts, d.receipt_token,
                   (SELECT s.secret FROM webhook_subscription s WHERE s.id = d.subscription_id) AS signing_secret`,
     });
-    const byChannel = new Map<MessageChannelKind, DueMessage[]>();
-    for (const message of due) byChannel.set(message.channel, [...(byChannel.get(message.channel) ?? []), message]);
+    // Lanes: every message of a channel that allows one at a time (email, SMS) in one lane, so that a kill
+    // -9 finds at most one of them in flight; each other channel (webhooks) a lane as wide as it allows.
+    const lanes = new Map<MessageChannelKind | 'one-at-a-time', { width: number; messages: DueMessage[] }>();
+    for (const message of due) {
+      const width = this.channels.get(message.channel)?.inFlight ?? 1;
+      const key = width === 1 ? 'one-at-a-time' : message.channel;
+      const lane = lanes.get(key) ?? { width, messages: [] };
+      lane.messages.push(message);
+      lanes.set(key, lane);
+    }
     await Promise.all(
-      [...byChannel].map(([kind, messages]) =>
-        inTurns(messages, this.channels.get(kind)?.inFlight ?? 1, async (message) => {
+      [...lanes.values()].map(({ width, messages }) =>
+        inTurns(messages, width, async (message) => {
           // A message whose lease ran out (the batch was held up, e.g. by a database outage) may be another
           // replica's by now: it is left for whoever claims it next rather than sent twice at once.
           if (Date.now() - claimedAt > (LEASE_S - LEASE_MARGIN_S) * 1000 || stopping.aborted) return;
