@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { AdvisoryLockKey } from './advisory-locks';
 import { advisoryLocks } from './advisory-locks';
@@ -113,6 +114,26 @@ describe('PeriodicJob', () => {
     expect(timers.pending?.delayMs).toBe(60_000);
     await timers.fire();
     expect(run).toHaveBeenCalledTimes(2);
+    await job.stop();
+  });
+
+  it('runs a round woken from inside a caller’s context (a transaction) in its own context, with real timers', async () => {
+    const context = new AsyncLocalStorage<string>();
+    let seen: string | undefined = 'not run';
+    let ran: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (ran = resolve));
+    const job = new PeriodicJob(
+      definition(() => {
+        seen = context.getStore();
+        ran();
+        return Promise.resolve(1);
+      }, { firstDelayMs: 3_600_000 }),
+      locks,
+    );
+    job.start();
+    context.run('consumer transaction', () => job.wake(0));
+    await done;
+    expect(seen).toBeUndefined();
     await job.stop();
   });
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { AdvisoryLockKey } from './advisory-locks';
 
@@ -62,6 +63,13 @@ export class PeriodicJob<R = unknown> {
   private stopping = new AbortController();
   /** A wake() during a round: the next round follows at this delay rather than after the interval. */
   private wokenDelayMs: number | undefined;
+  /**
+   * Runs a function in the async context the job was defined in (at boot). A timer inherits the context
+   * it is set in, and wake() is called from a consumer's transaction: a round started there would find
+   * that transaction (committed since, its connection released) as the current one, and fail with
+   * "query runner was already released", leaving what it had claimed to its lease.
+   */
+  private readonly inJobContext = AsyncLocalStorage.snapshot();
 
   constructor(
     readonly definition: PeriodicJobDefinition<R>,
@@ -119,7 +127,7 @@ export class PeriodicJob<R = unknown> {
   private schedule(delayMs: number): void {
     if (!this.started) return;
     this.cancelTimer?.();
-    this.cancelTimer = this.timers.schedule(() => this.round(), delayMs);
+    this.cancelTimer = this.timers.schedule(() => this.inJobContext(() => this.round()), delayMs);
   }
 
   private round(): void {

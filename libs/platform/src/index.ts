@@ -4,7 +4,7 @@ export { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 export { DomainError, NotFoundError, RateLimitedError, ValidationError, problemStatus, type FieldError, type ProblemCode } from './domain-error';
 export { HealthModule, type ReadinessCheck, type ReadinessReport } from './health';
 export { PlatformModule, type PlatformOptions } from './platform.module';
-export { currentTraceId, ProblemFilter, problemType, type Problem } from './problem.filter';
+export { currentTraceId, databaseUnavailable, ProblemFilter, problemType, type Problem } from './problem.filter';
 export { Public, PUBLIC_ROUTE } from './public-route';
 export { fieldErrors, IsOmittable, relaisValidationPipe } from './validation';
 export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } from './service-role';

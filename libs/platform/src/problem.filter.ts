@@ -168,7 +168,7 @@ const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE',
  * one began, did not commit — or, if the connection died during COMMIT, a retry with the same
  * Idempotency-Key finds what was recorded.
  */
-function databaseUnavailable(exception: unknown): boolean {
+export function databaseUnavailable(exception: unknown): boolean {
   for (let error = exception, depth = 0; typeof error === 'object' && error !== null && depth < 3; depth++) {
     const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: unknown };
     if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;

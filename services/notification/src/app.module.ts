@@ -2,7 +2,7 @@ import { defineService } from '@relais/service-kit';
 import { readConfig, type NotificationConfig } from './config';
 import { database } from './database';
 import { MessagesModule } from './messages/messages.module';
-import type { WebhookSettings } from './webhooks/webhook-settings';
+import { webhookSettings, type WebhookSettings } from './webhooks/webhook-settings';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface NotificationModuleOptions {
@@ -22,7 +22,11 @@ export const notification = defineService<NotificationConfig, NotificationModule
   readConfig,
   database: (config) => database(config.DATABASE_URL),
   features: (config, options, process) => ({
-    imports: [WebhooksModule.forRoot(config, options.webhooks, { deliverer: process.runsWorkers }), MessagesModule.forRoot(config, { sender: process.runsWorkers })],
+    imports: [
+      WebhooksModule.forRoot(config, options.webhooks, { workers: process.runsWorkers }),
+      // Webhooks are a channel of the one sending loop: it needs their rules too.
+      MessagesModule.forRoot(config, { sender: process.runsWorkers, webhooks: { ...webhookSettings(config), ...options.webhooks } }),
+    ],
   }),
 });
 

@@ -1,17 +1,15 @@
 import type { TransactionHost, TransactionalAdapterTypeOrm } from '@relais/persistence';
 
 /**
- * The one schedule of the two sending loops (emails and SMS in messages/message-sender.ts, webhooks in
- * webhooks/webhook-deliverer.ts): how rows are claimed, how long a claim holds, how often the loops poll,
- * and the retry/backoff rule. They keep their own tables and settling because what they settle differs
- * (fallback to another channel and Message-IDs for messages, a subscription's URL and secret for webhooks).
+ * The schedule of the one sending loop (messages/message-sender.ts: emails, SMS and signed webhooks): how
+ * rows are claimed, how long a claim holds, how often the loop polls, and the retry/backoff rule.
  */
 
 /** How long a claimed row stays out of the other replicas' reach while its attempt runs. */
 export const LEASE_S = 60;
 /** Rows claimed per round; a full batch means more are due. */
 export const BATCH = 20;
-/** How often each loop looks for due rows when nothing woke it. */
+/** How often the loop looks for due rows when nothing woke it. */
 export const POLL_MS = 1000;
 
 /**
@@ -31,8 +29,6 @@ export interface DueRowsQuery {
   pendingStatus: string;
   /** More assignments after `attempts`, e.g. `channel_attempts = d.channel_attempts + 1`. */
   alsoSet?: string;
-  /** A joined table and its condition, e.g. `webhook_subscription s` and `s.id = d.subscription_id`. */
-  join?: { from: string; on: string };
   /** The RETURNING list. */
   returning: string;
 }
@@ -45,12 +41,10 @@ export interface DueRowsQuery {
  */
 export async function claimDue<Row>(txHost: TransactionHost<TransactionalAdapterTypeOrm>, query: DueRowsQuery): Promise<Row[]> {
   const also = query.alsoSet ? `, ${query.alsoSet}` : '';
-  const from = query.join ? ` FROM ${query.join.from}` : '';
-  const on = query.join ? `${query.join.on} AND ` : '';
   // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
   const [due] = await txHost.tx.query<[Row[], number]>(
-    `UPDATE ${query.table} d SET next_attempt_at = now() + make_interval(secs => $1), attempts = d.attempts + 1${also}${from}
-      WHERE ${on}d.id IN (SELECT id FROM ${query.table} WHERE status = $3 AND next_attempt_at <= now()
+    `UPDATE ${query.table} d SET next_attempt_at = now() + make_interval(secs => $1), attempts = d.attempts + 1${also}
+      WHERE d.id IN (SELECT id FROM ${query.table} WHERE status = $3 AND next_attempt_at <= now()
                           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING ${query.returning}`,
     [LEASE_S, BATCH, query.pendingStatus],

@@ -85,12 +85,15 @@ describe('notification: scheduled messages', () => {
     return { networkId, structureId, serviceId, email };
   }
 
-  async function requested(where: { networkId: string; structureId: string; serviceId: string }, options: { at?: Date; urgency?: 'normal' | 'urgent'; ackDueAt?: Date } = {}) {
+  async function requested(
+    where: { networkId: string; structureId: string; serviceId: string },
+    options: { at?: Date; urgency?: 'normal' | 'urgent'; ackDueAt?: Date; sendingStructureId?: string } = {},
+  ) {
     const at = options.at ?? new Date();
     const event = {
       referralId: randomUUID(),
       personRef: `p-${randomUUID().slice(0, 12)}`,
-      sendingStructureId: randomUUID(),
+      sendingStructureId: options.sendingStructureId ?? randomUUID(),
       receivingStructureId: where.structureId,
       receivingServiceId: where.serviceId,
       networkId: where.networkId,
@@ -156,7 +159,9 @@ describe('notification: scheduled messages', () => {
     expect(saved.status).toBe(200);
     expect(await saved.json()).toMatchObject({ digest: true });
 
-    const first = await requested(here);
+    const { token: senderToken, user: sender } = await userToken((u) => u.username === 'agent.ccas-vannes');
+    const { token: otherToken } = await userToken((u) => u.username === 'agent.ccas-lorient');
+    const first = await requested(here, { sendingStructureId: sender.structureId ?? '' });
     const second = await requested(here);
     const urgent = await requested(here, { urgency: 'urgent' });
     await eventually(async () => expect((await mailTo(here.email)).map((m) => m.subject)).toEqual([expect.stringMatching(/^\[Urgent\] Nouvelle orientation/)]));
@@ -176,6 +181,19 @@ describe('notification: scheduled messages', () => {
     const { rows } = await db.query(`SELECT referral_id FROM notification_digest_entry WHERE structure_id = $1 AND digest_key IS NOT NULL ORDER BY created_at`, [structureId]);
     expect(rows.map((row: { referral_id: string }) => row.referral_id).sort()).toEqual([first.referralId, second.referralId].sort());
     expect(rows.map((row: { referral_id: string }) => row.referral_id)).not.toContain(urgent.referralId);
+
+    // The digest is a delivery of each referral it lists, for the two parties, with its state; others get 404.
+    const deliveries = async (bearer: string, referralId: string) => {
+      const response = await fetch(`${notification.url}/v1/deliveries?referralId=${referralId}`, { headers: { authorization: `Bearer ${bearer}` } });
+      return { status: response.status, body: response.status === 200 ? ((await response.json()) as Array<Record<string, unknown>>) : [] };
+    };
+    const digestRow = { recipient: 'receiver', channel: 'email', template: 'receiver-digest', cause: 'notification.daily-digest', status: 'sent' };
+    for (const bearer of [token, senderToken]) {
+      await eventually(async () => expect((await deliveries(bearer, first.referralId)).body).toEqual([expect.objectContaining(digestRow)]));
+    }
+    expect((await deliveries(token, second.referralId)).body).toEqual([expect.objectContaining(digestRow)]);
+    expect((await deliveries(token, urgent.referralId)).body.map((d) => d['template'])).toEqual(['receiver-requested']);
+    expect((await deliveries(otherToken, first.referralId)).status).toBe(404);
   });
 
   it('sends each coordinator of a network, on Monday, the referrals past their deadline and the services at capacity', async () => {

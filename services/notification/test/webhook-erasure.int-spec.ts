@@ -99,13 +99,13 @@ describe('notification: erasure of a person', () => {
     });
     // A delivered webhook keeps no body; one still to be retried does, with the reference in it.
     const { rows: kept } = await db.query<{ status: string; bodies: number }>(
-      `SELECT status, count(body)::int AS bodies FROM webhook_delivery GROUP BY status ORDER BY status`,
+      `SELECT status, count(body_text)::int AS bodies FROM notification_message WHERE channel = 'webhook' GROUP BY status ORDER BY status`,
     );
     expect(kept).toEqual([
       { status: 'delivered', bodies: 0 },
-      { status: 'pending', bodies: 2 },
+      { status: 'queued', bodies: 2 },
     ]);
-    expect(await tablesContaining(db, person)).toEqual(['webhook_delivery.body']);
+    expect(await tablesContaining(db, person)).toEqual(['notification_message.body_text']);
 
     await referral.publish('fr.relais.referral.person.erased.v1', {
       personRef: person,
@@ -116,7 +116,7 @@ describe('notification: erasure of a person', () => {
     const downAfter = await deliveries(down);
     expect(downAfter.find((d) => d.eventId === eventId)).toMatchObject({ status: 'cancelled' });
     expect(downAfter.find((d) => d.eventId === otherEventId)).toMatchObject({ status: 'pending' }); // nobody else's
-    expect(await tablesContaining(db, someoneElse)).toEqual(['webhook_delivery.body']);
+    expect(await tablesContaining(db, someoneElse)).toEqual(['notification_message.body_text']);
     expect((await deliveries(up)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
 
     // An event about the person that was still on its way (another topic, no order between them) is

@@ -8,6 +8,10 @@ describe('what becomes of a message after an attempt', () => {
     expect(settle({ kind: 'accepted', providerId: '4242' }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'sent', providerId: '4242' });
   });
 
+  it('is delivered at once when the recipient itself took it (a webhook receiver’s 2xx)', () => {
+    expect(settle({ kind: 'delivered' }, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'delivered' });
+  });
+
   it('retries on one channel with growing delays, then fails when there is no other channel', () => {
     const retry = { kind: 'retry' as const, reason: 'serveur SMTP injoignable' };
     expect(settle(retry, { channel_attempts: 1, fallbacks: [] }, settings)).toEqual({ kind: 'retry', delayS: 10, reason: retry.reason });

@@ -13,8 +13,8 @@ export const messageStatuses = ['queued', 'sent', 'delivered', 'bounced', 'faile
 
 export class MessageDeliveryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['receiver', 'sender', 'person', 'coordinator'], description: 'À qui : la structure destinataire, la structure d’origine, la personne, une coordination' }) recipient!: string;
-  @ApiProperty({ enum: messageChannels, description: 'Canal actuel (après un éventuel repli)' }) channel!: string;
+  @ApiProperty({ enum: ['receiver', 'sender', 'person', 'coordinator', 'software'], description: 'À qui : la structure destinataire, la structure d’origine, la personne, une coordination, le logiciel de la structure qui consulte (webhook)' }) recipient!: string;
+  @ApiProperty({ enum: [...messageChannels, 'webhook'], description: 'Canal actuel (après un éventuel repli)' }) channel!: string;
   @ApiProperty({ description: 'Modèle du message (receiver-requested, sender-moved…)' }) template!: string;
   @ApiProperty({ description: 'Type de l’événement qui l’a causé' }) cause!: string;
   @ApiProperty({ enum: messageStatuses, description: 'queued : à envoyer ; sent : accepté par le serveur ou le fournisseur ; delivered : remis (accusé du fournisseur) ; bounced : refusé pour ce destinataire (SMTP 5xx, numéro refusé) ; failed : abandonné ; cancelled : personne effacée' }) status!: string;

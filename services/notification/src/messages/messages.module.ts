@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NotificationConfig } from '../config';
+import { WebhookChannel } from '../webhooks/webhook-channel';
+import type { WebhookSettings } from '../webhooks/webhook-settings';
 import { BrevoSmsProvider } from './channels/brevo-sms-provider';
 import { EmailChannel } from './channels/email-channel';
 import { MESSAGE_CHANNELS, type MessageChannel } from './channels/message-channel';
@@ -20,9 +22,9 @@ import { PersonNotices } from './person-notices';
 import { ReferralNotices } from './referral-notices';
 import { WeeklySummary } from './weekly-summary';
 
-/** The channels this instance's configuration turns on. */
-function channelsFor(config: NotificationConfig): MessageChannel[] {
-  const channels: MessageChannel[] = [];
+/** The channels this instance's configuration turns on; webhooks always (subscriptions decide who gets them). */
+function channelsFor(config: NotificationConfig, webhooks: Pick<WebhookSettings, 'environment'>): MessageChannel[] {
+  const channels: MessageChannel[] = [new WebhookChannel(webhooks)];
   if (config.SMTP_HOST) {
     channels.push(
       new EmailChannel({
@@ -43,14 +45,20 @@ function channelsFor(config: NotificationConfig): MessageChannel[] {
 
 @Module({})
 export class MessagesModule {
-  /** `sender`: whether this process sends messages (it runs workers); consumers record them either way. */
-  static forRoot(config: NotificationConfig, { sender = true }: { sender?: boolean } = {}): DynamicModule {
+  /**
+   * `sender`: whether this process sends messages (it runs workers); consumers record them either way.
+   * `webhooks`: the webhook rules (the instance's environment, which decides the address policy). Global so
+   * that the webhook fan-out can wake the one sender.
+   */
+  static forRoot(config: NotificationConfig, { sender = true, webhooks }: { sender?: boolean; webhooks: Pick<WebhookSettings, 'environment'> }): DynamicModule {
     return {
       module: MessagesModule,
+      global: true,
+      exports: sender ? [MessageSender] : [],
       controllers: [MessagesController, DeliveryReceiptsController],
       providers: [
         { provide: MESSAGE_SETTINGS, useValue: messageSettings(config) },
-        { provide: MESSAGE_CHANNELS, useFactory: () => (sender ? channelsFor(config) : []) },
+        { provide: MESSAGE_CHANNELS, useFactory: () => (sender ? channelsFor(config, webhooks) : []) },
         DirectoryCopy,
         DeliveryReceipts,
         MessageRecorder,

@@ -43,10 +43,19 @@ export class MessagesService {
     if (!party || principal.structureId === null || ![party.sending_structure_id, party.receiving_structure_id].includes(principal.structureId)) {
       throw new NotFoundError('Orientation');
     }
+    // The messages recorded about the referral, and the daily digest that listed it (a digest is about
+    // several referrals, so it has no referral_id: the referral's digest entry names it by its key). A
+    // party's own software's webhooks are listed to it, never to the other party (whether and how a
+    // structure integrates is its own business).
     const rows = await this.txHost.tx.query<MessageRow[]>(
       `SELECT id, recipient_kind, channel, template, event_type, status, attempts, last_error, created_at, sent_at, delivered_at
-         FROM notification_message WHERE referral_id = $1 ORDER BY created_at, id`,
-      [referralId],
+         FROM notification_message m
+        WHERE (m.referral_id = $1
+               OR (m.dedupe_key = (SELECT e.digest_key FROM notification_digest_entry e WHERE e.referral_id = $1 AND e.structure_id = $3)
+                   AND m.recipient_structure_id = $3))
+          AND (m.channel <> 'webhook' OR m.recipient_structure_id = $2)
+        ORDER BY m.created_at, m.id`,
+      [referralId, principal.structureId, party.receiving_structure_id],
     );
     return rows.map((row) => ({
       id: row.id,

@@ -1,8 +1,8 @@
-import type { MessageChannelKind } from './channels/message-channel';
+import type { PreferredChannel } from './channels/message-channel';
 
 /** Where a person wants to hear about their referral, or null: they must get nothing. */
 export interface PersonContact {
-  channel: MessageChannelKind;
+  channel: PreferredChannel;
   address: string;
 }
 

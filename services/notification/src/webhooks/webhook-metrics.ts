@@ -18,9 +18,10 @@ export class WebhookMetrics {
       { name: 'relais_notification_deliveries', help: 'Envois par canal et état (en attente, en reprise après échec ; réglés dans les dernières 24 h)', labelNames: ['channel', 'state'] },
       async () => {
         const rows: Array<{ state: string; deliveries: number }> = await dataSource.query(
-          `SELECT CASE WHEN status = 'pending' AND last_error IS NOT NULL THEN 'retrying' ELSE status END AS state, count(*)::int AS deliveries
-             FROM webhook_delivery
-            WHERE status = 'pending' OR created_at > now() - interval '1 day'
+          `SELECT CASE WHEN status = 'queued' AND last_error IS NOT NULL THEN 'retrying' WHEN status = 'queued' THEN 'pending' ELSE status END AS state,
+                  count(*)::int AS deliveries
+             FROM notification_message
+            WHERE channel = 'webhook' AND (status = 'queued' OR created_at > now() - interval '1 day')
             GROUP BY 1`,
         );
         const counts = new Map(rows.map((row) => [row.state, row.deliveries]));

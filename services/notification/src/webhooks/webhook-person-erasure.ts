@@ -7,7 +7,7 @@ import { TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persi
 /**
  * The person-level erasure is the one thing notification listens to about erasure (the per-referral
  * event would say the same thing once per referral). The person's reference lives here only inside
- * webhook bodies still waiting to be sent (a settled delivery keeps none): those are dropped and their
+ * webhook bodies still waiting to be sent (a settled message keeps none): those are dropped and their
  * deliveries cancelled, so the rows still count deliveries but nothing leads back to the person.
  */
 @Injectable()
@@ -20,9 +20,10 @@ export class WebhookPersonErasure {
       personDigest(erasure.personRef),
       erasure.at,
     ]);
+    // The condition is the index's (notification_message_webhook_person).
     await this.txHost.tx.query(
-      `UPDATE webhook_delivery SET body = NULL, status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
-        WHERE body IS NOT NULL AND body -> 'data' ->> 'personRef' = $1`,
+      `UPDATE notification_message SET body_text = NULL, status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END
+        WHERE channel = 'webhook' AND body_text IS NOT NULL AND ((body_text::jsonb) -> 'data' ->> 'personRef') = $1`,
       [erasure.personRef],
     );
   }

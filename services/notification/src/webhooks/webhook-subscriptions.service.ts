@@ -93,18 +93,19 @@ export class WebhookSubscriptions {
       managedStructure(principal),
     ]);
     if (owned.length === 0) throw new NotFoundError('Abonnement');
+    // Webhooks are messages of the one loop; this view keeps the API's words (`pending` for `queued`).
     const rows = await this.txHost.tx.query<
       Array<{ id: string; event_id: string; event_type: string; status: string; attempts: number; last_error: string | null; delivered_at: Date | null }>
     >(
-      `SELECT id, event_id, event_type, status, attempts, last_error, delivered_at FROM webhook_delivery
-        WHERE subscription_id = $1 ORDER BY created_at DESC LIMIT 100`,
+      `SELECT id, event_id, event_type, status, attempts, last_error, delivered_at FROM notification_message
+        WHERE subscription_id = $1 ORDER BY created_at DESC, id LIMIT 100`,
       [id],
     );
     return rows.map((r) => ({
       id: r.id,
       eventId: r.event_id,
       eventType: r.event_type,
-      status: r.status,
+      status: r.status === 'queued' ? 'pending' : r.status,
       attempts: r.attempts,
       lastError: r.last_error,
       deliveredAt: r.delivered_at?.toISOString() ?? null,

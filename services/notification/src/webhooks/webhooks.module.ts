@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NotificationConfig } from '../config';
-import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookFanout } from './webhook-fanout';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookPersonErasure } from './webhook-person-erasure';
@@ -10,8 +9,11 @@ import { WebhooksController } from './webhooks.controller';
 
 @Module({})
 export class WebhooksModule {
-  /** `deliverer`: whether this process sends deliveries (it runs workers); the fan-out records them either way. */
-  static forRoot(config: NotificationConfig, overrides: Partial<WebhookSettings> = {}, { deliverer = true }: { deliverer?: boolean } = {}): DynamicModule {
+  /**
+   * `workers`: whether this process runs the workers (its metrics are measured there); the fan-out records
+   * webhooks either way, and the one sending loop (MessagesModule) sends them.
+   */
+  static forRoot(config: NotificationConfig, overrides: Partial<WebhookSettings> = {}, { workers = true }: { workers?: boolean } = {}): DynamicModule {
     return {
       module: WebhooksModule,
       controllers: [WebhooksController],
@@ -19,7 +21,7 @@ export class WebhooksModule {
         { provide: WEBHOOK_SETTINGS, useValue: { ...webhookSettings(config), ...overrides } },
         WebhookSubscriptions,
         WebhookFanout,
-        ...(deliverer ? [WebhookDeliverer, WebhookMetrics] : []),
+        ...(workers ? [WebhookMetrics] : []),
         WebhookPersonErasure,
       ],
     };

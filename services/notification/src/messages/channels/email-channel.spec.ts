@@ -49,6 +49,7 @@ const message: OutgoingMessage = {
   smsText: null,
   tag: 'receiver-requested',
   receiptUrl: null,
+  signingSecret: null,
 };
 
 describe('the email channel and SMTP replies', () => {

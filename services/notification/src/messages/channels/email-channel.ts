@@ -18,6 +18,8 @@ export interface EmailSettings {
  */
 export class EmailChannel implements MessageChannel {
   readonly kind = 'email' as const;
+  // SMTP has no idempotency: one at a time, so a crash resends at most the message in flight.
+  readonly inFlight = 1;
   private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
 
   constructor(private readonly settings: EmailSettings) {

@@ -4,6 +4,8 @@ import { internationalNumber, type SmsProvider } from './sms-provider';
 /** SMS through whichever provider is configured; the text is the template's short form. */
 export class SmsChannel implements MessageChannel {
   readonly kind = 'sms' as const;
+  // The provider's API has no idempotency key: one at a time, like email.
+  readonly inFlight = 1;
 
   constructor(private readonly provider: SmsProvider) {}
 
