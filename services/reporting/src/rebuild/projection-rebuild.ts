@@ -4,6 +4,7 @@ import { TopicReplay, type Positions, type ReplayedEvent } from '@relais/messagi
 import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError } from '@relais/platform';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { asProjectionEvent } from '../projections/projection-event';
 import { asSoleWriter, Rollups } from '../projections/rollups';
 
 /** Where the new version is filled, and where the previous one goes at the switch before it is dropped. */
@@ -12,6 +13,8 @@ export const RETIRED_SCHEMA = 'reporting_retired';
 
 /** Topics of the directory's snapshots, which the reporting's copy of the directory is made of. */
 const directoryTopics = [...new Set((['fr.relais.directory.network.snapshot.v1', 'fr.relais.directory.structure.snapshot.v1', 'fr.relais.directory.service.snapshot.v1'] as const).map((type) => eventDefinition(type).topic))];
+
+const directoryTopicNames = new Set<string>(directoryTopics);
 
 /** Tables of the service that are not projections: the messaging library's and the migrations' bookkeeping. */
 const notProjections = (table: string): boolean => table.startsWith('messaging_') || table === 'migrations';
@@ -84,7 +87,6 @@ export class ProjectionRebuild {
       const [mine] = await rows<Array<{ locked: boolean }>>(session, `SELECT pg_try_advisory_lock($1) AS locked`, [advisoryLocks.reportingRebuild]);
       if (!mine?.locked) throw new DomainError('conflict', 'Une reconstruction des projections est déjà en cours.');
       const tables = await this.prepareStaging(session);
-      this.rollups.buffer();
       const version = `v${Date.now()}`;
       // The directory's copy first: a referral's figures go to its service's networks and role, read from it.
       await this.replay.start(`${version}-directory`, (events) => this.applyBatch(events), directoryTopics);
@@ -186,15 +188,19 @@ export class ProjectionRebuild {
         this.txHost.withTransaction(async () => {
           await this.txHost.tx.query(`SET LOCAL search_path TO ${STAGING_SCHEMA}, public`);
           const fresh = await this.firstTimeSeen(events);
-          for (const event of fresh) await event.apply();
-          await this.rollups.flush();
+          // A fetched batch is one partition of one topic: the directory's snapshots (a few hundred, upserted with
+          // their version guards by their own handlers), or events of the projections, applied as sets.
+          if (fresh.some((event) => directoryTopicNames.has(event.context.topic))) {
+            for (const event of fresh) await event.apply();
+          } else {
+            await this.rollups.apply(fresh.map((event) => asProjectionEvent(event.context.type, event.payload, event.context.time)));
+          }
           return fresh.length;
         }),
       );
       this.events += events.length;
       this.duplicates += events.length - applied;
     } catch (error) {
-      this.rollups.discard();
       if (events.length > 1) {
         // Which event failed: each alone, so the others still count.
         for (const event of events) await this.applyBatch([event]);
