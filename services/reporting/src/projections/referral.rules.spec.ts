@@ -28,7 +28,7 @@ const common = (p: Parties) => ({ ...p, sendingStructureId: senderStructure, rec
 const by = { role: 'agent' as const, structureId: receiver, subject: 'agent' };
 
 function event<T extends EventType>(type: T, payload: EventPayload<T>, at: number): ProjectionEvent {
-  return { type, payload, time: new Date(at) } as ProjectionEvent;
+  return { type, payload, time: new Date(at) };
 }
 const requested = (p: Parties, at: number, previousReferralId: string | null = null): ProjectionEvent =>
   event(
