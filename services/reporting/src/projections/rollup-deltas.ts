@@ -80,6 +80,29 @@ export class RollupDeltas {
     this.add('activity_daily', [[day, eventType, networkId]]);
   }
 
+  /** Distinct rows held, every table together (what bounds the memory of deltas kept across batches). */
+  get size(): number {
+    let rows = 0;
+    for (const table of this.tables.values()) rows += table.size;
+    return rows;
+  }
+
+  /** Adds another run's deltas to these (the rebuild keeps its batches' deltas until a flush). */
+  merge(other: RollupDeltas): void {
+    for (const [table, rows] of other.tables) {
+      let mine = this.tables.get(table);
+      if (!mine) {
+        mine = new Map<string, RollupRow>();
+        this.tables.set(table, mine);
+      }
+      for (const [id, row] of rows) {
+        const held = mine.get(id);
+        if (held) held.n += row.n;
+        else mine.set(id, row);
+      }
+    }
+  }
+
   /** Every row with its count, table by table (what the writer upserts). */
   rows(table: RollupTable): RollupRow[] {
     return [...(this.tables.get(table)?.values() ?? [])];

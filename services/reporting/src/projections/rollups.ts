@@ -123,11 +123,16 @@ export class Rollups {
     await this.apply([asProjectionEvent(context.type, payload, context.time)], () => [rules]);
   }
 
-  /** Events through the rules of their types (`rulesOf` by default: every projection), read and written as sets. */
-  async apply(events: ProjectionEvent[], rulesFor: (type: EventType) => ProjectionRules[] = rulesOf): Promise<ProjectionState> {
+  /**
+   * Events through the rules of their types (`rulesOf` by default: every projection), read and written as sets.
+   * `keepDeltas`: the rollup deltas are left in the returned state for the caller to write later (the rebuild sums
+   * many batches' deltas before writing them: ProjectionRebuild); the state rows are written in any case.
+   */
+  async apply(events: ProjectionEvent[], rulesFor: (type: EventType) => ProjectionRules[] = rulesOf, keepDeltas = false): Promise<ProjectionState> {
     const state = await this.load(events.filter((event) => rulesFor(event.type).includes(referralRules as ProjectionRules)));
     for (const event of events) for (const rules of rulesFor(event.type)) rules.apply(state, event);
-    await this.write(state);
+    await this.writeStates(state);
+    if (!keepDeltas) await this.writeDeltas(state.deltas);
     return state;
   }
 
@@ -176,7 +181,7 @@ export class Rollups {
     return new ProjectionState(rows);
   }
 
-  private async write(state: ProjectionState): Promise<void> {
+  private async writeStates(state: ProjectionState): Promise<void> {
     const tx = this.txHost.tx;
     if (state.touchedStates.size > 0) {
       await tx.query(`DELETE FROM referral_state WHERE referral_id = ANY($1::uuid[])`, [[...state.touchedStates]]);
@@ -197,11 +202,10 @@ export class Rollups {
       }));
       if (rows.length > 0) await tx.query(`INSERT INTO journey_pending SELECT * FROM json_populate_recordset(null::journey_pending, $1::json)`, [JSON.stringify(rows)]);
     }
-    await this.writeDeltas(state.deltas);
   }
 
-  /** One upsert per table, the tables in a fixed order. */
-  private async writeDeltas(deltas: RollupDeltas): Promise<void> {
+  /** One upsert per table, the tables in a fixed order, in the current transaction. */
+  async writeDeltas(deltas: RollupDeltas): Promise<void> {
     for (const table of Object.keys(rollupTables) as RollupTable[]) {
       const rows = deltas.rows(table);
       if (rows.length === 0) continue;

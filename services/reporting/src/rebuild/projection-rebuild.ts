@@ -5,7 +5,8 @@ import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from
 import { DomainError } from '@relais/platform';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { asProjectionEvent } from '../projections/projection-event';
-import { asSoleWriter, Rollups } from '../projections/rollups';
+import { RollupDeltas } from '../projections/rollup-deltas';
+import { asSoleWriter, rulesOf, Rollups } from '../projections/rollups';
 
 /** Where the new version is filled, and where the previous one goes at the switch before it is dropped. */
 export const STAGING_SCHEMA = 'reporting_rebuild';
@@ -23,6 +24,13 @@ const notProjections = (table: string): boolean => table.startsWith('messaging_'
 async function rows<T>(session: QueryRunner, sql: string, parameters: unknown[] = []): Promise<T> {
   return (await session.query(sql, parameters)) as T;
 }
+
+/**
+ * Distinct rollup rows the rebuild sums in memory across batches before writing them (about 400 bytes each: some
+ * 80 MB at most). A year of a département touches far more rows than a batch, but each many times: summed over
+ * many batches, each row is written a few times in the whole rebuild instead of once per batch that touches it.
+ */
+const DELTA_ROWS_BEFORE_FLUSH = 200_000;
 
 /** How long the rebuild waits for the live consumer to pass what the replay read, before leaving `replayed_events` as it is. */
 const FORGET_WAIT_MS = 60_000;
@@ -73,6 +81,9 @@ export class ProjectionRebuild {
   private duplicates = 0;
   private failed = 0;
   private applyMs = 0;
+  /** Rollup deltas of committed batches, not written yet (written at DELTA_ROWS_BEFORE_FLUSH rows, and before the switch). */
+  private deltas = new RollupDeltas();
+  private flushFailure: unknown;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -90,6 +101,8 @@ export class ProjectionRebuild {
       const [mine] = await rows<Array<{ locked: boolean }>>(session, `SELECT pg_try_advisory_lock($1) AS locked`, [advisoryLocks.reportingRebuild]);
       if (!mine?.locked) throw new DomainError('conflict', 'Une reconstruction des projections est déjà en cours.');
       const tables = await this.prepareStaging(session);
+      this.deltas = new RollupDeltas();
+      this.flushFailure = undefined;
       const version = `v${Date.now()}`;
       // The directory's copy first: a referral's figures go to its service's networks and role, read from it.
       await this.replay.start(`${version}-directory`, (events) => this.applyBatch(events), directoryTopics);
@@ -108,6 +121,7 @@ export class ProjectionRebuild {
           await this.until(await this.replay.endOffsets(), 'catch-up', onProgress);
           await this.replay.stop();
           onProgress('switch', 1, 1);
+          await this.flushDeltas();
           await this.switchIn(session, tables);
         } finally {
           await session.query(`SELECT pg_advisory_unlock($1)`, [advisoryLocks.reportingRollups]);
@@ -152,6 +166,7 @@ export class ProjectionRebuild {
   /** Waits until the replay has read up to `ends`, telling how far it is twice a second. */
   private async until(ends: Positions, phase: RebuildPhase, onProgress: (phase: RebuildPhase, read: number, total: number) => void): Promise<void> {
     for (;;) {
+      if (this.flushFailure !== undefined) throw this.flushFailure instanceof Error ? this.flushFailure : new Error(String(this.flushFailure));
       const { read, total } = this.replay.progress(ends);
       onProgress(phase, Number(read), Number(total));
       if (read >= total) return;
@@ -197,14 +212,17 @@ export class ProjectionRebuild {
           // their version guards by their own handlers), or events of the projections, applied as sets.
           if (fresh.some((event) => directoryTopicNames.has(event.context.topic))) {
             for (const event of fresh) await event.apply();
-          } else {
-            await this.rollups.apply(fresh.map((event) => asProjectionEvent(event.context.type, event.payload, event.context.time)));
+            return { count: fresh.length, deltas: undefined };
           }
-          return fresh.length;
+          // State rows and event ids are written in the batch's transaction; its rollup deltas join the sum kept in
+          // memory once it committed (a batch that fails leaves nothing there).
+          const state = await this.rollups.apply(fresh.map((event) => asProjectionEvent(event.context.type, event.payload, event.context.time)), rulesOf, true);
+          return { count: fresh.length, deltas: state.deltas };
         }),
       );
+      if (applied.deltas) this.deltas.merge(applied.deltas);
       this.events += events.length;
-      this.duplicates += events.length - applied;
+      this.duplicates += events.length - applied.count;
       this.applyMs += performance.now() - started;
     } catch (error) {
       if (events.length > 1) {
@@ -216,7 +234,29 @@ export class ProjectionRebuild {
       this.events += 1;
       this.failed += 1;
       this.logger.error(`left out of the new version: ${event?.context.type} ${event?.context.id}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
+    // Outside the batch's try: a failed flush must fail the whole rebuild (its deltas are gone, and the batches they
+    // came from committed), never be retried as a batch that Kafka redelivers and the dedupe leaves out.
+    if (this.deltas.size >= DELTA_ROWS_BEFORE_FLUSH) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error));
+  }
+
+  /**
+   * Writes the rollup deltas summed since the last flush: one upsert per table, in a transaction of its own. Kept in
+   * memory meanwhile without harm: the new version is read by nobody before the switch, which flushes first, and an
+   * interrupted rebuild starts over (a new replay group, the staging schema dropped), so no delta needs to outlive
+   * the process. A batch redelivered within the run is still left out by `replayed_events`, written with its batch.
+   */
+  private async flushDeltas(): Promise<void> {
+    const deltas = this.deltas;
+    this.deltas = new RollupDeltas();
+    if (deltas.size === 0) return;
+    const started = performance.now();
+    await this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(`SET LOCAL search_path TO ${STAGING_SCHEMA}, public`);
+      await this.rollups.writeDeltas(deltas);
+    });
+    this.applyMs += performance.now() - started;
   }
 
   /** The events of the batch whose id this version has not applied yet, first occurrence only; their ids recorded. */
