@@ -83,7 +83,7 @@ export class ProjectionRebuild {
   private applyMs = 0;
   /** Rollup deltas of committed batches, not written yet (written at DELTA_ROWS_BEFORE_FLUSH rows, and before the switch). */
   private deltas = new RollupDeltas();
-  private flushFailure: unknown;
+  private flushFailure: Error | undefined;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -166,7 +166,7 @@ export class ProjectionRebuild {
   /** Waits until the replay has read up to `ends`, telling how far it is twice a second. */
   private async until(ends: Positions, phase: RebuildPhase, onProgress: (phase: RebuildPhase, read: number, total: number) => void): Promise<void> {
     for (;;) {
-      if (this.flushFailure !== undefined) throw this.flushFailure instanceof Error ? this.flushFailure : new Error(String(this.flushFailure));
+      if (this.flushFailure) throw this.flushFailure;
       const { read, total } = this.replay.progress(ends);
       onProgress(phase, Number(read), Number(total));
       if (read >= total) return;
@@ -238,7 +238,7 @@ export class ProjectionRebuild {
     }
     // Outside the batch's try: a failed flush must fail the whole rebuild (its deltas are gone, and the batches they
     // came from committed), never be retried as a batch that Kafka redelivers and the dedupe leaves out.
-    if (this.deltas.size >= DELTA_ROWS_BEFORE_FLUSH) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error));
+    if (this.deltas.size >= DELTA_ROWS_BEFORE_FLUSH) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error instanceof Error ? error : new Error(String(error))));
   }
 
   /**
