@@ -84,6 +84,7 @@ export class ProjectionRebuild {
   /** Rollup deltas of committed batches, not written yet (written at DELTA_ROWS_BEFORE_FLUSH rows, and before the switch). */
   private deltas = new RollupDeltas();
   private flushFailure: Error | undefined;
+  private deltaRowsBeforeFlush = DELTA_ROWS_BEFORE_FLUSH;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -92,7 +93,9 @@ export class ProjectionRebuild {
     private readonly dataSource: DataSource,
   ) {}
 
-  async run(onProgress: (phase: RebuildPhase, read: number, total: number) => void = () => undefined): Promise<RebuildReport> {
+  /** `deltaRowsBeforeFlush`: the bound of the summed deltas (DELTA_ROWS_BEFORE_FLUSH; a test sets 1 to flush after every batch). */
+  async run(onProgress: (phase: RebuildPhase, read: number, total: number) => void = () => undefined, { deltaRowsBeforeFlush = DELTA_ROWS_BEFORE_FLUSH } = {}): Promise<RebuildReport> {
+    this.deltaRowsBeforeFlush = deltaRowsBeforeFlush;
     const started = performance.now();
     // A connection of its own: the session locks (one rebuild at a time; the rollups' turn at the switch) live on it.
     const session = this.dataSource.createQueryRunner();
@@ -238,7 +241,7 @@ export class ProjectionRebuild {
     }
     // Outside the batch's try: a failed flush must fail the whole rebuild (its deltas are gone, and the batches they
     // came from committed), never be retried as a batch that Kafka redelivers and the dedupe leaves out.
-    if (this.deltas.size >= DELTA_ROWS_BEFORE_FLUSH) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error instanceof Error ? error : new Error(String(error))));
+    if (this.deltas.size >= this.deltaRowsBeforeFlush) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error instanceof Error ? error : new Error(String(error))));
   }
 
   /**
