@@ -14,18 +14,14 @@
  *    events/s, and the time 8 M events would take at that rate (≤ 5 min).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { issuePersonRef } from '@relais/contracts';
-import { networkSnapshot, serviceSnapshot, structureSnapshot } from '@relais/contracts/testing';
 import { DEMO_NETWORKS, demoAccounts, localInstance } from '@relais/demo';
-import { freePort, kafkaSasl, kafkaSaslEnvironment, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
-import { publishFixtures, type Fixture } from '@relais/messaging/testing';
+import { freePort, kafkaSaslEnvironment, startInfrastructure, stateSubdir, waitUntil, type Infrastructure } from '@relais/infra';
 import { passwordLogin } from '@relais/testing';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { printTable, round, summarize, type LatencySummary } from '../shared/stats';
+import { rebuildPhase } from './rebuild-phase';
 
 const argument = (name: string, fallback: string): string => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 // 10 M is opt-in (`--sizes=1000000,10000000`): generating 1 M takes 200 s on an idle 2-core machine, 960 s loaded.
@@ -239,72 +235,6 @@ async function dashboardLatencies(base: string, tokens: Array<{ token: string; n
   return { all: summarize(all), byQuery: Object.fromEntries(queries.map((q) => [q, summarize(samples[q] ?? [])])), errors };
 }
 
-/** Referral lifecycles as their events: requested, received, accepted, started, completed; a fifth rejected. */
-function* rebuildFixtures(events: number, services: Array<{ serviceId: string; structureId: string; networkId: string }>): Generator<Fixture> {
-  const by = { role: 'agent' as const, structureId: null, subject: 'bench' };
-  let produced = 0;
-  for (let i = 0; produced < events; i++) {
-    const service = services[i % services.length];
-    if (!service) return;
-    const at = new Date(Date.now() - (i % 700) * 3_600_000);
-    const parties = { referralId: randomUUID(), personRef: issuePersonRef(), sendingStructureId: service.structureId, receivingStructureId: service.structureId, receivingServiceId: service.serviceId, networkId: service.networkId };
-    yield ['fr.relais.referral.referral.requested.v1', { ...parties, previousReferralId: null, needs: ['numerique--prendre-en-main-un-ordinateur'], urgency: 'normal', assessmentId: null, consent: { scope: ['contact'], method: 'oral', expiresAt: null }, acknowledgeDueAt: new Date(at.getTime() + 86_400_000).toISOString(), firstContactDueAt: new Date(at.getTime() + 5 * 86_400_000).toISOString(), by, at: at.toISOString() }];
-    const steps: Array<['received' | 'accepted' | 'rejected' | 'started' | 'completed', string, string]> =
-      i % 5 === 0 ? [['received', 'requested', 'received'], ['rejected', 'received', 'rejected']] : [['received', 'requested', 'received'], ['accepted', 'received', 'accepted'], ['started', 'accepted', 'in-progress'], ['completed', 'in-progress', 'completed']];
-    produced += 1 + steps.length;
-    let hours = 0;
-    for (const [event, from, to] of steps) {
-      hours += 3 + (i % 40);
-      yield [`fr.relais.referral.referral.${event}.v1`, { ...parties, from: from as 'requested', to: to as 'received', reasonCode: event === 'rejected' ? 'hors-perimetre' : null, outcome: event === 'completed' ? { summary: null, autonomyGained: 'partiel', nextStep: null } : null, redirectedToReferralId: null, by, at: new Date(at.getTime() + hours * 3_600_000).toISOString() }];
-    }
-  }
-}
-
-async function rebuildRate(infrastructure: Infrastructure, port: number): Promise<{ events: number; seconds: number; eventsPerSecond: number }> {
-  const prefix = `bench-reporting-rebuild-${Date.now()}.`;
-  const producer = new Kafka({ clientId: 'bench-reporting', brokers: infrastructure.kafkaBrokers, ...kafkaSasl(infrastructure.kafkaAdmin), logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    const services = Array.from({ length: 600 }, (_, i) => ({ serviceId: randomUUID(), structureId: randomUUID(), networkId: networkIds[i % 7] ?? '' }));
-    const directory: Fixture[] = [
-      ...networkIds.map((networkId): Fixture => ['fr.relais.directory.network.snapshot.v1', networkSnapshot({ networkId })]),
-      ...services.map((s): Fixture => ['fr.relais.directory.structure.snapshot.v1', structureSnapshot({ structureId: s.structureId, networkIds: [s.networkId], communeCode: '56260' })]),
-      ...services.map((s): Fixture => ['fr.relais.directory.service.snapshot.v1', serviceSnapshot({ serviceId: s.serviceId, structureId: s.structureId, networkIds: [s.networkId] })]),
-    ];
-    const databaseUrl = await infrastructure.database(`bench_reporting_rebuild`);
-    // A first start provisions the topics (the broker does not create them on write); it stops before any event.
-    const provisioner = startService(infrastructure, databaseUrl, port, prefix);
-    await serviceReady(provisioner, `http://127.0.0.1:${port}/api/reporting`);
-    provisioner.kill('SIGTERM');
-    await new Promise((resolve) => provisioner.once('exit', resolve));
-    process.stdout.write(`rebuild: producing ${REBUILD_EVENTS} referral events and ${directory.length} snapshots to the topics…\n`);
-    await publishFixtures(producer, prefix, directory);
-    const ids = await publishFixtures(producer, prefix, rebuildFixtures(REBUILD_EVENTS, services));
-    const total = ids.length + directory.length;
-    // `reporting:rebuild` as an operator runs it (main.js rebuild), timed by the command itself from its start to the switch.
-    process.stdout.write(`rebuild: replaying ${total} events with reporting:rebuild…\n`);
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--enable-source-maps', join(__dirname, '../../services/reporting/src/main.js'), 'rebuild'], {
-        env: { ...serviceEnvironment(infrastructure, databaseUrl, port, prefix), LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        process.stdout.write(chunk);
-      });
-      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`reporting:rebuild exited with ${String(code)}`))));
-    });
-    const done = /reconstruites en ([\d.]+) s : (\d+) événements relus/.exec(output);
-    if (!done) throw new Error('reporting:rebuild did not say how long it took');
-    const seconds = Number(done[1]);
-    const events = Number(done[2]);
-    return { events, seconds: round(seconds, 1), eventsPerSecond: round(events / seconds, 0) };
-  } finally {
-    await producer.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const dataDir = stateSubdir('bench', `reporting-${process.pid}`);
   const [postgres, kafka, kafkaController, identity, http, rebuildHttp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
@@ -358,7 +288,7 @@ async function main(): Promise<void> {
       });
     }
     await db.end();
-    const rebuild = await rebuildRate(infrastructure, rebuildHttp);
+    const rebuild = await rebuildPhase({ infrastructure, port: rebuildHttp, events: REBUILD_EVENTS, networkIds, serviceEnvironment: (url, port, prefix) => serviceEnvironment(infrastructure, url, port, prefix), startService: (url, port, prefix) => startService(infrastructure, url, port, prefix), serviceReady });
     const extrapolated = 8_000_000 / rebuild.eventsPerSecond;
     printTable('Rebuild from Kafka', [{ events: rebuild.events, seconds: rebuild.seconds, 'events/s': rebuild.eventsPerSecond, '8 M events (s)': round(extrapolated, 0), target: `≤ ${REBUILD_TARGET_S}` }]);
     const result = {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type Producer } from 'kafkajs';
 import { kafkaLogCreator } from './kafka-log';
 import { RESOLVED_MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options';
 import { TopicNames } from './topic-names';
@@ -58,7 +58,8 @@ export class KafkaConnection implements OnApplicationShutdown {
     });
   }
 
-  createConsumer(groupId: string): Consumer {
+  /** `fetch`: fetch sizes of a consumer that reads much at once (the replay of a rebuild), over the defaults. */
+  createConsumer(groupId: string, fetch: Pick<ConsumerConfig, 'maxBytes' | 'maxBytesPerPartition' | 'minBytes' | 'maxWaitTimeInMs'> = {}): Consumer {
     return this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -70,6 +71,7 @@ export class KafkaConnection implements OnApplicationShutdown {
       // A paused retry partition is fetched again only after the current long poll returns: keep it short.
       maxWaitTimeInMs: 1_000,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: () => Promise.resolve(true) },
+      ...fetch,
     });
   }
 

@@ -8,7 +8,13 @@ import { KafkaConnection } from './kafka-connection';
 import type { TopicNames } from './topic-names';
 
 /** Records applied in one call of the caller's `apply` (one transaction, in the rebuild). */
-const REPLAY_RUN = 1_000;
+const REPLAY_RUN = 4_000;
+/**
+ * Fetch sizes of a replay: kafkajs' default of 1 MB per partition is ~550 records of ours (CloudEvents headers and
+ * a JSON payload, ~1.8 kB), so runs of ~550 whatever REPLAY_RUN says; 8 MB lets a fetch fill a run. A replay reads
+ * from the beginning: waiting for a fuller fetch costs nothing until it has caught up.
+ */
+const REPLAY_FETCH = { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024, minBytes: 1, maxWaitTimeInMs: 500 };
 /** Heartbeats while a run is applied, well inside the session timeout. */
 const HEARTBEAT_MS = 3_000;
 
@@ -166,7 +172,7 @@ export class TopicReplay {
     if (this.consumer) throw new Error('TopicReplay: already started');
     const topics = this.topics(only);
     this.read.clear();
-    const consumer = this.connection.createConsumer(this.connection.topics.replayGroupId(name));
+    const consumer = this.connection.createConsumer(this.connection.topics.replayGroupId(name), REPLAY_FETCH);
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });

@@ -67,19 +67,20 @@ describe('reporting: rebuild of the projections from the topics', () => {
     by,
     at: iso(at),
   });
-  type Move = 'received' | 'accepted' | 'rejected' | 'started' | 'completed' | 'expired';
-  const statusOf = { received: 'received', accepted: 'accepted', rejected: 'rejected', started: 'in-progress', completed: 'completed', expired: 'expired' } as const;
-  const move = (p: ReturnType<typeof parties>, what: Move, from: string, at: number): Promise<void> =>
-    publishAs(referral, `fr.relais.referral.referral.${what}.v1`, {
-      ...p,
-      from: from as 'requested',
-      to: statusOf[what],
-      reasonCode: what === 'rejected' ? 'plus-de-capacite' : null,
-      outcome: what === 'completed' ? { summary: null, autonomyGained: 'partiel', nextStep: null } : null,
-      redirectedToReferralId: null,
-      by,
-      at: iso(at),
-    });
+  type Move = 'received' | 'accepted' | 'rejected' | 'redirected' | 'started' | 'completed' | 'expired';
+  const statusOf = { received: 'received', accepted: 'accepted', rejected: 'rejected', redirected: 'redirected', started: 'in-progress', completed: 'completed', expired: 'expired' } as const;
+  const transition = (p: ReturnType<typeof parties>, what: Move, from: string, at: number, extra: { nextStep?: string; redirectedTo?: string } = {}): EventPayload<'fr.relais.referral.referral.received.v1'> => ({
+    ...p,
+    from: from as 'requested',
+    to: statusOf[what],
+    reasonCode: what === 'rejected' ? 'plus-de-capacite' : null,
+    outcome: what === 'completed' ? { summary: null, autonomyGained: 'partiel', nextStep: extra.nextStep ?? null } : null,
+    redirectedToReferralId: extra.redirectedTo ?? null,
+    by,
+    at: iso(at),
+  });
+  const move = (p: ReturnType<typeof parties>, what: Move, from: string, at: number, extra: { nextStep?: string; redirectedTo?: string } = {}): Promise<void> =>
+    publishAs(referral, `fr.relais.referral.referral.${what}.v1`, transition(p, what, from, at, extra));
 
   async function appliedAll(): Promise<void> {
     await eventually(
@@ -132,10 +133,43 @@ describe('reporting: rebuild of the projections from the topics', () => {
       await move(p, 'started', 'accepted', t0 + (30 + i) * HOUR);
       if (i % 4 === 0) await move(p, 'completed', 'in-progress', t0 + 60 * HOUR);
     }
+    // A redirect picked up, a completion with a next step followed by the person's next referral, an erased person.
+    const redirected = parties(accompaniment.serviceId, receiver.id, vannes.id);
+    const redirectedTo = { ...parties(accompaniment.serviceId, receiver.id, vannes.id), personRef: redirected.personRef };
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(redirected, t0));
+    await move(redirected, 'received', 'requested', t0 + HOUR);
+    await move(redirected, 'redirected', 'received', t0 + 2 * HOUR, { redirectedTo: redirectedTo.referralId });
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', { ...requested(redirectedTo, t0 + 2 * HOUR), previousReferralId: redirected.referralId });
+    await move(redirectedTo, 'received', 'requested', t0 + 3 * HOUR);
+    const followed = parties(accompaniment.serviceId, receiver.id, vannes.id);
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(followed, t0));
+    await move(followed, 'received', 'requested', t0 + HOUR);
+    await move(followed, 'completed', 'received', t0 + 40 * HOUR, { nextStep: 'Atelier CV' });
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested({ ...parties(accompaniment.serviceId, receiver.id, vannes.id), personRef: followed.personRef }, t0 + 50 * HOUR));
+    const erased = parties(accompaniment.serviceId, receiver.id, vannes.id);
+    await publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(erased, t0));
+    await move(erased, 'received', 'requested', t0 + 2 * HOUR);
+    // As the referral service erases: one event per referral on its topic (ordered with the referral's events, which a
+    // replay reads in their order), one for the person on the person topic (which a replay may read before or after).
+    await publishAs(referral, 'fr.relais.referral.referral.person-erased.v1', { ...erased, at: iso(t0 + 3 * HOUR) });
+    await publishAs(referral, 'fr.relais.referral.person.erased.v1', { personRef: erased.personRef, by, at: iso(t0 + 3 * HOUR) });
     // One request published twice under the same id (an outbox relayed twice): one referral, in both versions.
     const twice = cloudEventRecord('fr.relais.referral.referral.requested.v1', requested(parties(accompaniment.serviceId, receiver.id, vannes.id), t0 + HOUR));
     for (let i = 0; i < 2; i++) await producer.send({ topic: `${prefix}${twice.topic}`, messages: [{ key: twice.key, value: twice.value, headers: twice.headers }] });
     distinctEvents++;
+    // Records met again much later, as Kafka redelivers a batch whose offsets were not committed: the early records of
+    // a referral, then the same records again after the others, each time in a batch (and a transaction) of its own.
+    const again = parties(accompaniment.serviceId, receiver.id, vannes.id);
+    const redelivered = [
+      cloudEventRecord('fr.relais.referral.referral.requested.v1', requested(again, t0)),
+      cloudEventRecord('fr.relais.referral.referral.received.v1', transition(again, 'received', 'requested', t0 + 4 * HOUR)),
+      cloudEventRecord('fr.relais.referral.referral.accepted.v1', transition(again, 'accepted', 'received', t0 + 5 * HOUR)),
+    ];
+    const sendAll = () => producer.send({ topic: `${prefix}${redelivered[0]?.topic ?? ''}`, messages: redelivered.map((record) => ({ key: record.key, value: record.value, headers: record.headers })) });
+    await sendAll();
+    distinctEvents += redelivered.length;
+    await appliedAll();
+    await sendAll();
     await appliedAll();
   }, 240_000);
 
@@ -171,31 +205,52 @@ describe('reporting: rebuild of the projections from the topics', () => {
     }
     return rows;
   }
+  /** Every projection table row for row (all but the messaging library's, the migrations' and the rebuild's own), without rows naming `except`. */
+  async function projectionTables(except?: string): Promise<Record<string, string>> {
+    const tables = await db.query<{ table: string }>(
+      `SELECT tablename AS table FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'messaging\\_%' AND tablename NOT IN ('migrations', 'replayed_events') ORDER BY 1`,
+    );
+    const rows: Record<string, string> = {};
+    for (const { table } of tables.rows) {
+      const result = await db.query<{ rows: string | null }>(`SELECT string_agg(t::text, ';' ORDER BY t::text) AS rows FROM ${table} t WHERE $1::text IS NULL OR t::text NOT LIKE '%' || $1 || '%'`, [except ?? null]);
+      rows[table] = result.rows[0]?.rows ?? '';
+    }
+    return rows;
+  }
+  async function rebuild(onProgress: (phase: RebuildPhase) => void = () => undefined, options: { deltaRowsBeforeFlush?: number } = {}): Promise<RebuildReport> {
+    const config = readConfig(reporting.env);
+    return withApplicationContext(AppModule.forRoot({ ...config, RELAIS_SERVICE_ROLE: 'api', METRICS_PORT: 0 }), (app): Promise<RebuildReport> => app.get(ProjectionRebuild).run(onProgress, options));
+  }
 
   it('rebuilds the same figures from the topics while the service answers, and switches to them at once', async () => {
     const before = await figures();
     const rowsBefore = await rollupRows();
-    expect((before['funnel'] as { stages: Record<string, number | null> }).stages['requested']).toBe(13);
+    // Rows of Ploërmel change meanwhile (the event published during the rebuild): compared in the second rebuild below.
+    const tablesBefore = await projectionTables(ploermel.id);
+    expect(Object.keys(tablesBefore)).toEqual(expect.arrayContaining(['referral_state', 'journey_pending', 'activity_daily', 'commune_monthly', 'assessment_daily', ...rollupTables]));
+    // The three rejections wait for a next referral; the next step was followed.
+    expect(tablesBefore['journey_pending']?.split(';').map((row) => row.split(',')[1])).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(rowsBefore['journey_daily']).toContain('redirect-picked-up');
+    expect(rowsBefore['journey_daily']).toContain('next-step-followed');
+    expect((before['funnel'] as { stages: Record<string, number | null> }).stages['requested']).toBe(19);
     expect(rowsBefore['referral_stage_daily']).not.toBe('');
 
     const during: Array<Promise<{ status: number; body: unknown }>> = [];
     const phases = new Set<RebuildPhase>();
     const coordinator = (await userToken((u) => u.roles.includes('coordinator') && u.networkIds.includes(vannes.id))).token;
-    const config = readConfig(reporting.env);
-    const report = await withApplicationContext(AppModule.forRoot({ ...config, RELAIS_SERVICE_ROLE: 'api', METRICS_PORT: 0 }), (app): Promise<RebuildReport> =>
-      app.get(ProjectionRebuild).run((phase) => {
-        if (!phases.has(phase)) {
-          phases.add(phase);
-          // The API answers from the version in use while the new one is filled.
-          during.push(read(`networks/${vannes.id}/funnel?${period}`, coordinator));
-          // An event while the rebuild runs: the live consumer applies it, the replay reads it too; it counts once.
-          if (phase === 'replay' && phases.size === 1) void publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(parties(reading.serviceId, other.id, ploermel.id), now - HOUR));
-        }
-      }),
-    );
+    const report = await rebuild((phase) => {
+      if (!phases.has(phase)) {
+        phases.add(phase);
+        // The API answers from the version in use while the new one is filled.
+        during.push(read(`networks/${vannes.id}/funnel?${period}`, coordinator));
+        // An event while the rebuild runs: the live consumer applies it, the replay reads it too; it counts once.
+        if (phase === 'replay' && phases.size === 1) void publishAs(referral, 'fr.relais.referral.referral.requested.v1', requested(parties(reading.serviceId, other.id, ploermel.id), now - HOUR));
+      }
+    });
     expect([...phases]).toEqual(['replay', 'catch-up', 'switch']);
     expect(report.failed).toBe(0);
-    expect(report.duplicates).toBeGreaterThanOrEqual(1 + 7);
+    // The request sent twice, the three redelivered records, the seven snapshots read in both passes.
+    expect(report.duplicates).toBeGreaterThanOrEqual(1 + 3 + 7);
     const answers = await Promise.all(during);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     for (const answer of answers) expect(answer.body).toEqual(before['funnel']);
@@ -203,6 +258,7 @@ describe('reporting: rebuild of the projections from the topics', () => {
     await appliedAll();
     expect(await figures()).toEqual(before);
     expect(await rollupRows()).toEqual(rowsBefore);
+    expect(await projectionTables(ploermel.id)).toEqual(tablesBefore);
     const ploermelRequests = await db.query<{ n: string }>(`SELECT sum(n) AS n FROM network_stage_daily WHERE network_id = $1 AND stage = 'requested'`, [ploermel.id]);
     expect(Number(ploermelRequests.rows[0]?.n)).toBe(1);
     const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('reporting_rebuild', 'reporting_retired')`);
@@ -211,5 +267,12 @@ describe('reporting: rebuild of the projections from the topics', () => {
     expect(report.replayedForgotten).toBe(true);
     const replayed = await db.query<{ n: string }>(`SELECT count(*) AS n FROM replayed_events`);
     expect(Number(replayed.rows[0]?.n)).toBe(0);
-  }, 240_000);
+
+    // Nothing published since: a second rebuild leaves every table as it found it, row for row, Ploërmel's included —
+    // this one writing its summed deltas after every batch (the bound a large rebuild reaches), the first only at the switch.
+    const all = await projectionTables();
+    const second = await rebuild(undefined, { deltaRowsBeforeFlush: 1 });
+    expect(second.failed).toBe(0);
+    expect(await projectionTables()).toEqual(all);
+  }, 360_000);
 });

@@ -1,21 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import type { EventType } from '@relais/contracts';
 import type { EventContext } from '@relais/messaging';
 import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
+import { activityRules } from './activity.rules';
+import { assessmentRules } from './assessment.rules';
+import { asProjectionEvent, type ProjectionEvent, type ProjectionRules } from './projection-event';
+import { ProjectionState, type LoadedRows, type PendingStep, type ReferralState, type ServiceFacts, type StructureFacts } from './projection-state';
+import { referralKeys, referralRules } from './referral.rules';
+import { rollupTables, type RollupDeltas, type RollupTable } from './rollup-deltas';
 
-/** The network of nobody: an assessment or a sender outside any network is filed under it (never shown as a network). */
-export const NO_NETWORK = '00000000-0000-0000-0000-000000000000';
-
-const parisDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar day (Europe/Paris) of an instant, as YYYY-MM-DD: figures are per French day. */
-export function dayOf(instant: string | Date): string {
-  return parisDay.format(typeof instant === 'string' ? new Date(instant) : instant);
-}
-
-export function monthOf(day: string): string {
-  return `${day.slice(0, 7)}-01`;
-}
+export { dayOf, monthOf, NO_NETWORK, type ReferralDimensions } from './dimensions';
 
 /**
  * The rebuild's transactions (rebuild/): one writer applies batches to tables nobody else writes, and holds the
@@ -44,147 +39,179 @@ export async function takeRollupTurn(txHost: TransactionHost<TransactionalAdapte
   return replayed.length === 0;
 }
 
-/** Where a referral's figures go: the receiving side's networks, structure and role. */
-export interface ReferralDimensions {
-  networkIds: string[];
-  structureId: string;
-  role: string;
+/** Every set of rules, in the order they apply to an event (the live handlers register them in that order too). */
+const everyRules: ReadonlyArray<ProjectionRules> = [referralRules, assessmentRules, activityRules];
+
+/** The rules an event of that type goes through. */
+export function rulesOf(type: EventType): ProjectionRules[] {
+  return everyRules.filter((rules) => rules.types.includes(type));
 }
 
-type Column = readonly [name: string, type: 'date' | 'uuid' | 'text' | 'boolean' | 'smallint'];
-type Cell = string | boolean | number;
-
-/** Each rollup table's key, in the order its rows are given; `n` is the count added. */
-const tables = {
-  referral_stage_daily: [['day', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['stage', 'text']],
-  referral_stage_monthly: [['month', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['stage', 'text']],
-  referral_theme_daily: [['day', 'date'], ['network_id', 'uuid'], ['thematique', 'text'], ['sender_network_id', 'uuid'], ['stage', 'text']],
-  referral_theme_monthly: [['month', 'date'], ['network_id', 'uuid'], ['thematique', 'text'], ['sender_network_id', 'uuid'], ['stage', 'text']],
-  delay_daily: [['day', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['measure', 'text'], ['within_sla', 'boolean'], ['bucket', 'smallint']],
-  delay_monthly: [['month', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['measure', 'text'], ['within_sla', 'boolean'], ['bucket', 'smallint']],
-  journey_daily: [['day', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['fact', 'text'], ['detail', 'text']],
-  journey_monthly: [['month', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['role', 'text'], ['fact', 'text'], ['detail', 'text']],
-  network_stage_daily: [['day', 'date'], ['network_id', 'uuid'], ['stage', 'text']],
-  network_stage_monthly: [['month', 'date'], ['network_id', 'uuid'], ['stage', 'text']],
-  network_delay_daily: [['day', 'date'], ['network_id', 'uuid'], ['measure', 'text'], ['within_sla', 'boolean'], ['bucket', 'smallint']],
-  network_delay_monthly: [['month', 'date'], ['network_id', 'uuid'], ['measure', 'text'], ['within_sla', 'boolean'], ['bucket', 'smallint']],
-  network_journey_daily: [['day', 'date'], ['network_id', 'uuid'], ['fact', 'text'], ['detail', 'text']],
-  network_journey_monthly: [['month', 'date'], ['network_id', 'uuid'], ['fact', 'text'], ['detail', 'text']],
-  structure_stage_daily: [['day', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['stage', 'text']],
-  structure_stage_monthly: [['month', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['stage', 'text']],
-  structure_acknowledgement_daily: [['day', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['bucket', 'smallint']],
-  structure_acknowledgement_monthly: [['month', 'date'], ['network_id', 'uuid'], ['structure_id', 'uuid'], ['bucket', 'smallint']],
-  commune_monthly: [['month', 'date'], ['network_id', 'uuid'], ['commune_code', 'text'], ['indicator', 'text']],
-  assessment_daily: [['day', 'date'], ['network_id', 'uuid'], ['commune_code', 'text'], ['dimension', 'text'], ['value', 'text']],
-} as const satisfies Record<string, readonly Column[]>;
-type Table = keyof typeof tables;
-
-const upsertSql = (table: Table): string => {
-  const columns = tables[table];
+const upsertSql = (table: RollupTable): string => {
+  const columns = rollupTables[table];
   const names = columns.map(([name]) => name).join(', ');
   const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  return `INSERT INTO ${table} (${names}, n) SELECT * FROM unnest(${arrays}, $${columns.length + 1}::int[])
-          ON CONFLICT (${names}) DO UPDATE SET n = ${table}.n + EXCLUDED.n`;
+  const [count, conflict] = table === 'activity_daily' ? ['count', 'ON CONSTRAINT activity_daily_unique'] : ['n', `(${names})`];
+  return `INSERT INTO ${table} (${names}, ${count}) SELECT * FROM unnest(${arrays}, $${columns.length + 1}::int[])
+          ON CONFLICT ${conflict} DO UPDATE SET ${count} = ${table}.${count} + EXCLUDED.${count}`;
 };
-const statements = new Map((Object.keys(tables) as Table[]).map((table) => [table, upsertSql(table)]));
+const upserts = new Map((Object.keys(rollupTables) as RollupTable[]).map((table) => [table, upsertSql(table)]));
+
+interface StateRow {
+  referral_id: string;
+  person_ref: string;
+  network_ids: string[];
+  structure_id: string;
+  role: string;
+  thematique: string;
+  sender_network_id: string;
+  status: string;
+  requested_at: Date;
+  acknowledge_due_at: Date;
+  first_contact_due_at: Date;
+  redirect_of: string | null;
+  redirected_on: string | null;
+}
+const stateColumns = `referral_id, person_ref, network_ids, structure_id, role, thematique, sender_network_id, status, requested_at,
+  acknowledge_due_at, first_contact_due_at, redirect_of, to_char(redirected_on, 'YYYY-MM-DD') AS redirected_on`;
+const fromStateRow = (row: StateRow): ReferralState => ({
+  referralId: row.referral_id,
+  personRef: row.person_ref,
+  networkIds: row.network_ids,
+  structureId: row.structure_id,
+  role: row.role,
+  thematique: row.thematique,
+  senderNetworkId: row.sender_network_id,
+  status: row.status,
+  requestedAt: row.requested_at.getTime(),
+  acknowledgeDueAt: row.acknowledge_due_at.getTime(),
+  firstContactDueAt: row.first_contact_due_at.getTime(),
+  redirectOf: row.redirect_of,
+  redirectedOn: row.redirected_on,
+});
+const toStateRow = (state: ReferralState): Record<string, unknown> => ({
+  referral_id: state.referralId,
+  person_ref: state.personRef,
+  network_ids: state.networkIds,
+  structure_id: state.structureId,
+  role: state.role,
+  thematique: state.thematique,
+  sender_network_id: state.senderNetworkId,
+  status: state.status,
+  requested_at: new Date(state.requestedAt).toISOString(),
+  acknowledge_due_at: new Date(state.acknowledgeDueAt).toISOString(),
+  first_contact_due_at: new Date(state.firstContactDueAt).toISOString(),
+  redirect_of: state.redirectOf,
+  redirected_on: state.redirectedOn,
+});
 
 /**
- * The additive writes of every projection: each adds 1 to a row of a rollup table, once per network the
- * referral is attributed to, in the consumer's transaction (the inbox makes it exactly once).
- *
- * Live, each call is one upsert per table. In a rebuild (`buffer()` … `flush()`), calls add to counts held in
- * memory and the batch's transaction ends with one multi-row upsert per table: a replay adds to the same few
- * rows again and again (a network's day), which single-row upserts pay for once per event.
+ * The one writer of the projections (ADR 0007, "One definition"): for a run of events — one live event, or a
+ * replayed batch of thousands — it reads every row they can need at once (state rows of their referrals and
+ * persons, their pending steps, the directory's services and structures: one `= ANY($1)` query each), runs the
+ * rules in memory in the events' order, then writes what changed with one statement per table (state rows
+ * deleted then inserted, rollup counts upserted through `unnest` with `n = n + excluded.n`), in the caller's
+ * transaction.
  */
 @Injectable()
 export class Rollups {
-  private pending: Map<Table, Map<string, { key: Cell[]; n: number }>> | undefined;
-
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** From now on, counts are kept until flush() (the rebuild's batches). */
-  buffer(): void {
-    this.pending = new Map();
+  /** A live handler's event: its turn taken (false: the last rebuild applied it already), then a run of one. */
+  async applyLive(rules: ProjectionRules, payload: unknown, context: EventContext): Promise<void> {
+    if (!(await takeRollupTurn(this.txHost, context))) return;
+    await this.apply([asProjectionEvent(context.type, payload, context.time)], () => [rules]);
   }
 
-  /** Forgets what was not flushed (the batch's transaction was rolled back). */
-  discard(): void {
-    if (this.pending) this.pending = new Map();
+  /**
+   * Events through the rules of their types (`rulesOf` by default: every projection), read and written as sets.
+   * `keepDeltas`: the rollup deltas are left in the returned state for the caller to write later (the rebuild sums
+   * many batches' deltas before writing them: ProjectionRebuild); the state rows are written in any case.
+   */
+  async apply(events: ProjectionEvent[], rulesFor: (type: EventType) => ProjectionRules[] = rulesOf, keepDeltas = false): Promise<ProjectionState> {
+    const state = await this.load(events.filter((event) => rulesFor(event.type).includes(referralRules as ProjectionRules)));
+    for (const event of events) for (const rules of rulesFor(event.type)) rules.apply(state, event);
+    await this.writeStates(state);
+    if (!keepDeltas) await this.writeDeltas(state.deltas);
+    return state;
   }
 
-  /** Writes the counts kept since the last flush, in the current transaction. */
-  async flush(): Promise<void> {
-    const pending = this.pending;
-    if (!pending) return;
-    this.pending = new Map();
-    for (const [table, rows] of pending) await this.write(table, [...rows.values()]);
-  }
-
-  async stage(day: string, dims: ReferralDimensions, stage: string, thematique: string, senderNetworkId: string): Promise<void> {
-    const month = monthOf(day);
-    await this.add('referral_stage_daily', dims.networkIds.map((network) => [day, network, dims.structureId, dims.role, stage]));
-    await this.add('referral_stage_monthly', dims.networkIds.map((network) => [month, network, dims.structureId, dims.role, stage]));
-    await this.add('referral_theme_daily', dims.networkIds.map((network) => [day, network, thematique, senderNetworkId, stage]));
-    await this.add('referral_theme_monthly', dims.networkIds.map((network) => [month, network, thematique, senderNetworkId, stage]));
-    await this.totals(day, dims, 'network_stage', [stage], 'structure_stage', [stage]);
-  }
-
-  async delay(day: string, dims: ReferralDimensions, measure: string, withinSla: boolean, bucket: number): Promise<void> {
-    const month = monthOf(day);
-    await this.add('delay_daily', dims.networkIds.map((network) => [day, network, dims.structureId, dims.role, measure, withinSla, bucket]));
-    await this.add('delay_monthly', dims.networkIds.map((network) => [month, network, dims.structureId, dims.role, measure, withinSla, bucket]));
-    await this.totals(day, dims, 'network_delay', [measure, withinSla, bucket], measure === 'acknowledgement' ? 'structure_acknowledgement' : null, [bucket]);
-  }
-
-  async journey(day: string, dims: ReferralDimensions, fact: string, detail = ''): Promise<void> {
-    const month = monthOf(day);
-    await this.add('journey_daily', dims.networkIds.map((network) => [day, network, dims.structureId, dims.role, fact, detail]));
-    await this.add('journey_monthly', dims.networkIds.map((network) => [month, network, dims.structureId, dims.role, fact, detail]));
-    // Exits per structure sit beside its stages: the drop-off by structure reads one table.
-    await this.totals(day, dims, 'network_journey', [fact, detail], fact === 'exit' ? 'structure_stage' : null, ['exit']);
-  }
-
-  async commune(day: string, networkIds: string[], communeCode: string, indicator: string): Promise<void> {
-    await this.add('commune_monthly', networkIds.map((network) => [monthOf(day), network, communeCode, indicator]));
-  }
-
-  async assessment(day: string, networkId: string, communeCode: string, dimension: string, values: string[]): Promise<void> {
-    await this.add('assessment_daily', values.map((value) => [day, networkId, communeCode, dimension, value]));
-  }
-
-  /** The same count in the per-network totals and, if any, the per-structure (all roles) ones (ADR 0007, "Totals"). */
-  private async totals(day: string, dims: ReferralDimensions, network: 'network_stage' | 'network_delay' | 'network_journey', networkKey: Cell[], structure: 'structure_stage' | 'structure_acknowledgement' | null, structureKey: Cell[]): Promise<void> {
-    const month = monthOf(day);
-    await this.add(`${network}_daily`, dims.networkIds.map((id) => [day, id, ...networkKey]));
-    await this.add(`${network}_monthly`, dims.networkIds.map((id) => [month, id, ...networkKey]));
-    if (structure === null) return;
-    await this.add(`${structure}_daily`, dims.networkIds.map((id) => [day, id, dims.structureId, ...structureKey]));
-    await this.add(`${structure}_monthly`, dims.networkIds.map((id) => [month, id, dims.structureId, ...structureKey]));
-  }
-
-  private async add(table: Table, keys: Cell[][]): Promise<void> {
-    if (keys.length === 0) return;
-    if (!this.pending) {
-      // One referral's networks are distinct, an assessment's barriers made distinct: no key twice in one statement.
-      await this.write(table, keys.map((key) => ({ key, n: 1 })));
-      return;
+  private async load(events: ProjectionEvent[]): Promise<ProjectionState> {
+    if (events.length === 0) return new ProjectionState();
+    const referralIds = new Set<string>();
+    const persons = new Set<string>();
+    const serviceIds = new Set<string>();
+    const structureIds = new Set<string>();
+    for (const event of events) referralKeys(event, referralIds, persons, serviceIds, structureIds);
+    const tx = this.txHost.tx;
+    const states = (
+      await tx.query<StateRow[]>(`SELECT ${stateColumns} FROM referral_state WHERE referral_id = ANY($1::uuid[]) OR person_ref = ANY($2::text[])`, [[...referralIds], [...persons]])
+    ).map(fromStateRow);
+    // A received event reads the referral it was redirected from: loaded too when no event of the run names it.
+    const loaded = new Set(states.map((state) => state.referralId));
+    const originals = [...new Set(states.flatMap((state) => (state.redirectOf !== null && !loaded.has(state.redirectOf) ? [state.redirectOf] : [])))];
+    if (originals.length > 0) states.push(...(await tx.query<StateRow[]>(`SELECT ${stateColumns} FROM referral_state WHERE referral_id = ANY($1::uuid[])`, [originals])).map(fromStateRow));
+    const pending = await tx.query<Array<{ referral_id: string; kind: PendingStep['kind']; person_ref: string; day: string; network_ids: string[]; structure_id: string; role: string }>>(
+      `SELECT referral_id, kind, person_ref, to_char(day, 'YYYY-MM-DD') AS day, network_ids, structure_id, role FROM journey_pending
+        WHERE referral_id = ANY($1::uuid[]) OR person_ref = ANY($2::text[])`,
+      [[...referralIds], [...persons]],
+    );
+    const services = new Map<string, ServiceFacts>();
+    if (serviceIds.size > 0) {
+      const rows = await tx.query<Array<{ service_id: string; network_ids: string[]; roles: string[] }>>(
+        `SELECT service_id, network_ids, roles FROM directory_services WHERE service_id = ANY($1::uuid[])`,
+        [[...serviceIds]],
+      );
+      for (const row of rows) services.set(row.service_id, { networkIds: row.network_ids, roles: row.roles });
     }
-    let rows = this.pending.get(table);
-    if (!rows) {
-      rows = new Map<string, { key: Cell[]; n: number }>();
-      this.pending.set(table, rows);
+    const structures = new Map<string, StructureFacts>();
+    if (structureIds.size > 0) {
+      const rows = await tx.query<Array<{ structure_id: string; network_ids: string[]; commune_code: string | null }>>(
+        `SELECT structure_id, network_ids, commune_code FROM directory_structures WHERE structure_id = ANY($1::uuid[])`,
+        [[...structureIds]],
+      );
+      for (const row of rows) structures.set(row.structure_id, { networkIds: row.network_ids, communeCode: row.commune_code });
     }
-    for (const key of keys) {
-      const id = key.join('\u0000');
-      const row = rows.get(id);
-      if (row) row.n += 1;
-      else rows.set(id, { key, n: 1 });
+    const rows: LoadedRows = {
+      states,
+      pending: pending.map((row) => ({ referralId: row.referral_id, kind: row.kind, personRef: row.person_ref, day: row.day, networkIds: row.network_ids, structureId: row.structure_id, role: row.role })),
+      services,
+      structures,
+    };
+    return new ProjectionState(rows);
+  }
+
+  private async writeStates(state: ProjectionState): Promise<void> {
+    const tx = this.txHost.tx;
+    if (state.touchedStates.size > 0) {
+      await tx.query(`DELETE FROM referral_state WHERE referral_id = ANY($1::uuid[])`, [[...state.touchedStates]]);
+      const rows = state.changedStates().map(toStateRow);
+      if (rows.length > 0) await tx.query(`INSERT INTO referral_state SELECT * FROM json_populate_recordset(null::referral_state, $1::json)`, [JSON.stringify(rows)]);
+    }
+    if (state.touchedPending.size > 0) {
+      const keys = state.touchedPendingKeys();
+      await tx.query(`DELETE FROM journey_pending WHERE (referral_id, kind) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`, [keys.map((key) => key.referralId), keys.map((key) => key.kind)]);
+      const rows = state.changedPending().map((step) => ({
+        referral_id: step.referralId,
+        kind: step.kind,
+        person_ref: step.personRef,
+        day: step.day,
+        network_ids: step.networkIds,
+        structure_id: step.structureId,
+        role: step.role,
+      }));
+      if (rows.length > 0) await tx.query(`INSERT INTO journey_pending SELECT * FROM json_populate_recordset(null::journey_pending, $1::json)`, [JSON.stringify(rows)]);
     }
   }
 
-  private async write(table: Table, rows: Array<{ key: Cell[]; n: number }>): Promise<void> {
-    const width = tables[table].length;
-    const columns: Cell[][] = Array.from({ length: width }, (_, i) => rows.map((row) => row.key[i] ?? ''));
-    await this.txHost.tx.query(statements.get(table) ?? '', [...columns, rows.map((row) => row.n)]);
+  /** One upsert per table, the tables in a fixed order, in the current transaction. */
+  async writeDeltas(deltas: RollupDeltas): Promise<void> {
+    for (const table of Object.keys(rollupTables) as RollupTable[]) {
+      const rows = deltas.rows(table);
+      if (rows.length === 0) continue;
+      const width = rollupTables[table].length;
+      const columns = Array.from({ length: width }, (_, i) => rows.map((row) => row.key[i] ?? null));
+      await this.txHost.tx.query(upserts.get(table) ?? '', [...columns, rows.map((row) => row.n)]);
+    }
   }
 }

@@ -4,7 +4,9 @@ import { TopicReplay, type Positions, type ReplayedEvent } from '@relais/messagi
 import { advisoryLocks, TransactionHost, type TransactionalAdapterTypeOrm } from '@relais/persistence';
 import { DomainError } from '@relais/platform';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { asSoleWriter, Rollups } from '../projections/rollups';
+import { asProjectionEvent } from '../projections/projection-event';
+import { RollupDeltas } from '../projections/rollup-deltas';
+import { asSoleWriter, rulesOf, Rollups } from '../projections/rollups';
 
 /** Where the new version is filled, and where the previous one goes at the switch before it is dropped. */
 export const STAGING_SCHEMA = 'reporting_rebuild';
@@ -13,6 +15,8 @@ export const RETIRED_SCHEMA = 'reporting_retired';
 /** Topics of the directory's snapshots, which the reporting's copy of the directory is made of. */
 const directoryTopics = [...new Set((['fr.relais.directory.network.snapshot.v1', 'fr.relais.directory.structure.snapshot.v1', 'fr.relais.directory.service.snapshot.v1'] as const).map((type) => eventDefinition(type).topic))];
 
+const directoryTopicNames = new Set<string>(directoryTopics);
+
 /** Tables of the service that are not projections: the messaging library's and the migrations' bookkeeping. */
 const notProjections = (table: string): boolean => table.startsWith('messaging_') || table === 'migrations';
 
@@ -20,6 +24,13 @@ const notProjections = (table: string): boolean => table.startsWith('messaging_'
 async function rows<T>(session: QueryRunner, sql: string, parameters: unknown[] = []): Promise<T> {
   return (await session.query(sql, parameters)) as T;
 }
+
+/**
+ * Distinct rollup rows the rebuild sums in memory across batches before writing them (about 400 bytes each: some
+ * 80 MB at most). A year of a département touches far more rows than a batch, but each many times: summed over
+ * many batches, each row is written a few times in the whole rebuild instead of once per batch that touches it.
+ */
+const DELTA_ROWS_BEFORE_FLUSH = 200_000;
 
 /** How long the rebuild waits for the live consumer to pass what the replay read, before leaving `replayed_events` as it is. */
 const FORGET_WAIT_MS = 60_000;
@@ -36,6 +47,8 @@ export interface RebuildReport {
   /** Records that are not events of the catalog's publishers (forged, malformed): left out. */
   skipped: number;
   seconds: number;
+  /** Of those, seconds inside the batches' transactions (rows loaded, rules run, writes, commit); the rest is Kafka and decoding. */
+  applySeconds: number;
   tables: string[];
   /**
    * Whether `replayed_events` was emptied: once the live consumer has committed past what the replay read, it
@@ -67,6 +80,11 @@ export class ProjectionRebuild {
   private events = 0;
   private duplicates = 0;
   private failed = 0;
+  private applyMs = 0;
+  /** Rollup deltas of committed batches, not written yet (written at DELTA_ROWS_BEFORE_FLUSH rows, and before the switch). */
+  private deltas = new RollupDeltas();
+  private flushFailure: Error | undefined;
+  private deltaRowsBeforeFlush = DELTA_ROWS_BEFORE_FLUSH;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -75,7 +93,9 @@ export class ProjectionRebuild {
     private readonly dataSource: DataSource,
   ) {}
 
-  async run(onProgress: (phase: RebuildPhase, read: number, total: number) => void = () => undefined): Promise<RebuildReport> {
+  /** `deltaRowsBeforeFlush`: the bound of the summed deltas (DELTA_ROWS_BEFORE_FLUSH; a test sets 1 to flush after every batch). */
+  async run(onProgress: (phase: RebuildPhase, read: number, total: number) => void = () => undefined, { deltaRowsBeforeFlush = DELTA_ROWS_BEFORE_FLUSH } = {}): Promise<RebuildReport> {
+    this.deltaRowsBeforeFlush = deltaRowsBeforeFlush;
     const started = performance.now();
     // A connection of its own: the session locks (one rebuild at a time; the rollups' turn at the switch) live on it.
     const session = this.dataSource.createQueryRunner();
@@ -84,7 +104,8 @@ export class ProjectionRebuild {
       const [mine] = await rows<Array<{ locked: boolean }>>(session, `SELECT pg_try_advisory_lock($1) AS locked`, [advisoryLocks.reportingRebuild]);
       if (!mine?.locked) throw new DomainError('conflict', 'Une reconstruction des projections est déjà en cours.');
       const tables = await this.prepareStaging(session);
-      this.rollups.buffer();
+      this.deltas = new RollupDeltas();
+      this.flushFailure = undefined;
       const version = `v${Date.now()}`;
       // The directory's copy first: a referral's figures go to its service's networks and role, read from it.
       await this.replay.start(`${version}-directory`, (events) => this.applyBatch(events), directoryTopics);
@@ -103,6 +124,7 @@ export class ProjectionRebuild {
           await this.until(await this.replay.endOffsets(), 'catch-up', onProgress);
           await this.replay.stop();
           onProgress('switch', 1, 1);
+          await this.flushDeltas();
           await this.switchIn(session, tables);
         } finally {
           await session.query(`SELECT pg_advisory_unlock($1)`, [advisoryLocks.reportingRollups]);
@@ -122,6 +144,7 @@ export class ProjectionRebuild {
         failed: this.failed,
         skipped: this.replay.skipped,
         seconds,
+        applySeconds: Math.round(this.applyMs / 100) / 10,
         tables,
       };
     } finally {
@@ -146,6 +169,7 @@ export class ProjectionRebuild {
   /** Waits until the replay has read up to `ends`, telling how far it is twice a second. */
   private async until(ends: Positions, phase: RebuildPhase, onProgress: (phase: RebuildPhase, read: number, total: number) => void): Promise<void> {
     for (;;) {
+      if (this.flushFailure) throw this.flushFailure;
       const { read, total } = this.replay.progress(ends);
       onProgress(phase, Number(read), Number(total));
       if (read >= total) return;
@@ -181,20 +205,29 @@ export class ProjectionRebuild {
 
   private async applyBatch(events: ReplayedEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const started = performance.now();
     try {
       const applied = await asSoleWriter(() =>
         this.txHost.withTransaction(async () => {
           await this.txHost.tx.query(`SET LOCAL search_path TO ${STAGING_SCHEMA}, public`);
           const fresh = await this.firstTimeSeen(events);
-          for (const event of fresh) await event.apply();
-          await this.rollups.flush();
-          return fresh.length;
+          // A fetched batch is one partition of one topic: the directory's snapshots (a few hundred, upserted with
+          // their version guards by their own handlers), or events of the projections, applied as sets.
+          if (fresh.some((event) => directoryTopicNames.has(event.context.topic))) {
+            for (const event of fresh) await event.apply();
+            return { count: fresh.length, deltas: undefined };
+          }
+          // State rows and event ids are written in the batch's transaction; its rollup deltas join the sum kept in
+          // memory once it committed (a batch that fails leaves nothing there).
+          const state = await this.rollups.apply(fresh.map((event) => asProjectionEvent(event.context.type, event.payload, event.context.time)), rulesOf, true);
+          return { count: fresh.length, deltas: state.deltas };
         }),
       );
+      if (applied.deltas) this.deltas.merge(applied.deltas);
       this.events += events.length;
-      this.duplicates += events.length - applied;
+      this.duplicates += events.length - applied.count;
+      this.applyMs += performance.now() - started;
     } catch (error) {
-      this.rollups.discard();
       if (events.length > 1) {
         // Which event failed: each alone, so the others still count.
         for (const event of events) await this.applyBatch([event]);
@@ -204,7 +237,29 @@ export class ProjectionRebuild {
       this.events += 1;
       this.failed += 1;
       this.logger.error(`left out of the new version: ${event?.context.type} ${event?.context.id}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
+    // Outside the batch's try: a failed flush must fail the whole rebuild (its deltas are gone, and the batches they
+    // came from committed), never be retried as a batch that Kafka redelivers and the dedupe leaves out.
+    if (this.deltas.size >= this.deltaRowsBeforeFlush) await this.flushDeltas().catch((error: unknown) => (this.flushFailure ??= error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /**
+   * Writes the rollup deltas summed since the last flush: one upsert per table, in a transaction of its own. Kept in
+   * memory meanwhile without harm: the new version is read by nobody before the switch, which flushes first, and an
+   * interrupted rebuild starts over (a new replay group, the staging schema dropped), so no delta needs to outlive
+   * the process. A batch redelivered within the run is still left out by `replayed_events`, written with its batch.
+   */
+  private async flushDeltas(): Promise<void> {
+    const deltas = this.deltas;
+    this.deltas = new RollupDeltas();
+    if (deltas.size === 0) return;
+    const started = performance.now();
+    await this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(`SET LOCAL search_path TO ${STAGING_SCHEMA}, public`);
+      await this.rollups.writeDeltas(deltas);
+    });
+    this.applyMs += performance.now() - started;
   }
 
   /** The events of the batch whose id this version has not applied yet, first occurrence only; their ids recorded. */

@@ -41,7 +41,7 @@ export async function rebuildCommand(config: ReportingConfig): Promise<void> {
     });
     if (interactive) bar.stop();
     process.stdout.write(
-      `Projections reconstruites en ${report.seconds} s : ${report.events} événements relus (${report.duplicates} en double, ${report.failed} en échec, ${report.skipped} écartés), ${report.tables.length} tables basculées.\n`,
+      `Projections reconstruites en ${report.seconds} s (dont ${report.applySeconds} s d’écriture) : ${report.events} événements relus (${report.duplicates} en double, ${report.failed} en échec, ${report.skipped} écartés), ${report.tables.length} tables basculées ; mémoire : ${Math.round(process.resourceUsage().maxRSS / 1024)} Mo.\n`,
     );
   });
 }
