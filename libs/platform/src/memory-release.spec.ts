@@ -18,7 +18,7 @@ describe('releaseMemoryWhenIdle', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    busy = 0.01;
+    busy = 0.02;
     heap = 40 * MB;
     collections = 0;
     stop = releaseMemoryWhenIdle(probe);
@@ -30,7 +30,7 @@ describe('releaseMemoryWhenIdle', () => {
 
   it('collects once when the process is at rest and its heap has grown, not again while it stays the same', () => {
     heap = 100 * MB;
-    jest.advanceTimersByTime(15_000);
+    jest.advanceTimersByTime(5_000);
     expect(collections).toBe(1);
     jest.advanceTimersByTime(60_000);
     expect(collections).toBe(1);
@@ -42,7 +42,7 @@ describe('releaseMemoryWhenIdle', () => {
     jest.advanceTimersByTime(120_000);
     expect(collections).toBe(0);
     busy = 0.01;
-    jest.advanceTimersByTime(15_000);
+    jest.advanceTimersByTime(5_000);
     expect(collections).toBe(1);
   });
 
