@@ -1,12 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { repoRoot, stateSubdir } from '../state-dir';
+import { toolCacheDir } from '../deploy-tools';
+import { repoRoot } from '../state-dir';
 import { kafkaSasl } from './kafka-client';
 
 export interface KafkaBrokerOptions {
@@ -83,18 +84,21 @@ const pomFile = join(repoRoot, 'infra', 'kafka', 'pom.xml');
 const log4jFile = join(repoRoot, 'infra', 'kafka', 'log4j.properties');
 
 /**
- * The broker's classpath, fetched from Maven Central once per state dir.
+ * The broker's classpath, fetched from Maven Central once per machine: in the tool cache shared by every clone
+ * and worktree (toolCacheDir), named after the version and pom.xml's content. Per state dir, a fresh clone spent
+ * about a minute of its first `npm start` in Maven copying the same jars again (cold start, bench/README.md).
  * Maven writes into a private folder that is renamed into place only after it succeeded, so an
  * interrupted fetch (or two concurrent callers) can never leave a half-filled lib dir behind.
  */
 export async function ensureKafkaJars(): Promise<string> {
   await requireCommand('java', ['-version'], 'a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
-  const cacheDir = stateSubdir('cache');
-  const libDir = join(cacheDir, `kafka-${KAFKA_VERSION}`);
+  const cacheDir = toolCacheDir();
+  const pomHash = createHash('sha256').update(readFileSync(pomFile)).digest('hex').slice(0, 12);
+  const libDir = join(cacheDir, `kafka-${KAFKA_VERSION}-${pomHash}`);
   if (isComplete(libDir)) return libDir;
 
   await requireCommand('mvn', ['-v'], 'Apache Maven 3.6+ (e.g. apt-get install maven)');
-  const partialDir = join(cacheDir, `kafka-${KAFKA_VERSION}.partial-${process.pid}`);
+  const partialDir = `${libDir}.partial-${process.pid}`;
   rmSync(partialDir, { recursive: true, force: true });
   try {
     await runCommand(
