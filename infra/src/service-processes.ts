@@ -186,14 +186,15 @@ function alive(pid: number): boolean {
 /**
  * Node settings of a service process, the same in deploy/Dockerfile (bench/README.md, "bench:memory", has the
  * measurements). V8 sizes a process's young generation after the machine's memory: up to 64 MB per semi-space
- * here, so a service at rest kept 128 MB of young generation of which it used about 25. 16 MB semi-spaces
- * cost scavenges of about a millisecond each, more often, and leave a service at rest about 100 MB smaller.
- * No `--max-old-space-size`: it caps, it does not shrink a heap at rest. No `--enable-source-maps`: register.js
+ * here, so a service at rest kept 128 MB of young generation of which it used about 25. With 16 MB semi-spaces
+ * young collections come more often (their latency cost under load was not measured in this change: to check with
+ * bench:handoff and bench:diagnostic). No `--max-old-space-size`: it caps, it does not shrink a heap at rest.
+ * No `--enable-source-maps`: register.js
  * turns source maps on for Relais's own code only (libs/observability/src/source-maps.ts).
  */
 export const serviceNodeFlags: readonly string[] = [
   '--max-semi-space-size=16',
-  // The service calls gc() once, before its port opens, to give back what starting used (libs/platform startup-memory.ts).
+  // The service collects before its port opens and when at rest, giving the memory back (libs/platform memory-release.ts).
   '--expose-gc',
   '--disable-warning=TimeoutNegativeWarning', // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751), harmless
 ];
