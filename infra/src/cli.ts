@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@relais/platform';
+import { ConfigError, releaseMemoryWhenIdle, releaseStartupMemory } from '@relais/platform';
 import { demoAccounts } from '@relais/demo';
 import { demoAccountsFile } from './demo-accounts-file';
 import { backupDatabases, readManifest, restoreDatabases } from './backup';
@@ -159,6 +159,10 @@ async function start(config: LocalConfig): Promise<void> {
     writeFileSync(accountsPath, JSON.stringify(demoAccountsFile(infrastructure, demoAccounts()), null, 2) + '\n');
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  // What the orchestrator needed only to start (the seed's and the copies' clients) goes back, and later what it no
+  // longer uses at rest, as in the services (libs/platform memory-release.ts).
+  releaseStartupMemory();
+  releaseMemoryWhenIdle();
   say(`Relais est prêt en ${seconds} s sur ${running.url}`);
   if (webRoot) say(`  espace de travail  ${running.url}/   (connexion avec un compte de démonstration ci-dessous)`);
   for (const name of serviceNames) {

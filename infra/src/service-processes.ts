@@ -183,13 +183,28 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Node settings of a service process, the same in deploy/Dockerfile (bench/README.md, "bench:memory", has the
+ * measurements). V8 sizes a process's young generation after the machine's memory: up to 64 MB per semi-space
+ * here, so a service at rest kept 128 MB of young generation of which it used about 25. With 16 MB semi-spaces
+ * young collections come more often (their latency cost under load was not measured in this change: to check with
+ * bench:handoff and bench:diagnostic). No `--max-old-space-size`: it caps, it does not shrink a heap at rest.
+ * No `--enable-source-maps`: register.js
+ * turns source maps on for Relais's own code only (libs/observability/src/source-maps.ts).
+ */
+export const serviceNodeFlags: readonly string[] = [
+  '--max-semi-space-size=16',
+  // The service collects before its port opens and when at rest, giving the memory back (libs/platform memory-release.ts).
+  '--expose-gc',
+  '--disable-warning=TimeoutNegativeWarning', // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751), harmless
+];
+
 function spawnService(spec: ServiceSpec): ChildProcess {
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
     [
-      '--enable-source-maps',
-      '--disable-warning=TimeoutNegativeWarning', // kafkajs 2.2.4 on Node 24 (kafkajs issue 1751), harmless
+      ...serviceNodeFlags,
       '--require',
       builtFile('libs/observability/src/register.js'),
       builtFile(`services/${spec.name}/src/main.js`),

@@ -1,18 +1,20 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { repoRoot, stateSubdir } from '../state-dir';
+import { toolCacheDir } from '../deploy-tools';
+import { repoRoot } from '../state-dir';
 import { kafkaSasl } from './kafka-client';
 
 export interface KafkaBrokerOptions {
   dataDir: string;
   port: number;
   controllerPort: number;
+  /** The heap's ceiling (-Xmx); the broker starts with a small heap and grows it only as it needs (MIN_HEAP_MB). */
   heapMb?: number;
   logFile?: string;
   /** How long to wait for the client port to open; the first start after formatting is the slowest. */
@@ -67,6 +69,12 @@ const KAFKA_VERSION = '3.9.1';
 const HOST = '127.0.0.1';
 const COMPLETE_MARKER = '.complete';
 const DEFAULT_HEAP_MB = 512;
+/**
+ * -Xms: an idle single-node broker lives in well under 64 MB of heap. With -Xms equal to -Xmx, the serial
+ * collector kept the whole ceiling committed and resident (289 MB RSS at rest, bench:memory); starting small, it
+ * grows the heap under load up to heapMb and gives it back after a full collection.
+ */
+const MIN_HEAP_MB = 64;
 const DEFAULT_READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 20_000;
 const LOG_TAIL_LINES = 40;
@@ -76,18 +84,21 @@ const pomFile = join(repoRoot, 'infra', 'kafka', 'pom.xml');
 const log4jFile = join(repoRoot, 'infra', 'kafka', 'log4j.properties');
 
 /**
- * The broker's classpath, fetched from Maven Central once per state dir.
+ * The broker's classpath, fetched from Maven Central once per machine: in the tool cache shared by every clone
+ * and worktree (toolCacheDir), named after the version and pom.xml's content. Per state dir, a fresh clone spent
+ * about a minute of its first `npm start` in Maven copying the same jars again (cold start, bench/README.md).
  * Maven writes into a private folder that is renamed into place only after it succeeded, so an
  * interrupted fetch (or two concurrent callers) can never leave a half-filled lib dir behind.
  */
 export async function ensureKafkaJars(): Promise<string> {
   await requireCommand('java', ['-version'], 'a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
-  const cacheDir = stateSubdir('cache');
-  const libDir = join(cacheDir, `kafka-${KAFKA_VERSION}`);
+  const cacheDir = toolCacheDir();
+  const pomHash = createHash('sha256').update(readFileSync(pomFile)).digest('hex').slice(0, 12);
+  const libDir = join(cacheDir, `kafka-${KAFKA_VERSION}-${pomHash}`);
   if (isComplete(libDir)) return libDir;
 
   await requireCommand('mvn', ['-v'], 'Apache Maven 3.6+ (e.g. apt-get install maven)');
-  const partialDir = join(cacheDir, `kafka-${KAFKA_VERSION}.partial-${process.pid}`);
+  const partialDir = `${libDir}.partial-${process.pid}`;
   rmSync(partialDir, { recursive: true, force: true });
   try {
     await runCommand(
@@ -446,7 +457,7 @@ function spawnBroker(libDir: string, propsFile: string, logFile: string, heapMb:
     const child = spawn(
       'java',
       [
-        `-Xms${heapMb}m`,
+        `-Xms${Math.min(MIN_HEAP_MB, heapMb)}m`,
         `-Xmx${heapMb}m`,
         // One developer, one broker: the serial collector and the C1-only JIT trade peak throughput for memory and start time.
         '-XX:+UseSerialGC',

@@ -37,6 +37,9 @@ export async function startLocalMailServer(options: LocalMailServerOptions): Pro
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // A development tool holding a few messages: the young generation V8 would size after the machine's memory
+      // (up to 128 MB) is not needed (bench:memory).
+      '--max-semi-space-size=8',
       join(repoRoot, 'node_modules/maildev/dist/bin/maildev.js'),
       '--smtp', String(options.smtpPort),
       '--ip', '127.0.0.1',

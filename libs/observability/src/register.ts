@@ -2,6 +2,7 @@
  * Loaded with `node --require dist/libs/observability/src/register.js` before a service's main.
  * It reads the standard OpenTelemetry variables itself because it runs before the service's config exists.
  */
+import './source-maps';
 import { startTracing } from './tracing';
 
 startTracing({

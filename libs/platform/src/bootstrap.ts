@@ -12,6 +12,7 @@ import { EVENT_BROKERS, type EventBrokers } from './event-brokers';
 import { applyOpenApiConventions } from './openapi-conventions';
 import { ProblemFilter } from './problem.filter';
 import { SERVICE_ROLE, servesApi, type ServiceRole } from './service-role';
+import { releaseMemoryWhenIdle, releaseStartupMemory } from './memory-release';
 import { relaisValidationPipe } from './validation';
 
 export interface ServiceDescription {
@@ -155,7 +156,11 @@ export async function runService<C extends { PORT: number; HOST: string }>(
       return;
     }
     const app = await createServiceApp(entry.module(config), service);
+    await app.init();
+    releaseStartupMemory();
     await app.listen(config.PORT, config.HOST);
+    // Stopped with the process: the timer does not keep it alive (unref).
+    releaseMemoryWhenIdle();
     new NestLogger(service.name).log(`listening on http://${config.HOST}:${config.PORT}/api/${service.name}`);
   } catch (error) {
     process.stderr.write(`[${service.name}] échec de ${command ?? 'démarrage'} : ${error instanceof Error ? error.stack : String(error)}\n`);

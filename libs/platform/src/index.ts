@@ -11,6 +11,7 @@ export { runsWorkers, SERVICE_ROLE, serviceRoles, servesApi, type ServiceRole } 
 export { ApiProblems, FieldErrorView, problemResponses, ProblemView, type ProblemStatus } from './api-problems';
 export { applyOpenApiConventions, assertTypedProperties, PROBLEM_SCHEMA_REF, untypedProperties } from './openapi-conventions';
 export { canonicalJson } from './canonical-json';
+export { releaseMemoryWhenIdle, releaseStartupMemory } from './memory-release';
 export { Clock, ManualClock, SystemClock } from './clock';
 export { decodeCursor, encodeCursor, pageOf, readCursor } from './cursor';
 export {
