@@ -114,9 +114,11 @@ async function healed(origin: string, target: FaultTarget, killedPid: number | u
     if (performance.now() - since > timeoutMs) return null;
     const pid = pidOf(target);
     if (pid !== undefined && pid !== killedPid && load.counters.lastCreatedAt > since) {
+      // The identity provider is back when it answers through the gateway (tokens issued before it died kept working meanwhile).
+      const probes = target.name === 'identity' ? ['/auth/.well-known/openid-configuration'] : services.map((service) => `/api/${service}/health/ready`);
       const ready = await Promise.all(
-        services.map((service) =>
-          fetch(`${origin}/api/${service}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then(
+        probes.map((path) =>
+          fetch(`${origin}${path}`, { signal: AbortSignal.timeout(5_000) }).then(
             (response) => response.status === 200,
             () => false,
           ),

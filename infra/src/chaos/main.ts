@@ -7,7 +7,7 @@
  *
  *   npm run chaos -- --rate=100 --steady=20 --broker-down=60 --only=referral,postgres,kafka-down
  *
- * Faults, in order: directory, diagnostic, referral, notification, reporting, kafka, postgres (kill -9 each),
+ * Faults, in order: directory, diagnostic, referral, notification, reporting, identity, kafka, postgres (kill -9 each),
  * kafka-down (the broker frozen for --broker-down seconds).
  */
 import { spawn } from 'node:child_process';
