@@ -59,6 +59,14 @@ class ThingController {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   }
 
+  @Get('database-dropped')
+  databaseDropped(): never {
+    // TypeORM's error when the transaction's connection was dropped by a PostgreSQL killed mid-request.
+    throw Object.assign(new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'), {
+      name: 'QueryRunnerProviderAlreadyReleasedError',
+    });
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('secret internals: password=hunter2');
@@ -118,7 +126,7 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
   });
 
   it('answers 503 with Retry-After, not 500, while the database restarts or is unreachable', async () => {
-    for (const path of ['database-restarting', 'database-gone']) {
+    for (const path of ['database-restarting', 'database-gone', 'database-dropped']) {
       const response = await fetch(`${base}/v1/things/${path}`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
