@@ -67,6 +67,12 @@ class ThingController {
     });
   }
 
+  @Get('database-dropped-runner')
+  databaseDroppedRunner(): never {
+    // The same, met when the transaction's query runner itself was released by that drop.
+    throw Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' });
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('secret internals: password=hunter2');
@@ -126,7 +132,7 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
   });
 
   it('answers 503 with Retry-After, not 500, while the database restarts or is unreachable', async () => {
-    for (const path of ['database-restarting', 'database-gone', 'database-dropped']) {
+    for (const path of ['database-restarting', 'database-gone', 'database-dropped', 'database-dropped-runner']) {
       const response = await fetch(`${base}/v1/things/${path}`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
