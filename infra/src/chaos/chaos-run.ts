@@ -92,7 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await load.stop();
   }
   log('chaos: waiting for the platform to settle…\n');
-  const settleMs = await settle(options.databaseUrl, options.settleTimeoutMs ?? 180_000);
+  const settleMs = await settle(options.databaseUrl, options.settleTimeoutMs ?? 180_000, load.accepted);
   const verdict = await check(load.accepted, options.databaseUrl, `${options.stateDir}/mail`);
   const passed =
     faults.every((fault) => fault.healSeconds !== null) &&

@@ -81,7 +81,9 @@ async function main(): Promise<void> {
       child.kill('SIGINT');
       await gone;
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    // A failed run keeps its state folder (services' logs, the mailbox) for whoever looks into it.
+    if (process.exitCode === 0) rmSync(stateDir, { recursive: true, force: true });
+    else process.stdout.write(`chaos: the run's logs and mailbox are kept in ${stateDir}\n`);
   }
 }
 
