@@ -62,6 +62,7 @@ function infrastructureFor(
   const { smtp, mailWeb, sms, ...others } = ports;
   return startInfrastructure({
     dataDir: stateFolder(config, 'data'),
+    logDir: stateFolder(config, 'logs'),
     ports: messages ? { ...others, smtp, mailWeb, sms } : others,
     issuer: `http://127.0.0.1:${ports.gateway}/auth`,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { DEFAULT_WEB_REDIRECT_URIS, demoAccounts, type DemoAccounts } from '@relais/demo';
 import { startIdentityProvider } from './identity';
+import { startIdentityProcess, stopOrphanedIdentityProvider } from './identity/identity-process';
 import { ensureKafkaJars, grantServiceAcls, servicePrincipal, startKafka, stopOrphanedBroker, type KafkaCredentials } from './kafka';
 import { localSecret } from './local-secrets';
 import { startLocalMailServer, startSmsStandIn, stopOrphanedMailServer } from './messages';
 import { assertPortFree } from './net';
 import { provisionDatabase, startPostgres, stopLeftoverPostgres } from './postgres';
-import { serviceNames, type ServiceName } from './service-processes';
+import { serviceNames, tail, type ServiceName } from './service-processes';
 import { supervise, type Incarnation } from './supervisor';
 
 export interface InfrastructurePorts {
@@ -51,8 +52,14 @@ export interface InfrastructureOptions {
   /** Where `mail/` and `sms/` go (default: dataDir). */
   messagesDir?: string;
   log?: (message: string) => void;
-  /** Restart PostgreSQL or Kafka when it exits on its own (npm start), saying so through `log`. */
+  /**
+   * Restart PostgreSQL, Kafka or the identity provider when it exits on its own (npm start), saying so through
+   * `log`. The identity provider then runs as a child process of its own (with the demo accounts) rather than
+   * inside the caller's process, so that it can die and come back alone.
+   */
   supervise?: boolean;
+  /** Where the identity provider's log goes when it runs as a child process (default: dataDir). */
+  logDir?: string;
 }
 
 export interface Infrastructure {
@@ -92,9 +99,9 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   /** The stop of a started server; under supervision, of whichever incarnation runs by then. */
-  const keepRunning = (label: string, first: Incarnation, restart: () => Promise<Incarnation>): (() => Promise<void>) => {
+  const keepRunning = (label: string, first: Incarnation, restart: () => Promise<Incarnation>, logFile?: string): (() => Promise<void>) => {
     if (!options.supervise) return () => first.stop();
-    const supervised = supervise(label, first, restart, { log });
+    const supervised = supervise(label, first, restart, { log, ...(logFile ? { onGiveUp: () => log(`  son journal : ${logFile}\n${tail(logFile, 15)}`) } : {}) });
     return () => supervised.stop();
   };
   try {
@@ -135,16 +142,35 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       })(),
       (async () => {
         if (options.external?.oidcIssuer) return { issuer: options.external.oidcIssuer, tokenEndpoint: undefined };
+        // What a SIGKILLed orchestrator left holding the port is ours to stop first, as for PostgreSQL and Kafka.
+        if (options.supervise) await stopOrphanedIdentityProvider(join(options.dataDir, 'identity.pid'), join(options.dataDir, 'identity-keys.json'));
         await assertPortFree(options.ports.identity, "fournisseur d'identité");
         const issuer = options.issuer ?? `http://127.0.0.1:${options.ports.identity}/auth`;
+        // The web workspace is served by the gateway on the issuer's origin, whatever the port: it signs in
+        // and out back to its root there (the defaults name port 8080 only).
+        const webRedirectUris = [...new Set([`${new URL(issuer).origin}/`, ...DEFAULT_WEB_REDIRECT_URIS])];
+        const keysFile = join(options.dataDir, 'identity-keys.json');
+        if (options.supervise && !options.accounts) {
+          // Its own process, supervised like a service; its keys file keeps issued tokens valid across restarts.
+          const processOptions = {
+            issuer,
+            port: options.ports.identity,
+            webRedirectUris,
+            keysFile,
+            pidFile: join(options.dataDir, 'identity.pid'),
+            logFile: join(options.logDir ?? options.dataDir, 'identity.log'),
+          };
+          const first = await startIdentityProcess(processOptions);
+          stops.push(keepRunning('le fournisseur d’identité', first, () => startIdentityProcess(processOptions), processOptions.logFile));
+          log(`Fournisseur d'identité prêt : ${first.issuer}`);
+          return { issuer: first.issuer, tokenEndpoint: first.tokenEndpoint };
+        }
         const provider = await startIdentityProvider({
           issuer,
-          // The web workspace is served by the gateway on the issuer's origin, whatever the port: it signs in
-          // and out back to its root there (the defaults name port 8080 only).
-          webRedirectUris: [...new Set([`${new URL(issuer).origin}/`, ...DEFAULT_WEB_REDIRECT_URIS])],
+          webRedirectUris,
           port: options.ports.identity,
           accounts: options.accounts ?? demoAccounts(),
-          keysFile: join(options.dataDir, 'identity-keys.json'),
+          keysFile,
         });
         stops.push(() => provider.stop());
         log(`Fournisseur d'identité prêt : ${provider.issuer}`);

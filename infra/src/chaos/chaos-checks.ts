@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { serviceNames, type ServiceName } from '../service-processes';
@@ -22,6 +22,8 @@ export interface ChaosVerdict {
   eventsNotConsumed: Record<string, number>;
   /** Emails sent twice (same Message-ID in two `.eml` files). */
   emailsDuplicated: number;
+  /** The first of them, to find in notification's log: Message-ID, template and when each copy arrived. */
+  duplicatedEmails: Array<{ messageId: string; template: string; received: string[] }>;
   emails: number;
 }
 
@@ -38,8 +40,14 @@ async function withDatabase<T>(url: string, work: (client: Client) => Promise<T>
   }
 }
 
-/** Waits until no outbox holds an unsent row and consumers have caught up (or `timeoutMs` passed); answers how long it took. */
-export async function settle(databaseUrl: DatabaseUrl, timeoutMs: number): Promise<number> {
+/**
+ * Waits until no outbox holds an unsent row, every accepted referral's events are in the inbox of each
+ * consumer of their type, and the inboxes have not changed for 15 s (or `timeoutMs` passed); answers how
+ * long it took. Waiting for the events themselves, not only for quiet inboxes: an event a consumer sent to
+ * its retry topic during a fault comes back only after its retry delay (30 s for the last one), which a quiet
+ * spell of 15 s does not cover.
+ */
+export async function settle(databaseUrl: DatabaseUrl, timeoutMs: number, accepted?: Accepted): Promise<number> {
   const started = performance.now();
   let previous = '';
   let stableSince = performance.now();
@@ -56,7 +64,10 @@ export async function settle(databaseUrl: DatabaseUrl, timeoutMs: number): Promi
       stableSince = performance.now();
     }
     // Empty outboxes, and every inbox unchanged for 15 s (longer than a delivery's first retries): what was sent has been read.
-    if (unsent && Object.values(unsent).every((n) => n === 0) && performance.now() - stableSince > 15_000) return performance.now() - started;
+    if (unsent && Object.values(unsent).every((n) => n === 0) && performance.now() - stableSince > 15_000) {
+      const missing = accepted ? await eventsNotConsumed(accepted, databaseUrl).catch(() => undefined) : {};
+      if (missing && Object.values(missing).every((n) => n === 0)) return performance.now() - started;
+    }
     if (performance.now() - started > timeoutMs) return performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
@@ -68,6 +79,22 @@ async function unsentRows(databaseUrl: DatabaseUrl): Promise<Record<string, numb
     counts[service] = await withDatabase(databaseUrl(service), async (db) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM messaging_outbox WHERE sent_at IS NULL')).rows[0]?.n));
   }
   return counts;
+}
+
+/** Events the referral service wrote for the accepted referrals that a consumer reading their type has not recorded in its inbox. */
+async function eventsNotConsumed(accepted: Accepted, databaseUrl: DatabaseUrl): Promise<Record<string, number>> {
+  const ids = [...accepted.referrals.keys()];
+  const events = await withDatabase(databaseUrl('referral'), async (db) =>
+    (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_outbox WHERE key = ANY($1::text[])', [ids])).rows,
+  );
+  const missing: Record<string, number> = {};
+  for (const consumer of ['notification', 'reporting'] as const) {
+    const inbox = await withDatabase(databaseUrl(consumer), async (db) => (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_inbox')).rows);
+    const types = new Set(inbox.map((row) => row.type));
+    const seen = new Set(inbox.map((row) => row.event_id));
+    missing[consumer] = events.filter((event) => types.has(event.type) && !seen.has(event.event_id)).length;
+  }
+  return missing;
 }
 
 export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDir: string): Promise<ChaosVerdict> {
@@ -89,23 +116,26 @@ export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDi
     }
   }
 
-  // Events the referral service wrote for these referrals, and whether each consumer reading that type has it.
-  const events = await withDatabase(databaseUrl('referral'), async (db) =>
-    (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_outbox WHERE key = ANY($1::text[])', [ids])).rows,
-  );
-  const eventsNotConsumed: Record<string, number> = {};
-  for (const consumer of ['notification', 'reporting'] as const) {
-    const inbox = await withDatabase(databaseUrl(consumer), async (db) => (await db.query<{ event_id: string; type: string }>('SELECT event_id, type FROM messaging_inbox')).rows);
-    const types = new Set(inbox.map((row) => row.type));
-    const seen = new Set(inbox.map((row) => row.event_id));
-    eventsNotConsumed[consumer] = events.filter((event) => types.has(event.type) && !seen.has(event.event_id)).length;
-  }
 
-  const messageIds = existsSync(mailDir)
+  const mails = existsSync(mailDir)
     ? readdirSync(mailDir)
         .filter((file) => file.endsWith('.eml'))
-        .map((file) => /^Message-ID:\s*(\S+)/im.exec(readFileSync(join(mailDir, file), 'utf8'))?.[1] ?? file)
+        .map((file) => {
+          const text = readFileSync(join(mailDir, file), 'utf8');
+          return {
+            messageId: /^Message-ID:\s*(\S+)/im.exec(text)?.[1] ?? file,
+            template: /^X-Relais-Template:\s*(\S+)/im.exec(text)?.[1] ?? '?',
+            received: statSync(join(mailDir, file)).mtime.toISOString(),
+          };
+        })
     : [];
+  const messageIds = mails.map((mail) => mail.messageId);
+  const copies = new Map<string, typeof mails>();
+  for (const mail of mails) copies.set(mail.messageId, [...(copies.get(mail.messageId) ?? []), mail]);
+  const duplicatedEmails = [...copies.values()]
+    .filter((same) => same.length > 1)
+    .slice(0, 5)
+    .map((same) => ({ messageId: same[0]?.messageId ?? '', template: same[0]?.template ?? '', received: same.map((mail) => mail.received).sort() }));
   return {
     referralsAccepted: ids.length,
     referralsLost: ids.filter((id) => !stored.has(id)).length,
@@ -113,8 +143,9 @@ export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDi
     transitionsLost,
     transitionsApplied2x: transitions.filter((row) => Number(row.n) > 1).length,
     outboxUnsent: await unsentRows(databaseUrl),
-    eventsNotConsumed,
+    eventsNotConsumed: await eventsNotConsumed(accepted, databaseUrl),
     emailsDuplicated: messageIds.length - new Set(messageIds).size,
+    duplicatedEmails,
     emails: messageIds.length,
   };
 }

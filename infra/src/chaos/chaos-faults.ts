@@ -4,8 +4,9 @@ import { serviceNames } from '../service-processes';
 
 /**
  * What the fault suite kills, and where `npm start` keeps each one's pid (its pid files, written so a
- * later start can stop what a killed orchestrator left). The identity provider is not among them: it runs
- * inside the orchestrator's own process, so killing it is killing `npm start` (the supervision e2e does).
+ * later start can stop what a killed orchestrator left): each service, the identity provider (a child process
+ * of its own, infra/src/identity/identity-process.ts), Kafka and PostgreSQL. The gateway lives in the
+ * orchestrator's process: killing it is killing `npm start` (the supervision e2e does).
  */
 export interface FaultTarget {
   name: string;
@@ -22,6 +23,7 @@ export function faultTargets(stateDir: string, brokerDownMs = 60_000): FaultTarg
   const kafkaPid = join(stateDir, 'data', 'kafka', 'kafka.pid');
   return [
     ...serviceNames.map((service) => ({ name: service, pidFile: join(stateDir, 'run', `${service}.pid`) })),
+    { name: 'identity', pidFile: join(stateDir, 'data', 'identity.pid') },
     { name: 'kafka', pidFile: kafkaPid },
     // PostgreSQL's own pid file: its first line is the postmaster's pid.
     { name: 'postgres', pidFile: join(stateDir, 'data', 'postgres', 'postmaster.pid') },

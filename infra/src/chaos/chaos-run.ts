@@ -92,7 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await load.stop();
   }
   log('chaos: waiting for the platform to settle…\n');
-  const settleMs = await settle(options.databaseUrl, options.settleTimeoutMs ?? 180_000);
+  const settleMs = await settle(options.databaseUrl, options.settleTimeoutMs ?? 180_000, load.accepted);
   const verdict = await check(load.accepted, options.databaseUrl, `${options.stateDir}/mail`);
   const passed =
     faults.every((fault) => fault.healSeconds !== null) &&
@@ -114,9 +114,11 @@ async function healed(origin: string, target: FaultTarget, killedPid: number | u
     if (performance.now() - since > timeoutMs) return null;
     const pid = pidOf(target);
     if (pid !== undefined && pid !== killedPid && load.counters.lastCreatedAt > since) {
+      // The identity provider is back when it answers through the gateway (tokens issued before it died kept working meanwhile).
+      const probes = target.name === 'identity' ? ['/auth/.well-known/openid-configuration'] : services.map((service) => `/api/${service}/health/ready`);
       const ready = await Promise.all(
-        services.map((service) =>
-          fetch(`${origin}/api/${service}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then(
+        probes.map((path) =>
+          fetch(`${origin}${path}`, { signal: AbortSignal.timeout(5_000) }).then(
             (response) => response.status === 200,
             () => false,
           ),

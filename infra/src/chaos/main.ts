@@ -7,7 +7,7 @@
  *
  *   npm run chaos -- --rate=100 --steady=20 --broker-down=60 --only=referral,postgres,kafka-down
  *
- * Faults, in order: directory, diagnostic, referral, notification, reporting, kafka, postgres (kill -9 each),
+ * Faults, in order: directory, diagnostic, referral, notification, reporting, identity, kafka, postgres (kill -9 each),
  * kafka-down (the broker frozen for --broker-down seconds).
  */
 import { spawn } from 'node:child_process';
@@ -81,7 +81,9 @@ async function main(): Promise<void> {
       child.kill('SIGINT');
       await gone;
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    // A failed run keeps its state folder (services' logs, the mailbox) for whoever looks into it.
+    if (process.exitCode === 0) rmSync(stateDir, { recursive: true, force: true });
+    else process.stdout.write(`chaos: the run's logs and mailbox are kept in ${stateDir}\n`);
   }
 }
 

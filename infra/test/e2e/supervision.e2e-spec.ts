@@ -35,10 +35,10 @@ describe('npm start supervises what it started', () => {
   it('starts again after its orchestrator was killed with SIGKILL, stopping what that one left running', async () => {
     const first = platform;
     if (!first) throw new Error('no platform');
-    const left = ['run/directory.pid', 'run/referral.pid', 'data/kafka/kafka.pid'].map(pidOf);
+    const left = ['run/directory.pid', 'run/referral.pid', 'data/identity.pid', 'data/kafka/kafka.pid'].map(pidOf);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
-    // Services, Kafka and PostgreSQL run in process groups of their own: still up, holding their ports.
+    // Services, the identity provider, Kafka and PostgreSQL run in process groups of their own: still up, holding their ports.
     for (const pid of left) expect(commandLine(pid)).not.toEqual([]);
 
     platform = await startLocalPlatform('supervision', {}, first);

@@ -59,6 +59,20 @@ class ThingController {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   }
 
+  @Get('database-dropped')
+  databaseDropped(): never {
+    // TypeORM's error when the transaction's connection was dropped by a PostgreSQL killed mid-request.
+    throw Object.assign(new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'), {
+      name: 'QueryRunnerProviderAlreadyReleasedError',
+    });
+  }
+
+  @Get('database-dropped-runner')
+  databaseDroppedRunner(): never {
+    // The same, met when the transaction's query runner itself was released by that drop.
+    throw Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' });
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('secret internals: password=hunter2');
@@ -118,7 +132,7 @@ describe('HTTP conventions (problem+json, validation, OpenAPI)', () => {
   });
 
   it('answers 503 with Retry-After, not 500, while the database restarts or is unreachable', async () => {
-    for (const path of ['database-restarting', 'database-gone']) {
+    for (const path of ['database-restarting', 'database-gone', 'database-dropped', 'database-dropped-runner']) {
       const response = await fetch(`${base}/v1/things/${path}`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
