@@ -3,7 +3,7 @@
  * orchestrator (the compiled cli, a state folder and ports of its own, as `npm run chaos` does), waits until it
  * says it is ready, lets it settle (`--settle=` seconds, 20 by default), then reads VmRSS from /proc/<pid>/status
  * of every process it started (the orchestrator's whole process tree: the five services, Kafka, PostgreSQL and its
- * backends, MailDev, the orchestrator itself, which holds the gateway and the identity provider), and stops it.
+ * backends, MailDev, the identity provider, the orchestrator itself, which holds the gateway), and stops it.
  *
  * Targets (issue 16, item 6): each service ≤ 150 MB RSS at rest, the whole stack ≤ 1.5 GB.
  * RSS counts the pages shared between processes once per process (PostgreSQL's shared buffers in every
@@ -70,7 +70,7 @@ function statusField(pid: number, field: string, file: 'status' | 'smaps_rollup'
 
 /** What a process of the platform is, from its command line. */
 function groupOf(pid: number, orchestrator: number): string {
-  if (pid === orchestrator) return 'orchestrator (gateway, identity provider)';
+  if (pid === orchestrator) return 'orchestrator (gateway)';
   let command: string;
   try {
     command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -79,6 +79,7 @@ function groupOf(pid: number, orchestrator: number): string {
   }
   const service = serviceNames.find((name) => command.includes(`services/${name}/src/main.js`));
   if (service) return service;
+  if (command.includes('serve-identity.js')) return 'identity provider';
   if (/\bpostgres\b/.test(command) || /^postgres:/.test(command)) return 'PostgreSQL';
   if (/\bjava\b/.test(command) && /kafka/i.test(command)) return 'Kafka';
   if (command.includes('maildev')) return MAILDEV;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { httpOk, waitUntil } from '../net';
-import { stopChild, stopGroup, tail } from '../service-processes';
+import { serviceNodeFlags, stopChild, stopGroup, tail } from '../service-processes';
 import { builtFile, repoRoot } from '../state-dir';
 import type { Incarnation } from '../supervisor';
 
@@ -35,7 +35,7 @@ export async function startIdentityProcess(options: IdentityProcessOptions): Pro
   mkdirSync(dirname(options.logFile), { recursive: true });
   mkdirSync(dirname(options.pidFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', builtFile('infra/src/identity/serve-identity.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...serviceNodeFlags, builtFile('infra/src/identity/serve-identity.js')], {
     cwd: repoRoot,
     env: {
       PATH: process.env['PATH'] ?? '',

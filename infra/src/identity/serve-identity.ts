@@ -5,7 +5,7 @@
  * ProConnect or a Keycloak realm (docs/operations.md).
  */
 import { demoAccounts } from '@relais/demo';
-import { env, loadConfig } from '@relais/platform';
+import { env, loadConfig, releaseMemoryWhenIdle, releaseStartupMemory } from '@relais/platform';
 import { startIdentityProvider } from './identity-provider';
 
 async function main(): Promise<void> {
@@ -27,6 +27,9 @@ async function main(): Promise<void> {
     keysFile: config.IDENTITY_KEYS_FILE,
     ...(config.IDENTITY_WEB_REDIRECT_URIS ? { webRedirectUris: config.IDENTITY_WEB_REDIRECT_URIS.split(',').map((uri) => uri.trim()) } : {}),
   });
+  // Memory kept small at rest as in the services (same Node flags, libs/platform memory-release.ts).
+  releaseStartupMemory();
+  releaseMemoryWhenIdle();
   process.stdout.write(`identity provider ${provider.issuer} on ${config.HOST}:${config.PORT}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void provider.stop().then(() => process.exit(0)));
 }
