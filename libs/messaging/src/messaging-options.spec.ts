@@ -4,7 +4,7 @@ describe('messaging options', () => {
   it('fills in the defaults', () => {
     expect(resolveMessagingOptions({ service: 'referral', brokers: ['127.0.0.1:9092'] })).toMatchObject({
       topicPrefix: '',
-      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000], batchSize: 100, parkedSweepMs: 10_000, maxBlockedMs: 7 * 24 * 3600 * 1000 },
+      consumer: { concurrency: 3, retryDelaysMs: [1_000, 5_000, 30_000, 60_000, 120_000], batchSize: 100, parkedSweepMs: 10_000, maxBlockedMs: 7 * 24 * 3600 * 1000 },
       relay: { batchSize: 200, pollIntervalMs: 1_000 },
     });
   });

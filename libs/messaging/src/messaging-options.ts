@@ -115,7 +115,10 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     throw new Error('MessagingModule: sasl needs both a username and a password (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD)');
   }
   const concurrency = options.consumer?.concurrency ?? 3;
-  const retryDelaysMs = options.consumer?.retryDelaysMs ?? [1_000, 5_000, 30_000];
+  // About 3.5 minutes in all: a handler that asks another service (notification asking referral for a person's
+  // contact) outlives that service's kill -9 and restart (25–45 s in `npm run chaos`) or a few minutes of overload
+  // instead of dead-lettering; longer delays would hold the retry partition's later records behind them.
+  const retryDelaysMs = options.consumer?.retryDelaysMs ?? [1_000, 5_000, 30_000, 60_000, 120_000];
   const consumerBatchSize = options.consumer?.batchSize ?? 100;
   const parkedSweepMs = options.consumer?.parkedSweepMs ?? 10_000;
   const maxBlockedMs = options.consumer?.maxBlockedMs ?? RETRY_RETENTION_MS;
