@@ -59,6 +59,8 @@ export interface DashboardFigures {
   /** A whole page (its requests at once): from the first sent to the last answered. */
   byPage: Record<string, LatencySummary>;
   errors: number;
+  /** The answers other than 200, by status (503: the service's admission control shed the request). */
+  statuses: Record<string, number>;
 }
 
 export interface Coordinator {
@@ -79,6 +81,7 @@ export async function loadDashboards(base: string, coordinators: Coordinator[], 
     map.set(key, list);
   };
   let errors = 0;
+  const statuses: Record<string, number> = {};
   const chosen = periods(new Date());
   const pageNames = Object.keys(dashboardPages);
   const deadline = performance.now() + seconds * 1000;
@@ -94,7 +97,10 @@ export async function loadDashboards(base: string, coordinators: Coordinator[], 
             const started = performance.now();
             const response = await fetch(`${base}/v1/networks/${networkId}/${indicator}?from=${range.from}&to=${range.to}`, { headers: { authorization: `Bearer ${token}` } });
             await response.arrayBuffer();
-            if (response.status !== 200) errors++;
+            if (response.status !== 200) {
+              errors++;
+              statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+            }
             else record(samples, `${indicator}@${period === 'this-month' ? 'this-month' : kind}`, performance.now() - started);
           }),
         );
@@ -103,7 +109,7 @@ export async function loadDashboards(base: string, coordinators: Coordinator[], 
     }),
   );
   const summaries = (map: Map<string, number[]>): Record<string, LatencySummary> => Object.fromEntries([...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, list]) => [key, summarize(list)]));
-  return { all: summarize([...samples.values()].flat()), byQuery: summaries(samples), byPage: summaries(pages), errors };
+  return { all: summarize([...samples.values()].flat()), byQuery: summaries(samples), byPage: summaries(pages), errors, statuses };
 }
 
 export interface Floor {

@@ -221,6 +221,7 @@ async function main(): Promise<void> {
         byQuery: measured.byQuery,
         byPage: measured.byPage,
         errors: measured.errors,
+        statuses: measured.statuses,
         targetP95Ms: target,
         worstQueryP95Ms: worst,
         ratio: round(worst / target, 2),
