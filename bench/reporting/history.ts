@@ -237,7 +237,7 @@ export async function generateHistory(databaseUrl: string, shape: HistoryShape, 
     const start = `(current_date - ${shape.days - 1})`;
     await step('reset', async () => {
       await db.query(`TRUNCATE ${projectionTables.join(', ')}`);
-      await db.query(`DROP TABLE IF EXISTS bench_referrals, bench_services, bench_communes, bench_assessments, bench_days, bench_stage_cells, bench_journey_cells, bench_delay_cells`);
+      await db.query(`DROP TABLE IF EXISTS bench_referrals, bench_services, bench_communes, bench_assessments, bench_days, bench_stage_cells, bench_journey_cells, bench_delay_cells, bench_stage_cells_m, bench_journey_cells_m, bench_delay_cells_m`);
     });
     // The keys and indexes of the projection tables, to rebuild once they are full.
     const indexes = await db.query<{ table: string; name: string; definition: string; constraint: boolean }>(
@@ -302,7 +302,7 @@ export async function generateHistory(databaseUrl: string, shape: HistoryShape, 
     const day = (t: string): string => `(${start} + floor(${t} / 24)::int)`;
     // Counts per day (number from the start), service and key: small integer-keyed tables every rollup is summed from.
     await step('cells', async () => {
-      await db.query(`CREATE UNLOGGED TABLE bench_days AS SELECT d, ${start} + d AS day, date_trunc('month', ${start} + d)::date AS month FROM generate_series(0, ${shape.days + 400}) d`);
+      await db.query(`CREATE UNLOGGED TABLE bench_days AS SELECT d, ${start} + d AS day, date_trunc('month', ${start} + d)::date AS month FROM generate_series(-31, ${shape.days + 400}) d`);
       await db.query(`ALTER TABLE bench_days ADD PRIMARY KEY (d)`);
       await inParallel(
         [
@@ -324,8 +324,25 @@ export async function generateHistory(databaseUrl: string, shape: HistoryShape, 
         ],
       );
     });
+    // The same cells per month (filed under the month's first day): the monthly tables are summed from a thirtieth of the rows.
+    await step('month cells', () =>
+      inParallel(
+        [
+          `CREATE UNLOGGED TABLE bench_stage_cells_m AS SELECT m.d, c.s, c.sender_offset, c.stage, sum(c.n)::bigint AS n
+             FROM bench_stage_cells c JOIN bench_days dd USING (d) JOIN bench_days m ON m.day = dd.month GROUP BY 1, 2, 3, 4`,
+          `CREATE UNLOGGED TABLE bench_journey_cells_m AS SELECT m.d, c.s, c.fact, c.detail, sum(c.n)::bigint AS n
+             FROM bench_journey_cells c JOIN bench_days dd USING (d) JOIN bench_days m ON m.day = dd.month GROUP BY 1, 2, 3, 4`,
+        ],
+        [
+          `CREATE UNLOGGED TABLE bench_delay_cells_m AS SELECT m.d, c.s, c.measure, c.within_sla, c.bucket, sum(c.n)::bigint AS n
+             FROM bench_delay_cells c JOIN bench_days dd USING (d) JOIN bench_days m ON m.day = dd.month GROUP BY 1, 2, 3, 4, 5`,
+        ],
+      ),
+    );
     await step('rollups', () => {
-      const statements = rollups.flatMap(({ table, cells, keys }) => (['daily', 'monthly'] as const).map((grain) => rollupSql(table, cells, keys, grain, shape.networkIds)));
+      const statements = rollups.flatMap(({ table, cells, keys }) =>
+        (['daily', 'monthly'] as const).map((grain) => rollupSql(table, grain === 'monthly' ? cells.replace(/bench_(stage|journey|delay)_cells/g, 'bench_$1_cells_m') : cells, keys, grain, shape.networkIds)),
+      );
       // The delay tables are the biggest: half the statements each way, delays first on one side.
       const first = statements.filter((sql) => /INSERT INTO (delay|network_delay|structure_acknowledgement|referral_theme)_/.test(sql));
       return inParallel(first, statements.filter((sql) => !first.includes(sql)));
@@ -380,7 +397,7 @@ export async function generateHistory(databaseUrl: string, shape: HistoryShape, 
       return inParallel(definitions.slice(0, half), definitions.slice(half));
     });
     await step('vacuum', async () => {
-      await db.query(`DROP TABLE bench_referrals, bench_services, bench_communes, bench_assessments, bench_days, bench_stage_cells, bench_journey_cells, bench_delay_cells`);
+      await db.query(`DROP TABLE bench_referrals, bench_services, bench_communes, bench_assessments, bench_days, bench_stage_cells, bench_journey_cells, bench_delay_cells, bench_stage_cells_m, bench_journey_cells_m, bench_delay_cells_m`);
       const tables = [...projectionTables];
       const half = Math.ceil(tables.length / 2);
       await inParallel(
