@@ -12,10 +12,10 @@ import type { CoverageQuery, CoverageView, ContinuityView, DelayFigures, DelaysV
 import { rate, ReportingAccess, shownCount, shownFigure, type ReportingScope } from './reporting-access';
 
 const MAX_DAYS = 366;
-const STRUCTURE_AND_ROLE = '($8::uuid IS NULL OR structure_id = $8) AND ($9::text IS NULL OR role = $9)';
+const STRUCTURE_AND_ROLE = '($2::uuid IS NULL OR structure_id = $2) AND ($3::text IS NULL OR role = $3)';
 /** `network_*` and `structure_*`: the totals without structure and role, or without role (ADR 0007, "Totals"). */
 type Rollup = 'referral_stage' | 'referral_theme' | 'delay' | 'journey' | 'network_stage' | 'network_delay' | 'network_journey' | 'structure_stage' | 'structure_acknowledgement';
-const STRUCTURE_ONLY = '($8::uuid IS NULL OR structure_id = $8)';
+const STRUCTURE_ONLY = '($2::uuid IS NULL OR structure_id = $2)';
 export const funnelStages = ['requested', 'received', 'accepted', 'in-progress', 'completed', 'rejected', 'redirected', 'cancelled', 'expired', 'failed'] as const;
 const dropOffSteps = ['requested', 'received', 'accepted', 'in-progress'] as const;
 const breakKinds = ['expired', 'failed', 'redirect-not-picked-up', 'next-step-not-referred', 'rejected-without-follow-up'] as const;
@@ -39,7 +39,7 @@ export class IndicatorsService {
       throw new DomainError('invalid-query', 'Les filtres « thematique » et « senderNetwork » ne se combinent pas avec « structure » ni « role ».');
     }
     const rows = byTheme
-      ? await this.sums<{ stage: string; n: string }>('referral_theme', 'stage', networkId, query, '($8::text IS NULL OR thematique = $8) AND ($9::uuid IS NULL OR sender_network_id = $9)', [
+      ? await this.sums<{ stage: string; n: string }>('referral_theme', 'stage', networkId, query, '($2::text IS NULL OR thematique = $2) AND ($3::uuid IS NULL OR sender_network_id = $3)', [
           query.thematique ?? null,
           query.senderNetwork ?? null,
         ])
@@ -52,13 +52,20 @@ export class IndicatorsService {
   async delays(networkId: string, query: PeriodQuery, principal: Principal): Promise<DelaysView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
-    const rows =
+    type DelayRow = { measure: string; within_sla: boolean; bucket: number; n: string };
+    // The histograms and the overdue count are independent: both at once, on two connections of the pool.
+    const [rows, overdue] = await Promise.all([
       scope.structureId === null && query.role === undefined
-        ? await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('network_delay', 'measure, within_sla, bucket', networkId, query, 'TRUE', [])
-        : await this.sums<{ measure: string; within_sla: boolean; bucket: number; n: string }>('delay', 'measure, within_sla, bucket', networkId, query, STRUCTURE_AND_ROLE, [
-            scope.structureId,
-            query.role ?? null,
-          ]);
+        ? this.sums<DelayRow>('network_delay', 'measure, within_sla, bucket', networkId, query, 'TRUE', [])
+        : this.sums<DelayRow>('delay', 'measure, within_sla, bucket', networkId, query, STRUCTURE_AND_ROLE, [scope.structureId, query.role ?? null]),
+      this.txHost.tx.query<Array<{ n: string }>>(
+        `SELECT count(*) AS n FROM referral_state
+          WHERE network_ids @> ARRAY[$1::uuid] AND status IN ('requested', 'received', 'accepted')
+            AND ((status = 'requested' AND acknowledge_due_at < $2) OR (status IN ('received', 'accepted') AND first_contact_due_at < $2))
+            AND ($3::uuid IS NULL OR structure_id = $3) AND ($4::text IS NULL OR role = $4)`,
+        [networkId, this.clock.now(), scope.structureId, query.role ?? null],
+      ),
+    ]);
     const figures = (measure: string, hasSla: boolean): DelayFigures => {
       const histogram = new Map<number, number>();
       let within = 0;
@@ -76,13 +83,6 @@ export class IndicatorsService {
         withinSlaShare: hasSla ? shownFigure(rate(within, count), count, scope) : null,
       };
     };
-    const overdue = await this.txHost.tx.query<Array<{ n: string }>>(
-      `SELECT count(*) AS n FROM referral_state
-        WHERE network_ids @> ARRAY[$1::uuid] AND status IN ('requested', 'received', 'accepted')
-          AND ((status = 'requested' AND acknowledge_due_at < $2) OR (status IN ('received', 'accepted') AND first_contact_due_at < $2))
-          AND ($3::uuid IS NULL OR structure_id = $3) AND ($4::text IS NULL OR role = $4)`,
-      [networkId, this.clock.now(), scope.structureId, query.role ?? null],
-    );
     return {
       networkId,
       from: query.from,
@@ -104,21 +104,22 @@ export class IndicatorsService {
     const filtered = scope.structureId !== null || query.role !== undefined;
     type Fact = { fact: string; detail: string; n: string };
     type Stage = { structure_id: string; stage: string; n: string };
-    const facts = filtered
-      ? await this.sums<Fact>('journey', 'fact, detail', networkId, query, STRUCTURE_AND_ROLE, filters)
-      : await this.sums<Fact>('network_journey', 'fact, detail', networkId, query, 'TRUE', []);
-    const stages = filtered
-      ? await this.sums<{ stage: string; n: string }>('referral_stage', 'stage', networkId, query, STRUCTURE_AND_ROLE, filters)
-      : await this.sums<{ stage: string; n: string }>('network_stage', 'stage', networkId, query, 'TRUE', []);
-    // Per structure: referrals received ('requested'), completed, and those that left at any step ('exit', completions included).
-    const perStructure: Stage[] = filtered
-      ? [
-          ...(await this.sums<Stage>('referral_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed') AND ${STRUCTURE_AND_ROLE}`, filters)),
-          ...(await this.sums<{ structure_id: string; fact: string; n: string }>('journey', 'structure_id, fact', networkId, query, `fact = 'exit' AND ${STRUCTURE_AND_ROLE}`, filters)).map(
-            (row) => ({ structure_id: row.structure_id, stage: 'exit', n: row.n }),
-          ),
-        ]
-      : await this.sums<Stage>('structure_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed', 'exit')`, []);
+    // Three independent sums, at once on three connections of the pool.
+    const [facts, stages, perStructure] = await Promise.all([
+      filtered
+        ? this.sums<Fact>('journey', 'fact, detail', networkId, query, STRUCTURE_AND_ROLE, filters)
+        : this.sums<Fact>('network_journey', 'fact, detail', networkId, query, 'TRUE', []),
+      filtered
+        ? this.sums<{ stage: string; n: string }>('referral_stage', 'stage', networkId, query, STRUCTURE_AND_ROLE, filters)
+        : this.sums<{ stage: string; n: string }>('network_stage', 'stage', networkId, query, 'TRUE', []),
+      // Per structure: referrals received ('requested'), completed, and those that left at any step ('exit', completions included).
+      filtered
+        ? Promise.all([
+            this.sums<Stage>('referral_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed') AND ${STRUCTURE_AND_ROLE}`, filters),
+            this.sums<{ structure_id: string; fact: string; n: string }>('journey', 'structure_id, fact', networkId, query, `fact = 'exit' AND ${STRUCTURE_AND_ROLE}`, filters),
+          ]).then(([reached, exits]): Stage[] => [...reached, ...exits.map((row) => ({ structure_id: row.structure_id, stage: 'exit', n: row.n }))])
+        : this.sums<Stage>('structure_stage', 'structure_id, stage', networkId, query, `stage IN ('requested', 'completed', 'exit')`, []),
+    ]);
     const total = (fact: string, detail?: string): number =>
       facts.filter((f) => f.fact === fact && (detail === undefined || f.detail === detail)).reduce((sum, f) => sum + Number(f.n), 0);
     const reached = (stage: string): number => stages.filter((s) => s.stage === stage).reduce((sum, s) => sum + Number(s.n), 0);
@@ -169,23 +170,27 @@ export class IndicatorsService {
     const days = checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, query.structure);
     const byRole = query.role !== undefined;
-    const stages = await this.sums<{ structure_id: string; stage: string; n: string }>(
-      byRole ? 'referral_stage' : 'structure_stage',
-      'structure_id, stage',
-      networkId,
-      query,
-      `stage IN ('requested', 'accepted', 'rejected') AND ${byRole ? STRUCTURE_AND_ROLE : STRUCTURE_ONLY}`,
-      byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
-    );
-    const acknowledgements = await this.sums<{ structure_id: string; bucket: number; n: string }>(
-      byRole ? 'delay' : 'structure_acknowledgement',
-      'structure_id, bucket',
-      networkId,
-      query,
-      byRole ? `measure = 'acknowledgement' AND ${STRUCTURE_AND_ROLE}` : STRUCTURE_ONLY,
-      byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
-    );
-    const services = (await this.directory.servicesOfNetwork(networkId)).filter(
+    // The stages, the acknowledgement histograms and the directory's services are independent: all three at once.
+    const [stages, acknowledgements, networkServices] = await Promise.all([
+      this.sums<{ structure_id: string; stage: string; n: string }>(
+        byRole ? 'referral_stage' : 'structure_stage',
+        'structure_id, stage',
+        networkId,
+        query,
+        `stage IN ('requested', 'accepted', 'rejected') AND ${byRole ? STRUCTURE_AND_ROLE : STRUCTURE_ONLY}`,
+        byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
+      ),
+      this.sums<{ structure_id: string; bucket: number; n: string }>(
+        byRole ? 'delay' : 'structure_acknowledgement',
+        'structure_id, bucket',
+        networkId,
+        query,
+        byRole ? `measure = 'acknowledgement' AND ${STRUCTURE_AND_ROLE}` : STRUCTURE_ONLY,
+        byRole ? [scope.structureId, query.role ?? null] : [scope.structureId],
+      ),
+      this.directory.servicesOfNetwork(networkId),
+    ]);
+    const services = networkServices.filter(
       (s) => (scope.structureId === null || s.structureId === scope.structureId) && (query.role === undefined || s.roles.includes(query.role)),
     );
     const structureIds = [...new Set([...stages.map((s) => s.structure_id), ...services.map((s) => s.structureId)])];
@@ -227,12 +232,10 @@ export class IndicatorsService {
   async coverage(networkId: string, query: CoverageQuery, principal: Principal): Promise<CoverageView> {
     checkPeriod(query.from, query.to);
     const scope = await this.access.scope(principal, networkId, undefined);
-    const network = await this.directory.network(networkId);
+    const [network, services] = await Promise.all([this.directory.network(networkId), this.directory.servicesOfNetwork(networkId)]);
     const communeCodes = network?.communeCodes ?? [];
     const positions = communePositions();
-    const places = (await this.directory.servicesOfNetwork(networkId))
-      .filter((s) => s.active)
-      .flatMap((s) => s.places.map((p) => ({ roles: s.roles, ...p })));
+    const places = services.filter((s) => s.active).flatMap((s) => s.places.map((p) => ({ roles: s.roles, ...p })));
     const demand = await this.txHost.tx.query<Array<{ commune_code: string; indicator: string; n: string }>>(
       `SELECT commune_code, indicator, sum(n) AS n FROM commune_monthly
         WHERE commune_code = ANY($1::text[]) AND month BETWEEN date_trunc('month', $2::date) AND $3::date
@@ -306,23 +309,23 @@ export class IndicatorsService {
 
   /**
    * Sums of one rollup for a network and a period: its whole months from `<rollup>_monthly`, the days around them
-   * from `<rollup>_daily` (both have the same columns, `month` standing for `day`). `filters` use $8 and after.
+   * from `<rollup>_daily` (both have the same columns, `month` standing for `day`). `filters` use $2 and after.
+   * Only the ranges the period has are queried (a whole month is one branch): each branch costs its planning.
    */
   private sums<T>(rollup: Rollup, columns: string, networkId: string, period: { from: string; to: string }, filters: string, params: unknown[]): Promise<T[]> {
     const split = splitPeriod(period.from, period.to);
-    return this.txHost.tx.query<T[]>(
+    const values: unknown[] = [networkId, ...params];
+    const branch = (table: string, column: string, from: string, to: string): string => {
+      values.push(from, to);
       // One range per branch: an OR of two ranges is a bitmap scan that visits the heap, a range alone an index-only scan.
-      `SELECT ${columns}, sum(n) AS n FROM (
-         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND day BETWEEN $2 AND $3
-         UNION ALL
-         SELECT * FROM ${rollup}_daily WHERE network_id = $1 AND day BETWEEN $4 AND $5
-         UNION ALL
-         SELECT * FROM ${rollup}_monthly WHERE network_id = $1 AND month BETWEEN $6 AND $7
-       ) AS rollup
-       WHERE ${filters}
-       GROUP BY ${columns}`,
-      [networkId, split.headFrom, split.headTo, split.tailFrom, split.tailTo, split.monthFrom, split.monthTo, ...params],
-    );
+      return `SELECT * FROM ${table} WHERE network_id = $1 AND ${column} BETWEEN $${values.length - 1} AND $${values.length}`;
+    };
+    const branches = [
+      ...(split.headFrom <= split.headTo ? [branch(`${rollup}_daily`, 'day', split.headFrom, split.headTo)] : []),
+      ...(split.tailFrom <= split.tailTo ? [branch(`${rollup}_daily`, 'day', split.tailFrom, split.tailTo)] : []),
+      ...(split.monthFrom <= split.monthTo ? [branch(`${rollup}_monthly`, 'month', split.monthFrom, split.monthTo)] : []),
+    ];
+    return this.txHost.tx.query<T[]>(`SELECT ${columns}, sum(n) AS n FROM (${branches.join(' UNION ALL ')}) AS rollup WHERE ${filters} GROUP BY ${columns}`, values);
   }
 }
 
