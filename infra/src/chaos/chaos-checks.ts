@@ -23,11 +23,48 @@ export interface ChaosVerdict {
   /** Emails sent twice (same Message-ID in two `.eml` files). */
   emailsDuplicated: number;
   /** The first of them, to find in notification's log: Message-ID, template and when each copy arrived. */
-  duplicatedEmails: Array<{ messageId: string; template: string; received: string[] }>;
+  duplicatedEmails: DuplicatedEmail[];
+  /**
+   * Copies beyond what the issue allows: a kill -9 of notification between the SMTP server's acceptance and the
+   * recording may resend that one message (same Message-ID), nothing else. Set by the run, which knows the kills.
+   */
+  emailsResentBeyondAllowance: number;
   emails: number;
 }
 
 export type DatabaseUrl = (service: ServiceName) => string;
+
+export interface DuplicatedEmail {
+  messageId: string;
+  template: string;
+  /** When each copy reached the SMTP server (its `.eml` file's time), earliest first. */
+  received: string[];
+}
+
+/** How long before a kill -9 of notification the copy it may resend can have been accepted (one SMTP exchange). */
+const IN_FLIGHT_WINDOW_MS = 5_000;
+
+/**
+ * The copies that no kill explains: each kill of notification (wall-clock times) may account for one message
+ * sent twice whose first copy was accepted just before it (the message in flight); any other copy is an effect
+ * applied twice.
+ */
+export function resentBeyondAllowance(duplicates: DuplicatedEmail[], notificationKills: Date[]): number {
+  const unusedKills = notificationKills.map((kill) => kill.getTime()).sort((a, b) => a - b);
+  let beyond = 0;
+  for (const duplicate of [...duplicates].sort((a, b) => (a.received[0] ?? '').localeCompare(b.received[0] ?? ''))) {
+    const first = Date.parse(duplicate.received[0] ?? '');
+    let extra = duplicate.received.length - 1;
+    // The file's time and the kill's come from the same machine's clock; a second of slack after the kill.
+    const kill = unusedKills.findIndex((at) => first >= at - IN_FLIGHT_WINDOW_MS && first <= at + 1_000);
+    if (kill >= 0) {
+      unusedKills.splice(kill, 1);
+      extra -= 1;
+    }
+    beyond += extra;
+  }
+  return beyond;
+}
 
 async function withDatabase<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -97,7 +134,7 @@ async function eventsNotConsumed(accepted: Accepted, databaseUrl: DatabaseUrl): 
   return missing;
 }
 
-export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDir: string): Promise<ChaosVerdict> {
+export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDir: string, notificationKills: Date[] = []): Promise<ChaosVerdict> {
   const ids = [...accepted.referrals.keys()];
   const { stored, transitions } = await withDatabase(databaseUrl('referral'), async (db) => ({
     stored: new Set((await db.query<{ id: string }>('SELECT id FROM referrals WHERE id = ANY($1::uuid[])', [ids])).rows.map((row) => row.id)),
@@ -132,9 +169,8 @@ export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDi
   const messageIds = mails.map((mail) => mail.messageId);
   const copies = new Map<string, typeof mails>();
   for (const mail of mails) copies.set(mail.messageId, [...(copies.get(mail.messageId) ?? []), mail]);
-  const duplicatedEmails = [...copies.values()]
+  const duplicates: DuplicatedEmail[] = [...copies.values()]
     .filter((same) => same.length > 1)
-    .slice(0, 5)
     .map((same) => ({ messageId: same[0]?.messageId ?? '', template: same[0]?.template ?? '', received: same.map((mail) => mail.received).sort() }));
   return {
     referralsAccepted: ids.length,
@@ -145,7 +181,8 @@ export async function check(accepted: Accepted, databaseUrl: DatabaseUrl, mailDi
     outboxUnsent: await unsentRows(databaseUrl),
     eventsNotConsumed: await eventsNotConsumed(accepted, databaseUrl),
     emailsDuplicated: messageIds.length - new Set(messageIds).size,
-    duplicatedEmails,
+    duplicatedEmails: duplicates.slice(0, 5),
+    emailsResentBeyondAllowance: resentBeyondAllowance(duplicates, notificationKills),
     emails: messageIds.length,
   };
 }
