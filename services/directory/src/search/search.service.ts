@@ -88,7 +88,7 @@ interface Walk {
 type Driver = 'open' | 'text';
 /** Fewer lieux than this open at the asked minute in the whole directory: they lead the search. */
 const FEW_OPEN_LIEUX = 200;
-/** Fewer rows than this holding the text (as the planner estimates): they lead the search once the first window found too few. */
+/** Fewer rows than this holding the text (as the planner estimates): they lead the search. */
 const FEW_TEXT_MATCHES = 1500;
 
 /** Builds numbered parameters as the SQL is written, so values never enter the text. */
@@ -250,6 +250,14 @@ export class SearchService {
       if ((row?.open ?? 0) === 0) return [];
       if ((row?.open ?? 0) < FEW_OPEN_LIEUX) driver = 'open';
     }
+    // With text, the first window is sized by the share of rows holding it (the planner's estimate, from the text
+    // vectors' statistics: counting would read every match of a common word); a word few rows hold leads instead.
+    let firstWindow = 32;
+    if (!driver && walk.tsquery) {
+      const share = await this.textShare(walk.tsquery);
+      if (share.rows < FEW_TEXT_MATCHES) driver = 'text';
+      else firstWindow = Math.min(128, Math.max(32, Math.ceil(4 / Math.max(share.fraction, 1e-6))));
+    }
     const { wanted, after } = page;
     const keys: KeyRow[] = [];
     const firstPart = after ? after[0] * 2 + (after[1] >= UNKNOWN ? 1 : 0) : 0;
@@ -261,20 +269,25 @@ export class SearchService {
         keys.push(...(await this.comingToPerson(walk, full, need, partAfter, driver)));
         continue;
       }
-      let found = driver ? undefined : await this.nearestWindow(walk, full, need, 16 * need, partAfter);
-      if (!found && !driver && walk.tsquery) {
-        // A rare word: the services that hold it lead, rather than a longer walk testing the text lieu by lieu.
-        // (The planner's estimate, from the text vectors' statistics: counting would read every match of a common word.)
-        const [row] = await this.dataSource.query<Array<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>>(
-          `EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry WHERE search_vector @@ to_tsquery('relais_fr', $1)`,
-          [walk.tsquery],
-        );
-        if ((row?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0) < FEW_TEXT_MATCHES) driver = 'text';
+      let found: KeyRow[] | undefined;
+      for (const window of driver ? [] : [firstWindow * need, 8 * firstWindow * need]) {
+        found = await this.nearestWindow(walk, full, need, window, partAfter);
+        if (found) break;
       }
-      if (!found && !driver) found = await this.nearestWindow(walk, full, need, 128 * need, partAfter);
       keys.push(...(found ?? (await this.withinRadius(walk, full, need, partAfter, driver))));
     }
     return keys;
+  }
+
+  /** How many rows of the search index hold the text, and what share of them, as the planner estimates. */
+  private async textShare(tsquery: string): Promise<{ rows: number; fraction: number }> {
+    const [plan] = await this.dataSource.query<Array<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>>(
+      `EXPLAIN (FORMAT JSON) SELECT 1 FROM search_entry WHERE search_vector @@ to_tsquery('relais_fr', $1)`,
+      [tsquery],
+    );
+    const [table] = await this.dataSource.query<Array<{ rows: number }>>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'search_entry'::regclass`);
+    const rows = plan?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+    return { rows, fraction: rows / Math.max(1, table?.rows ?? 0) };
   }
 
   /** The rows a search led by its few open lieux, or by its few rows holding the text, starts from (read first, then filtered). */
