@@ -148,10 +148,12 @@ function startService(infrastructure: Infrastructure, databaseUrl: string, port:
 /** Phases the service reports in its Server-Timing header, collected over a measurement. */
 const phases = new Map<string, number[]>();
 
-async function timed(request: () => Promise<Response>): Promise<number> {
+/** Milliseconds to the whole body; `shed` for a 503 (the service's admission control under load, with Retry-After). */
+async function timed(request: () => Promise<Response>): Promise<number | 'shed'> {
   const started = performance.now();
   const response = await request();
   await response.arrayBuffer();
+  if (response.status === 503) return 'shed';
   if (response.status >= 400) throw new Error(`HTTP ${response.status}`);
   const elapsed = performance.now() - started;
   for (const entry of (response.headers.get('server-timing') ?? '').split(',')) {
@@ -161,14 +163,27 @@ async function timed(request: () => Promise<Response>): Promise<number> {
   return elapsed;
 }
 
-async function measure(label: string, request: () => Promise<Response>): Promise<LatencySummary> {
+/** Percentiles over the answered requests; `shed` the 503s, which also fail the target. */
+type Measured = LatencySummary & { shed: number };
+
+async function measure(label: string, request: () => Promise<Response>): Promise<Measured> {
   const samples: number[] = [];
+  let shed = 0;
+  let failure: Error | undefined;
   phases.clear();
   process.stdout.write(`${label}: ${RATE_PER_SECOND}/s for ${DURATION_S} s…\n`);
   await atFixedRate(RATE_PER_SECOND, DURATION_S * 1000, async () => {
-    samples.push(await timed(request));
+    // Caught here and thrown after the phase: a rejection while atFixedRate still schedules would end the
+    // process without the `finally` that stops PostgreSQL, Kafka and the service (it did, on a 503).
+    const sample = await timed(request).catch((error: unknown) => {
+      failure ??= error instanceof Error ? error : new Error('request failed', { cause: error });
+      return undefined;
+    });
+    if (sample === 'shed') shed += 1;
+    else if (sample !== undefined) samples.push(sample);
   });
-  return summarize(samples);
+  if (failure) throw failure;
+  return { ...summarize(samples), shed };
 }
 
 /** The machine's floor for any write: one-row transactions committed (WAL flushed) at the same rate. */
@@ -261,7 +276,7 @@ async function main(): Promise<void> {
     const loadAfter = loadavg()[0] ?? Number.NaN;
     const phaseSummaries = Object.fromEntries([...phases].map(([phase, samples]) => [phase, summarize(samples)]));
 
-    const row = (what: string, s: LatencySummary) => ({ request: what, count: s.count, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
+    const row = (what: string, s: LatencySummary & { shed?: number }) => ({ request: what, count: s.count, shed: s.shed ?? 0, 'p50 ms': s.p50, 'p95 ms': s.p95, 'p99 ms': s.p99, 'max ms': s.max });
     printTable(`Diagnostic with ${SERVICES} services in the read model (${RATE_PER_SECOND} requests/s, ${DURATION_S} s each; 1-min load ${round(loadBefore, 1)} → ${round(loadAfter, 1)} on ${cpus().length} cores)`, [
       row('one-row INSERT + COMMIT (PostgreSQL floor)', commit),
       row('GET /health (HTTP floor)', health),
@@ -273,8 +288,10 @@ async function main(): Promise<void> {
       Object.entries(phaseSummaries).map(([phase, summary]) => ({ phase, 'p50 ms': summary.p50, 'p95 ms': summary.p95, 'p99 ms': summary.p99 })),
     );
     const ratio = assessment.p95 / LIMIT_P95_MS;
+    // A shed assessment fails the target as a slow one does.
+    const within = ratio <= 1 && assessment.shed === 0;
     printTable('Against the limit', [
-      { measure: 'assessment p95', value: `${assessment.p95} ms`, limit: `${LIMIT_P95_MS} ms`, ratio: round(ratio, 2), verdict: ratio <= 1 ? 'within' : 'OVER' },
+      { measure: 'assessment p95', value: `${assessment.p95} ms`, limit: `${LIMIT_P95_MS} ms`, ratio: round(ratio, 2), verdict: within ? 'within' : 'OVER' },
       { measure: 'above the HTTP + JWT floor', value: `${round(assessment.p95 - questionnaireRead.p95, 1)} ms`, limit: '-', ratio: '-', verdict: '-' },
     ]);
     process.stdout.write(
@@ -290,7 +307,7 @@ async function main(): Promise<void> {
         phases: phaseSummaries,
         limitP95Ms: LIMIT_P95_MS,
         ratioP95ToLimit: round(ratio, 3),
-        withinLimit: ratio <= 1,
+        withinLimit: within,
       })}\n`,
     );
   } finally {

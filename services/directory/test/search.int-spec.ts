@@ -122,6 +122,29 @@ describe('directory search', () => {
     expect((await search('q=zzzz')).items).toEqual([]);
   });
 
+  it('finds "mediatheque" for "Médiathèque" and forgives a one-letter typo, with or without a place', async () => {
+    const sene = ['Ateliers smartphone', 'Diagnostic complet'];
+    expect(names(await search('q=mediatheque&commune=56260&radiusKm=20'))).toEqual(sene);
+    // One letter missing, one letter wrong: corrected against the words the directory holds.
+    expect(names(await search('q=mediateque')).sort()).toEqual(sene);
+    expect(names(await search('q=mediatheqoe&commune=56260&radiusKm=20'))).toEqual(sene);
+    expect(names(await search('q=smartphome'))).toEqual(['Ateliers smartphone']);
+    // A word that starts a known word is not corrected (no "demarche" → "derche" kind of drift), and nonsense stays empty.
+    expect(names(await search('q=smart'))).toEqual(['Ateliers smartphone']);
+    expect((await search('q=zzzzzz&commune=56260')).items).toEqual([]);
+  });
+
+  it('sorts a free text search around a commune like any other: nearest first, full services last, and pages through it', async () => {
+    const page = await search('q=diagnostic&commune=56260&radiusKm=20&limit=2');
+    const next = await search(`q=diagnostic&commune=56260&radiusKm=20&limit=2&cursor=${page.nextCursor ?? ''}`);
+    const all = [...page.items, ...next.items];
+    expect(all.map((item) => item.name)).toEqual(names(await search('q=diagnostic&commune=56260&radiusKm=20')));
+    expect(all[0]?.name).toBe('Diagnostic numérique au CCAS');
+    const keys = all.map((item) => [item.capacity.full ? 1 : 0, item.distanceKm ?? 1e9] as const);
+    expect(keys).toEqual([...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    expect(all.at(-1)?.capacity.full).toBe(true);
+  });
+
   it('keeps only services with a lieu open at the given time (Paris time)', async () => {
     // Monday 2 December 2030, 10:30 in Paris: the CCAS and France Services are open, the médiathèque is not.
     const monday = await search(`openAt=${encodeURIComponent('2030-12-02T10:30:00+01:00')}&role=diagnostic`);

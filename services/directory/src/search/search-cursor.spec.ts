@@ -2,7 +2,7 @@ import { DEMO_STRUCTURES } from '@relais/demo';
 import { DomainError } from '@relais/platform';
 import { decodeCursor, encodeCursor, queryFingerprint } from './search-cursor';
 import { mask } from './search-index';
-import { gridCells, toPrefixTsquery } from './search.service';
+import { toPrefixTsquery } from './search.service';
 
 describe('search cursor', () => {
   const id = DEMO_STRUCTURES.cafVannes.id;
@@ -42,9 +42,7 @@ describe('search building blocks', () => {
     expect(mask('modalities', ['a-domicile'])).toBe(4n);
   });
 
-  it('covers a box with 0.05° grid cells', () => {
-    const cells = gridCells(47.6, 47.7, -2.8, -2.7);
-    expect(cells).toContain(Math.floor(47.65 / 0.05) * 10000 + Math.floor(-2.76 / 0.05));
-    expect(cells.length).toBe(9);
+  it('offers the corrections of a misspelt word as alternatives to its prefix', () => {
+    expect(toPrefixTsquery('Mediateque Vannes', new Map([['mediateque', ['mediatheque']]]))).toBe("('mediateque':* | 'mediatheque') & 'vannes':*");
   });
 });

@@ -48,7 +48,7 @@ const bitMaskSql = (column: string, parameter: string) =>
     FROM unnest(${column}) v WHERE array_position(${parameter}::text[], v) IS NOT NULL)`;
 
 export const SEARCH_ENTRY_COLUMNS = `offer_id, lieu_id, position, mobile, roles_mask, thematiques_mask, publics_mask, modalities_mask,
-  languages, network_ids, accepts_relais_referrals, hidden_until, open_minutes, open_slots_per_week, waiting_days, is_primary`;
+  languages, network_ids, accepts_relais_referrals, hidden_until, open_minutes, open_slots_per_week, waiting_days, is_primary, search_vector`;
 
 /** A lieu's open minutes of the week as one multirange, from its precomputed intervals. */
 export const OPEN_MINUTES_OF_LIEU = (lieu: string) => `(SELECT range_agg(h.span) FROM lieu_opening_interval h WHERE h.lieu_id = ${lieu})`;
@@ -67,7 +67,8 @@ export function searchEntryInsert(condition: string): string {
            CASE WHEN o.status = 'suspended' THEN coalesce(o.suspended_until, 'infinity'::date) END,
            ${OPEN_MINUTES_OF_LIEU('l.id')},
            o.open_slots_per_week, o.waiting_days,
-           row_number() OVER (PARTITION BY o.id ORDER BY l.id NULLS LAST) = 1
+           row_number() OVER (PARTITION BY o.id ORDER BY l.id NULLS LAST) = 1,
+           o.search_vector
     FROM offer o
     LEFT JOIN offer_lieu ol ON ol.offer_id = o.id
     LEFT JOIN lieu l ON l.id = ol.lieu_id AND NOT l.deleted
@@ -75,6 +76,17 @@ export function searchEntryInsert(condition: string): string {
 }
 
 export const searchEntryVocabularyParameters = (): unknown[] => [roles, thematiques, publics, modalities, mobileModalities];
+
+/**
+ * The words of the services matching `condition` (on `o`) into `search_word`, the lexicon a misspelt
+ * word of a query is corrected against (unaccented, lower case, as the query's words are compared).
+ */
+export function searchWordsInsert(condition: string): string {
+  return `INSERT INTO search_word (word)
+    SELECT DISTINCT w FROM offer o, regexp_split_to_table(lower(unaccent(o.search_text)), '[^[:alnum:]]+') w
+    WHERE NOT o.deleted AND length(w) >= 3 AND w !~ '^[0-9]+$' AND (${condition})
+    ON CONFLICT DO NOTHING`;
+}
 
 /**
  * Keeps the search index in step: the writers call it, in the same transaction, whenever a service, its
@@ -96,6 +108,7 @@ export class SearchIndex implements OnApplicationBootstrap {
     const ids = [...new Set(offerIds)];
     await manager.query(`DELETE FROM search_entry WHERE offer_id = ANY($1::uuid[])`, [ids]);
     await manager.query(searchEntryInsert('o.id = ANY($6::uuid[])'), [...searchEntryVocabularyParameters(), ids]);
+    await manager.query(searchWordsInsert('o.id = ANY($1::uuid[])'), [ids]);
   }
 
   /** The services offered at a lieu (after its hours, address or position changed). */
@@ -108,6 +121,7 @@ export class SearchIndex implements OnApplicationBootstrap {
   async rebuild(manager: EntityManager = this.txHost.tx): Promise<void> {
     await manager.query(`DELETE FROM search_entry`);
     await manager.query(searchEntryInsert('true'), searchEntryVocabularyParameters());
+    await manager.query(searchWordsInsert('true'));
     await manager.query(
       `INSERT INTO search_index_state (id, vocabulary) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET vocabulary = excluded.vocabulary`,
       [vocabularyFingerprint],

@@ -5,7 +5,7 @@ import { communesOfDepartement } from '../communes/referentiel';
 import { computeWeeklyIntervals, OpeningIntervals } from '../lieux/opening-intervals';
 import { offerSearchText } from '../offers/search-text';
 import { modalities, publics, roles, thematiques, typologies, type Typology } from '../shared/vocabulary';
-import { searchEntryInsert, searchEntryVocabularyParameters } from '../search/search-index';
+import { searchEntryInsert, searchEntryVocabularyParameters, searchWordsInsert } from '../search/search-index';
 import { seedId } from './morbihan';
 
 const SOURCE = 'synthetic';
@@ -156,6 +156,7 @@ export class SyntheticSeeder {
     // Fresh statistics first: without them the planner joins 50 000 rows as if they were a handful.
     await this.dataSource.query('ANALYZE offer, offer_lieu, lieu, lieu_opening_interval');
     await this.dataSource.query(searchEntryInsert('o.source = $6'), [...searchEntryVocabularyParameters(), SOURCE]);
+    await this.dataSource.query(searchWordsInsert('o.source = $1'), [SOURCE]);
     // The intervals were computed for today: no refresh is due until tomorrow.
     await this.dataSource.query(
       `INSERT INTO opening_interval_refresh (id, reference_date) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET reference_date = excluded.reference_date`,
