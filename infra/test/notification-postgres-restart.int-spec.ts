@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { messageIdsTo, slowSmtpProxy } from '@relais/testing';
 import { startInfrastructure, type Infrastructure } from '../src/infrastructure';
 import { freePort, waitUntil } from '../src/net';
 import { serviceEnvironment } from '../src/platform';
@@ -20,39 +21,6 @@ import { builtFile, stateSubdir } from '../src/state-dir';
  */
 const root = stateSubdir('test', `notification-pg-restart-${process.pid}-${Date.now()}`);
 const topicPrefix = `pgrestart-${Date.now()}.`;
-
-/** A TCP proxy to the SMTP server that holds each of its replies a little: a batch takes seconds, not milliseconds. */
-async function slowProxy(target: { host: string; port: number }, delayMs: number): Promise<{ port: number; server: Server }> {
-  const server = createServer((client) => {
-    const upstream = createConnection(target);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      upstream.pause();
-      setTimeout(() => {
-        if (!client.destroyed) client.write(chunk);
-        upstream.resume();
-      }, delayMs);
-    });
-    upstream.on('end', () => client.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.address() as { port: number }).port, server };
-}
-
-/** The Message-ID of every `.eml` MailDev wrote for one address (one entry per file: a resend shows twice). */
-function messageIdsTo(mailDir: string, address: string): string[] {
-  if (!existsSync(mailDir)) return [];
-  const ids: string[] = [];
-  for (const file of readdirSync(mailDir).filter((name) => name.endsWith('.eml'))) {
-    const headers = readFileSync(join(mailDir, file), 'utf8').split(/\r?\n\r?\n/, 1)[0]?.replace(/\r?\n[ \t]+/g, ' ') ?? '';
-    if (!new RegExp(`^To:.*${address.replace(/[.]/g, '\\.')}`, 'mi').test(headers)) continue;
-    const id = /^Message-ID:\s*(<[^>]+>)/im.exec(headers)?.[1];
-    if (id) ids.push(id);
-  }
-  return ids;
-}
 
 /** One query on a fresh connection, or null while the server is away. */
 async function queryOnce<Row>(url: string, sql: string): Promise<Row[] | null> {
@@ -94,7 +62,7 @@ describe('notification: a PostgreSQL restart in the middle of a batch', () => {
     infrastructure = infra;
     const messages = infra.messages;
     if (!messages) throw new Error('no local SMTP server');
-    proxy = await slowProxy({ host: messages.smtpHost, port: messages.smtpPort }, 150);
+    proxy = await slowSmtpProxy({ host: messages.smtpHost, port: messages.smtpPort }, 150);
     const databaseUrl = await infra.database('relais_notification');
     const env = {
       ...serviceEnvironment('notification', databaseUrl, { infrastructure: infra, secretsDir: join(dataDir, 'secrets'), topicPrefix, logLevel: 'warn', publicUrl: 'http://relais.test' }),

@@ -4,3 +4,4 @@ export { testEnvNames, testInfrastructure, testKafkaClient, testMessaging, type 
 export { clientCredentialsToken, passwordLogin, type PasswordLoginTokens } from './token-client';
 export { clientToken, userToken } from './tokens';
 export { describeOpenApiDocument, redoclyLint, type OpenApiLintReport } from './openapi-lint';
+export { messageIdsTo, slowSmtpProxy } from './mail-files';

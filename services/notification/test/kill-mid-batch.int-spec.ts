@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { generateActionLinkKeys } from '@relais/auth';
 import { serviceSnapshot, structureSnapshot } from '@relais/contracts/testing';
 import { startStandInPublisher, type StandInPublisher } from '@relais/messaging/testing';
-import { serviceTestEnvironment, standInTarget, testMessaging } from '@relais/testing';
+import { messageIdsTo, serviceTestEnvironment, slowSmtpProxy, standInTarget, testMessaging } from '@relais/testing';
 
 /**
  * The compiled service: `npm test` builds before it runs the suites (RELAIS_BUILD_DIR), a developer runs
@@ -23,44 +23,11 @@ const builtMain = join(process.env['RELAIS_BUILD_DIR'] ?? join(__dirname, '../..
  * received is read from its `.eml` files.
  */
 
-/** A TCP proxy to the SMTP server that holds each of the server's replies a little: a batch takes seconds, not milliseconds. */
-async function slowProxy(target: { host: string; port: number }, delayMs: number): Promise<{ port: number; server: Server }> {
-  const server = createServer((client) => {
-    const upstream = createConnection(target);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => {
-      upstream.pause();
-      setTimeout(() => {
-        if (!client.destroyed) client.write(chunk);
-        upstream.resume();
-      }, delayMs);
-    });
-    upstream.on('end', () => client.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.address() as { port: number }).port, server };
-}
-
 async function freePort(): Promise<number> {
   const probe = createServer();
   const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-/** The Message-IDs of the mails MailDev wrote for one address. */
-function messageIdsTo(mailDir: string, address: string): string[] {
-  const ids: string[] = [];
-  for (const file of readdirSync(mailDir).filter((name) => name.endsWith('.eml'))) {
-    const text = readFileSync(join(mailDir, file), 'utf8');
-    const headers = text.split(/\r?\n\r?\n/, 1)[0]?.replace(/\r?\n[ \t]+/g, ' ') ?? '';
-    if (!new RegExp(`^To:.*${address.replace(/[.]/g, '\\.')}`, 'mi').test(headers)) continue;
-    const id = /^Message-ID:\s*(<[^>]+>)/im.exec(headers)?.[1];
-    if (id) ids.push(id);
-  }
-  return ids;
 }
 
 async function waitFor<T>(check: () => Promise<T | null> | T | null, what: string, timeoutMs = 120_000): Promise<T> {
@@ -98,7 +65,7 @@ describe('notification: kill -9 in the middle of a batch', () => {
   beforeAll(async () => {
     if (!existsSync(builtMain)) throw new Error(`${builtMain} is missing: compile first (npm test does)`);
     const messaging = testMessaging();
-    proxy = await slowProxy({ host: messaging.smtpHost, port: messaging.smtpPort }, 60);
+    proxy = await slowSmtpProxy({ host: messaging.smtpHost, port: messaging.smtpPort }, 60);
     const prepared = await serviceTestEnvironment('notifkill');
     drop = prepared.drop;
     env = {
